@@ -1,0 +1,1 @@
+"""Evaluation: question sets, metrics, runner, report and plots."""

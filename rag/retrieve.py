@@ -1,0 +1,155 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25 over jieba/word tokens), grouped into aligned pairs.
+
+A pair is a paragraph and its aligned twin in the other language; its score is the mean of the two
+dense similarities (findings: the cheap cross-lingual fix) plus a bounded lexical boost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from rag.lang import to_simplified, tokenize
+from rag.store import ChunkHit
+from rag.types import Document, Hit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PairHit:
+    doc: str
+    en: Hit | None
+    zh: Hit | None
+    score: float
+
+    @property
+    def members(self) -> tuple[Hit, ...]:
+        return tuple(h for h in (self.en, self.zh) if h is not None)
+
+
+class LexicalIndex:
+    """BM25 over the current chunks, rebuilt when the stored versions change."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self._key: tuple | None = None
+        self._bm25 = None
+        self._chunks: list[ChunkHit] = []
+        self._lock = threading.Lock()
+
+    def _ensure(self) -> None:
+        key = tuple(sorted(self.store.versions().items()))
+        if key == self._key:
+            return
+        with self._lock:
+            if key == self._key:
+                return
+            from rank_bm25 import BM25Okapi
+
+            chunks = self.store.chunks()
+            corpus = [tokenize(c.text) or ["∅"] for c in chunks]
+            self._bm25 = BM25Okapi(corpus) if corpus else None
+            self._chunks = chunks
+            self._key = key
+
+    def search(self, query: str, k: int, docs: set[str] | None = None) -> list[tuple[ChunkHit, float]]:
+        self._ensure()
+        toks = tokenize(query)
+        if not toks or self._bm25 is None:
+            return []
+        scores = self._bm25.get_scores(toks)
+        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+        out = []
+        for i in ranked:
+            if scores[i] <= 0:
+                break
+            c = self._chunks[i]
+            if docs is None or c.doc in docs:
+                out.append((c, float(scores[i])))
+            if len(out) >= k:
+                break
+        return out
+
+
+class Retriever:
+    def __init__(self, store, embedder, dense_k: int = 12, lexical_weight: float = 0.5) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.dense_k = dense_k
+        self.lexical_weight = lexical_weight
+        self.lexical = LexicalIndex(store)
+        self._docs: dict[tuple[str, str], Document] = {}
+
+    def document(self, doc_id: str) -> Document | None:
+        version = self.store.versions().get(doc_id)
+        if version is None:
+            return None
+        key = (doc_id, version)
+        if key not in self._docs:
+            doc = self.store.get_document(doc_id)
+            if doc is None:
+                return None
+            self._docs[key] = doc
+        return self._docs[key]
+
+    def paragraphs(self, query: str, k: int = 5, docs: list[str] | None = None) -> list[Hit]:
+        """Ranked paragraphs (both languages) for a query."""
+        q = to_simplified(query)
+        wanted = set(docs) if docs else None
+        vec = self.embedder.embed_query(q)
+        dense: dict[tuple[str, str, int], float] = {}
+        for c in self.store.search(vec, k=max(self.dense_k, k * 2), docs=docs):
+            key = (c.doc, c.lang, c.paragraph)
+            dense[key] = max(dense.get(key, -1.0), c.similarity)
+        lex: dict[tuple[str, str, int], float] = {}
+        for c, s in self.lexical.search(q, k=max(self.dense_k, k * 2), docs=wanted):
+            key = (c.doc, c.lang, c.paragraph)
+            lex[key] = max(lex.get(key, 0.0), s)
+        floor = min(dense.values()) if dense else 0.0
+        top_lex = max(lex.values()) if lex else 1.0
+        hits: list[Hit] = []
+        for key in set(dense) | set(lex):
+            d = dense.get(key)
+            lx = lex.get(key, 0.0) / top_lex if top_lex else 0.0
+            score = (d if d is not None else floor) + self.lexical_weight * 0.1 * lx
+            doc = self.document(key[0])
+            para = doc.get(key[1], key[2]) if doc else None
+            if para is None:
+                continue
+            hits.append(Hit(key[0], key[1], key[2], para.text, score, dense=d, lexical=lex.get(key)))  # type: ignore[arg-type]
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:k] if k else hits
+
+    def pairs(self, query: str, k: int = 3, docs: list[str] | None = None) -> tuple[list[PairHit], list[Hit]]:
+        """Top aligned pairs, and every paragraph hit considered (for display and eval)."""
+        hits = self.paragraphs(query, k=0, docs=docs)
+        if not hits:
+            return [], []
+        floor = min(h.score for h in hits)
+        by_key = {h.key: h for h in hits}
+        seen: set[tuple[str, str, int]] = set()
+        pairs: list[PairHit] = []
+        for h in hits:
+            if h.key in seen:
+                continue
+            doc = self.document(h.doc)
+            twin_n = doc.twin(h.lang, h.paragraph) if doc else None
+            twin = None
+            if twin_n is not None and doc is not None:
+                other = "zh" if h.lang == "en" else "en"
+                twin = by_key.get((h.doc, other, twin_n))
+                if twin is None:
+                    p = doc.get(other, twin_n)
+                    twin = Hit(h.doc, other, twin_n, p.text, floor) if p else None  # type: ignore[arg-type]
+            seen.add(h.key)
+            members = [h] + ([twin] if twin else [])
+            for m in members:
+                seen.add(m.key)
+            score = sum(m.score for m in members) / len(members) if twin else h.score
+            en = next((m for m in members if m.lang == "en"), None)
+            zh = next((m for m in members if m.lang == "zh"), None)
+            pairs.append(PairHit(h.doc, en, zh, score))
+        pairs.sort(key=lambda p: p.score, reverse=True)
+        return pairs[:k], hits

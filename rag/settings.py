@@ -1,0 +1,79 @@
+"""One settings object, read from ``RAG_*`` environment variables (and a ``.env`` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT / "data" / "000_e8aec6b6a6faab82.txt"
+
+
+def _default_home() -> Path:
+    return Path.home() / ".local" / "share" / "bilingual-rag"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
+
+    # where things live
+    home: Path = Field(default_factory=_default_home, description="data directory (index, uploads)")
+    models_dir: Path | None = Field(default=None, description="model cache; default $RAG_HOME/models")
+    corpus: Path = DEFAULT_CORPUS
+
+    # embeddings: a registry name (see `rag models list`), a sentence-transformers name or a path
+    embedding_model: str = "embeddinggemma-300m"
+    embedding_device: str = "cpu"
+    embedding_batch_size: int = 16
+
+    # chat model: a registry name or a path to a GGUF file, or a remote OpenAI-compatible server
+    llm_model: str = "qwen2.5-coder-1.5b-instruct-q4km"
+    llm_base_url: str | None = None
+    llm_api_key: str = "not-needed"
+    llm_threads: int = 0  # 0 = all cores
+    llm_ctx: int = 4096
+    llm_max_tokens: int = 320
+    llm_temperature: float = 0.0
+    llm_timeout_s: float = 120.0
+
+    # vector store
+    chroma_url: str | None = None  # http://host:port of a `chroma run` server
+
+    # chunking and retrieval
+    chunk_chars: int = 900
+    chunk_overlap_sentences: int = 1
+    top_k: int = 3  # aligned pairs put in the context
+    dense_k: int = 12
+    lexical_weight: float = 0.5  # weight of the BM25 list in the fusion (dense = 1.0)
+    check_answerable: bool = True
+
+    # UI
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_password: str | None = None
+    ui_user: str = "rag"
+    max_upload_mb: float = 5.0
+    ui_concurrency: int = 2
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+
+    @property
+    def models_path(self) -> Path:
+        return self.models_dir or (self.home / "models")
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def uploads_path(self) -> Path:
+        return self.home / "uploads"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

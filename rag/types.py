@@ -1,0 +1,186 @@
+"""Domain objects shared by every package: frozen dataclasses, no dict soup."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Lang = Literal["en", "zh"]
+# answer languages: English, simplified Chinese, traditional Chinese
+AnswerLang = Literal["en", "zh", "zh-Hant"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+
+def doc_lang(answer_lang: str) -> Lang:
+    """The document language that serves an answer language."""
+    return "en" if answer_lang == "en" else "zh"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    doc: str
+    lang: Lang
+    n: int  # 0 = front matter, 1..n body
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.lang.upper()} ¶{self.n}"
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.doc, self.lang, self.n)
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    copyright: str = ""
+    title_zh: str = ""
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document: paragraphs of one or two languages and their alignment."""
+
+    doc_id: str
+    source: str
+    meta: DocumentMeta
+    paragraphs: tuple[Paragraph, ...]
+    # aligned pairs (en_n, zh_n) over body paragraphs and the front matter
+    alignment: tuple[tuple[int, int], ...] = ()
+    unaligned: tuple[tuple[Lang, int], ...] = ()
+    content_hash: str = ""  # version: text + alignment
+    parse_hash: str = ""  # text only (before alignment): tells an unchanged file without embedding it
+
+    def by_lang(self, lang: Lang) -> tuple[Paragraph, ...]:
+        return tuple(p for p in self.paragraphs if p.lang == lang)
+
+    @property
+    def langs(self) -> tuple[Lang, ...]:
+        return tuple(lang for lang in ("en", "zh") if any(p.lang == lang for p in self.paragraphs))
+
+    def get(self, lang: str, n: int) -> Paragraph | None:
+        for p in self.paragraphs:
+            if p.lang == lang and p.n == n:
+                return p
+        return None
+
+    def twin(self, lang: str, n: int) -> int | None:
+        """The aligned paragraph number in the other language, if any."""
+        for en_n, zh_n in self.alignment:
+            if lang == "en" and en_n == n:
+                return zh_n
+            if lang == "zh" and zh_n == n:
+                return en_n
+        return None
+
+    def body_count(self, lang: Lang) -> int:
+        return sum(1 for p in self.paragraphs if p.lang == lang and p.n > 0)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    doc: str
+    lang: Lang
+    paragraph: int
+    index: int  # chunk index within the paragraph
+    text: str
+    aligned: int | None  # aligned paragraph number in the other language
+    source: str
+    content_hash: str
+    version: str  # content hash of the whole document this chunk belongs to
+
+    def metadata(self) -> dict[str, str | int]:
+        return {
+            "doc": self.doc,
+            "lang": self.lang,
+            "paragraph": self.paragraph,
+            "chunk": self.index,
+            "aligned": -1 if self.aligned is None else self.aligned,
+            "source": self.source,
+            "hash": self.content_hash,
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved paragraph with its score (higher is better)."""
+
+    doc: str
+    lang: Lang
+    paragraph: int
+    text: str
+    score: float
+    dense: float | None = None
+    lexical: float | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.doc, self.lang, self.paragraph)
+
+    @property
+    def label(self) -> str:
+        return f"{self.lang.upper()} ¶{self.paragraph}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc: str
+    lang: Lang
+    paragraph: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.lang.upper()} ¶{self.paragraph}"
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.doc, self.lang, self.paragraph)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # what the user typed
+    lang: AnswerLang  # language the answer is given in
+    detected: str  # en | zh | zh-Hant | mixed
+    search_text: str  # standalone question (history resolved), simplified script
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    answer_language: AnswerLang
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Hit, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "answer_language": self.answer_language,
+            "refused": self.refused,
+            "citations": [
+                {"doc": c.doc, "lang": c.lang, "paragraph": c.paragraph, "text": c.text}
+                for c in self.citations
+            ],
+            "retrieved": [
+                {"doc": h.doc, "lang": h.lang, "paragraph": h.paragraph, "score": round(h.score, 4)}
+                for h in self.retrieved
+            ],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+
+def as_dict(obj) -> dict:
+    return asdict(obj)

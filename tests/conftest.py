@@ -1,0 +1,77 @@
+"""Shared fixtures: temp data dirs, the fake embedder/LLM, and session-scoped real models (slow)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rag.settings import DEFAULT_CORPUS, Settings
+
+REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_path)
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return DEFAULT_CORPUS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(home=tmp_path / "home", models_dir=REAL_MODELS_DIR, embedding_model="fake", llm_model="fake")
+
+
+@pytest.fixture
+def fake_app(settings):
+    from rag.compose import App
+    from rag.embedder import FakeEmbedder
+
+    return App(settings, embedder=FakeEmbedder())
+
+
+@pytest.fixture
+def seeded_fake_app(fake_app):
+    docs = [fake_app.indexer.prepare_path(DEFAULT_CORPUS)]
+    fake_app.indexer.write(docs, progress=False)
+    return fake_app
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    from rag.embedder import SentenceTransformerEmbedder
+    from rag.models import resolve
+
+    path = resolve("embeddinggemma-300m", REAL_MODELS_DIR, "embedding")
+    emb = SentenceTransformerEmbedder(path, name="embeddinggemma-300m")
+    emb.warm_up()
+    return emb
+
+
+@pytest.fixture(scope="session")
+def real_chat_model():
+    from rag.llm import build_chat_model
+
+    s = Settings(models_dir=REAL_MODELS_DIR)
+    model = build_chat_model(s)
+    model.warm_up()
+    yield model
+    model.close()
+
+
+@pytest.fixture(scope="session")
+def real_app(tmp_path_factory, real_embedder, real_chat_model):
+    """The full pipeline with the real models over the seed, in a temp data dir."""
+    from rag.compose import App
+
+    home = tmp_path_factory.mktemp("real-home")
+    app = App(Settings(home=home, models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_model=real_chat_model)
+    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    return app
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

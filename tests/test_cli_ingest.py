@@ -1,0 +1,101 @@
+"""The `rag` CLI as a user runs it: a subprocess with a temp data dir (fake embedder for speed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.settings import DEFAULT_CORPUS
+
+
+def run(args, home: Path, extra_env=None, check=True):
+    env = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake"}
+    env.update(extra_env or {})
+    proc = subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"rag {args} failed ({proc.returncode}): {proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    h = tmp_path_factory.mktemp("cli-home")
+    run(["ingest"], h)
+    return h
+
+
+def test_ingest_summary_and_idempotence(home):
+    out = run(["ingest", "--json"], home).stdout
+    rep = json.loads(out.strip().splitlines()[-1])
+    assert rep["status"] == "unchanged"
+    assert rep["paragraphs"] == {"en": 14, "zh": 14} and rep["aligned_pairs"] == 14
+    assert "unchanged, nothing to do" in run(["ingest"], home).stdout
+
+
+def test_docs_lists_the_seed(home):
+    out = run(["docs"], home).stdout
+    assert "000_e8aec6b6a6faab82" in out and "en=14 zh=14" in out
+
+
+def test_paragraphs_json(home):
+    lines = [json.loads(x) for x in run(["paragraphs", "--lang", "zh", "--json"], home).stdout.splitlines()]
+    assert len(lines) == 15
+    assert set(lines[0]) == {"doc", "lang", "paragraph", "text", "aligned"}
+    p1 = next(x for x in lines if x["paragraph"] == 1)
+    assert "5月13日至15日" in p1["text"] and p1["aligned"] == 1 and p1["lang"] == "zh"
+
+
+def test_search_json(home):
+    lines = [json.loads(x) for x in run(["search", "APEC G20 summits", "--k", "3", "--json"], home).stdout.splitlines()]
+    assert len(lines) == 3
+    assert set(lines[0]) == {"doc", "lang", "paragraph", "score", "text"}
+    assert lines[0]["paragraph"] == 3
+    assert lines[0]["score"] >= lines[1]["score"] >= lines[2]["score"]
+
+
+@pytest.mark.parametrize(
+    "args, content, msg",
+    [
+        (["ingest", "{missing}"], None, "no such file"),
+        (["ingest", "{file}"], b"", "is empty"),
+        (["ingest", "{file}"], b"\x00\x01\x02binary" * 100, "binary"),
+        (["ingest", "{file}"], b"\x80\x81 abc \x80" * 10, "not UTF-8"),
+        (["ingest", "{file}"], b"word " * 10 + b"\n" + b"more words here\n" * 20, "no paragraph breaks"),
+        (["ingest", "{file}"], "Ceci est un texte.\n\nΑυτό είναι ελληνικό κείμενο και όχι αγγλικό.\n\nΚαι άλλη μια παράγραφος εδώ.".encode(), "not in English or Chinese"),
+        (["search", "   "], None, "question is empty"),
+        (["paragraphs", "--lang", "fr"], None, "must be en or zh"),
+    ],
+)
+def test_bad_input_gives_one_line_and_changes_nothing(home, tmp_path, args, content, msg):
+    f = tmp_path / "input.txt"
+    if content is not None:
+        f.write_bytes(content)
+    args = [a.format(missing=tmp_path / "missing.txt", file=f) for a in args]
+    before = run(["docs", "--json"], home).stdout
+    proc = run(args, home, check=False)
+    assert proc.returncode != 0
+    assert msg in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert run(["docs", "--json"], home).stdout == before
+
+
+def test_missing_model_names_the_pull_command(tmp_path):
+    proc = run(["search", "hello"], tmp_path, {"RAG_EMBEDDING_MODEL": "embeddinggemma-300m", "RAG_MODELS_DIR": str(tmp_path / "none")}, check=False)
+    assert proc.returncode == 1
+    assert "rag models pull" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_search_on_empty_index_says_ingest(tmp_path):
+    proc = run(["search", "hello"], tmp_path, check=False)
+    assert proc.returncode == 1 and "rag ingest" in proc.stderr
+
+
+def test_rebuild(tmp_path):
+    run(["ingest", str(DEFAULT_CORPUS)], tmp_path)
+    out = run(["ingest", "--rebuild"], tmp_path).stdout
+    assert "added" in out

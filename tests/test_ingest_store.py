@@ -1,0 +1,146 @@
+"""Ingest into a real Chroma in a temp dir (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.indexer import ingest_lock
+from rag.errors import DocumentError, IndexBusyError
+from rag.settings import DEFAULT_CORPUS
+
+
+def _ingest(app, path: Path):
+    return app.indexer.write([app.indexer.prepare_path(path)], progress=False)
+
+
+def test_seed_ingest_stores_paragraphs_and_chunks(seeded_fake_app):
+    store = seeded_fake_app.store
+    [info] = store.documents()
+    assert (info.n_en, info.n_zh, info.pairs) == (14, 14, 14)
+    doc = store.get_document(info.doc_id)
+    assert doc.meta.date == "June 22, 2026"
+    chunks = store.chunks()
+    assert len(chunks) == info.chunks
+    assert {c.lang for c in chunks} == {"en", "zh"}
+    assert {(c.lang, c.paragraph) for c in chunks} == {(p.lang, p.n) for p in doc.paragraphs}
+
+
+def test_reingest_unchanged_does_nothing(seeded_fake_app):
+    before = seeded_fake_app.store.chunks()
+    calls = seeded_fake_app.embedder.calls
+    [report] = _ingest(seeded_fake_app, DEFAULT_CORPUS)
+    assert report.status == "unchanged"
+    assert seeded_fake_app.embedder.calls == calls  # not even embedded again
+    assert sorted(c.chunk_id for c in seeded_fake_app.store.chunks()) == sorted(c.chunk_id for c in before)
+
+
+def test_changed_document_replaces_its_chunks(fake_app, tmp_path, seed_text):
+    path = tmp_path / "article.txt"
+    path.write_text(seed_text, encoding="utf-8")
+    _ingest(fake_app, path)
+    old_version = fake_app.store.versions()["article"]
+    path.write_text(seed_text.replace("Since last autumn", "Since last winter"), encoding="utf-8")
+    [report] = _ingest(fake_app, path)
+    assert report.status == "updated"
+    chunks = fake_app.store.chunks()
+    assert any("Since last winter" in c.text for c in chunks)
+    assert not any("Since last autumn" in c.text for c in chunks)
+    # nothing of the old version is left in the collection at all
+    raw = fake_app.store.vs._collection.get(include=["metadatas"])
+    assert all(m["version"] != old_version for m in raw["metadatas"])
+
+
+def test_queries_only_see_the_current_version(fake_app, tmp_path, seed_text):
+    """Chunks of a new version written but not yet flipped are invisible (crash between the steps)."""
+    from ingest.align import align
+    from ingest.chunk import chunk_document
+    from ingest.parse import parse_text
+
+    path = tmp_path / "article.txt"
+    path.write_text(seed_text, encoding="utf-8")
+    _ingest(fake_app, path)
+    new = align(parse_text(seed_text.replace("autumn", "winter"), "article", str(path)))
+    chunks = chunk_document(new, 900)
+    fake_app.store.vs.add_texts([c.text for c in chunks], metadatas=[c.metadata() for c in chunks], ids=[c.id for c in chunks])
+    texts = [c.text for c in fake_app.store.chunks()]
+    assert any("autumn" in t for t in texts) and not any("winter" in t for t in texts)
+    hits = fake_app.retriever.paragraphs("Since last winter", k=30)
+    assert not any("winter" in h.text for h in hits)
+
+
+def test_rebuild_starts_clean(seeded_fake_app):
+    seeded_fake_app.store.reset()
+    assert seeded_fake_app.store.documents() == []
+    assert seeded_fake_app.store.chunks() == []
+
+
+def test_one_collection_per_embedding_model(seeded_fake_app):
+    from rag.embedder import FakeEmbedder
+    from rag.store import ChromaStore
+
+    other = ChromaStore(seeded_fake_app.client, FakeEmbedder(name="another-model"))
+    assert other.chunk_name != seeded_fake_app.store.chunk_name
+    assert other.documents() == [] and seeded_fake_app.store.documents() != []
+
+
+@pytest.mark.parametrize(
+    "name, data, msg",
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\n \t\n", "empty"),
+        ("binary.txt", bytes(range(256)) * 8, "binary"),
+        ("undecodable.txt", b"\x80\x80 some words \x80\xff" * 20, "not UTF-8, GB18030 or Big5"),
+        ("utf16-garbage.txt", b"\xff\xfe" + b"\xfa\xfb" * 50, "not in English or Chinese"),
+        ("flat.txt", b"one line of text without a break\n" * 40, "no paragraph breaks"),
+        ("russian.txt", "Это текст на русском языке.\n\nВторой абзац.".encode(), "not in English or Chinese"),
+        ("image.png", b"\x89PNG\r\n", "unsupported file type"),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(seeded_fake_app, tmp_path, name, data, msg):
+    before = seeded_fake_app.store.versions()
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DocumentError, match=msg):
+        seeded_fake_app.indexer.prepare_path(path)
+    assert seeded_fake_app.store.versions() == before
+
+
+def test_missing_file(fake_app, tmp_path):
+    with pytest.raises(DocumentError, match="no such file"):
+        fake_app.indexer.prepare_path(tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "big5"])
+def test_encodings(fake_app, tmp_path, encoding):
+    text = "中美關係新變化\n\n去年秋季以來，中美關係逐步趨向穩定，開始出現良性互動勢頭。\n\n今年九月，兩國元首將再次會晤，雙方將擴大交流與合作。"
+    if encoding == "gb18030":
+        text = "中美关系新变化\n\n去年秋季以来，中美关系逐步趋向稳定，开始出现良性互动势头。\n\n今年九月，两国元首将再次会晤，双方将扩大交流与合作。"
+    path = tmp_path / f"doc-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = fake_app.indexer.prepare_path(path)
+    assert doc.get("zh", 1).text == text.split("\n\n")[1]
+
+
+def test_pair_of_files(fake_app, tmp_path, seed_text):
+    from ingest.parse import parse_text
+
+    doc = parse_text(seed_text, "s", "s")
+    en_text = "\n\n".join(p.text for p in doc.by_lang("en"))
+    zh_text = "\n\n".join(p.text for p in doc.by_lang("zh"))
+    (tmp_path / "art_en.txt").write_text(en_text, encoding="utf-8")
+    (tmp_path / "art_zh.txt").write_text(zh_text, encoding="utf-8")
+    merged = fake_app.indexer.prepare_pair(tmp_path / "art_en.txt", tmp_path / "art_zh.txt")
+    assert merged.doc_id == "art"
+    assert merged.body_count("en") == 14 and merged.body_count("zh") == 14
+    assert len(merged.alignment) == 15
+
+
+def test_second_ingest_is_refused_while_one_runs(tmp_path):
+    with ingest_lock(tmp_path):
+        with pytest.raises(IndexBusyError):
+            with ingest_lock(tmp_path):
+                pass
+    with ingest_lock(tmp_path):  # released afterwards
+        pass

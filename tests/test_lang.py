@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from rag.lang import detect_language, is_traditional, split_sentences, text_language, to_simplified, tokenize
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("When did Trump visit China?", "en"),
+        ("特朗普何时访华？", "zh"),
+        ("特朗普何時訪華？", "zh-Hant"),
+        ("中美關係會有什麼變化？", "zh-Hant"),
+        ("What does 建设性战略稳定关系 mean?", "mixed:en"),
+        ("APEC 峰会在哪里举行?", "mixed:zh"),
+        ("特朗普 visit China 是什么时候?", "mixed:zh"),
+    ],
+)
+def test_detect_language(q, expected):
+    assert detect_language(q) == expected
+
+
+def test_opencc_round_trip():
+    assert to_simplified("關係會晤") == "关系会晤"
+    assert is_traditional("關係會晤") and not is_traditional("关系会晤")
+
+
+def test_sentences_tile_the_text_exactly():
+    t = "China-U.S. relations improved. U.S. President Trump visited.In addition, more. “Quoted.” End"
+    parts = split_sentences(t)
+    assert "".join(parts) == t
+    assert parts[0] == "China-U.S. relations improved. "
+    assert parts[1].startswith("U.S. President Trump visited.")
+    z = "第一句。第二句！第三句？第四句；“第五句。”尾"
+    zs = split_sentences(z)
+    assert "".join(zs) == z and len(zs) == 6 and zs[4] == "“第五句。”"
+
+
+def test_tokenize_uses_jieba_and_simplified_script():
+    toks = tokenize("特朗普總統訪華 and the APEC summit")
+    assert "特朗普" in toks and "总统" in toks
+    assert "apec" in toks and "the" not in toks
+
+
+def test_text_language():
+    assert text_language("Trump visited China in May.") == "en"
+    assert text_language("特朗普于5月访华。") == "zh"
+    assert text_language("特朗普於5月訪華，這是九年來首次。") == "zh-Hant"
