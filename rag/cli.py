@@ -181,6 +181,92 @@ def search(
             typer.echo(f"{h.score:.3f}  [{h.doc} {h.label}] {h.text[:160]}")
 
 
+# --- asking -----------------------------------------------------------------
+
+
+def _print_answer(ans, show_sources: bool = True) -> None:
+    typer.echo(ans.text)
+    if ans.refused or not show_sources:
+        return
+    typer.echo("")
+    for c in ans.citations:
+        typer.echo(typer.style(f"[{c.lang.upper()} ¶{c.paragraph}] ({c.doc})", bold=True) + f" {c.text}")
+    t = ans.timings_ms
+    typer.echo(
+        typer.style(
+            f"\nretrieve {t.get('retrieve', 0):.0f} ms · first token {t.get('first_token', 0):.0f} ms · total {t.get('total', 0):.0f} ms",
+            dim=True,
+        ),
+        err=True,
+    )
+
+
+def _lang_option(lang: Optional[str]) -> Optional[str]:
+    if lang is None or lang == "auto":
+        return None
+    aliases = {"en": "en", "zh": "zh", "zh-hans": "zh", "zh-hant": "zh-Hant", "zh-tw": "zh-Hant"}
+    if lang.lower() not in aliases:
+        raise RagError(f"--lang must be en, zh or zh-Hant, not {lang!r}")
+    return aliases[lang.lower()]
+
+
+@app.command()
+def ask(
+    question: str,
+    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    lang: Optional[str] = typer.Option(None, "--lang", help="answer language: en, zh or zh-Hant (default: the question's)"),
+    k: Optional[int] = typer.Option(None, "--k", min=1, max=10, help="aligned pairs in the context"),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="limit to these documents"),
+) -> None:
+    """Answer a question from the documents, with checked paragraph citations."""
+    from rag.query import validate_question
+
+    validate_question(question)
+    forced = _lang_option(lang)
+    a = _app()
+    if not a.store.versions():
+        raise RagError("the index is empty", hint="run `rag ingest` first")
+    ans = a.pipeline.answer(question, lang=forced, k=k, docs=doc)
+    if json_out:
+        _echo_json(ans.to_json())
+    else:
+        _print_answer(ans)
+
+
+@app.command()
+def chat(
+    lang: Optional[str] = typer.Option(None, "--lang", help="answer language: en, zh or zh-Hant"),
+) -> None:
+    """A terminal chat with history (follow-up questions use the conversation). Empty line or Ctrl-D quits."""
+    from rag.errors import InputError
+
+    forced = _lang_option(lang)
+    a = _app()
+    if not a.store.versions():
+        raise RagError("the index is empty", hint="run `rag ingest` first")
+    history: list[tuple[str, str]] = []
+    typer.echo("Ask about the document (empty line to quit).")
+    while True:
+        try:
+            q = input("> ")
+        except EOFError:
+            break
+        if not q.strip():
+            break
+        try:
+            for ev in a.pipeline.stream(q, history=history, lang=forced):
+                if ev.kind == "token":
+                    typer.echo(ev.text, nl=False)
+                elif ev.kind == "answer":
+                    typer.echo("\r" + " " * 10 + "\r", nl=False)
+                    typer.echo("\n" + ev.answer.text)
+                    for c in ev.answer.citations:
+                        typer.echo(typer.style(f"  [{c.lang.upper()} ¶{c.paragraph}] ", bold=True) + c.text[:200])
+                    history.append((q, ev.answer.text))
+        except InputError as e:
+            typer.echo(f"Error: {e.user_message()}", err=True)
+
+
 def main() -> None:
     from rag.settings import get_settings
 

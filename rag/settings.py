@@ -46,10 +46,12 @@ class Settings(BaseSettings):
     # chunking and retrieval
     chunk_chars: int = 900
     chunk_overlap_sentences: int = 1
-    top_k: int = 3  # aligned pairs put in the context
+    top_k: int = 2  # aligned pairs put in the context
     dense_k: int = 12
     lexical_weight: float = 0.5  # weight of the BM25 list in the fusion (dense = 1.0)
-    check_answerable: bool = True
+    check_answerable: bool = True  # the model's YES/NO verdict before answering
+    grounding_check: bool = True  # refuse when the question names things no document mentions
+    refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
 
     # UI
     ui_host: str = "127.0.0.1"

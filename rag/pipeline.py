@@ -1,0 +1,285 @@
+"""The answer pipeline (LangChain runnables): analyze → retrieve pairs → check → generate → enforce
+language → cite. Code, not the prompt, guarantees citations, answer language and refusals."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import RunnableLambda
+
+from rag import prompts
+from rag.citations import CitationMatcher, strip_markers
+from rag.grounding import ungrounded_terms
+from rag.lang import is_traditional, split_sentences, text_language, to_traditional
+from rag.query import analyze, validate_question
+from rag.retrieve import PairHit, Retriever
+from rag.settings import Settings
+from rag.types import Answer, Document, Hit, doc_lang
+
+log = logging.getLogger(__name__)
+
+Turn = tuple[str, str]  # (user question, assistant answer)
+
+_FOLLOWUP_START = re.compile(r"^\s*(and|but|also|so|what about|how about|那么?|还有|那第|而)\b|^\s*(那|还有|而)", re.I)
+_FOLLOWUP_ORDINAL = re.compile(
+    r"\bthe (first|second|third|fourth|fifth|last|other|next|previous) (one|point|part|obstacle|step)\b|第[一二三四五六七八九十\d]+[点個个条項项]", re.I
+)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|him|his|her)\b|[它他她这那其]", re.I)
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on earlier turns? (then it is rewritten before retrieval)"""
+    if _FOLLOWUP_START.search(question) or _FOLLOWUP_ORDINAL.search(question):
+        return True
+    short = len(re.findall(r"[A-Za-z]+", question)) <= 6 and len(re.findall(r"[\u4e00-\u9fff]", question)) <= 12
+    return short and bool(_PRONOUN.search(question))
+
+
+_REFUSAL_RE = re.compile(
+    r"(does not|doesn't|do not|don't) (contain|mention|provide|say|state|specify|include)|no information|not mentioned|"
+    r"cannot (be )?(answer|determine|find)|没有(提到|提及|相关|说明|信息)|未(提及|提到|说明)|无法(回答|确定)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # "status" | "token" | "answer"
+    text: str = ""
+    answer: Answer | None = None
+
+
+@dataclass
+class _Timer:
+    t0: float = field(default_factory=time.perf_counter)
+    marks: dict[str, float] = field(default_factory=dict)
+
+    def mark(self, name: str) -> None:
+        self.marks[name] = (time.perf_counter() - self.t0) * 1000.0
+
+    def since(self, start: float) -> float:
+        return (time.perf_counter() - start) * 1000.0
+
+
+def _to_messages(system: str, user: str) -> list[BaseMessage]:
+    return [SystemMessage(content=system), HumanMessage(content=user)]
+
+
+class AnswerPipeline:
+    def __init__(self, retriever: Retriever, backend, settings: Settings) -> None:
+        self.retriever = retriever
+        self.backend = backend
+        self.settings = settings
+        self.matcher = CitationMatcher(
+            retriever.embedder, twin_of=lambda d, lang, n: (self.retriever.document(d) or _NoDoc).twin(lang, n)
+        )
+
+    # --- LCEL chains ----------------------------------------------------------
+    def _chain(self, max_tokens: int | None = None):
+        llm = self.backend.llm
+        if max_tokens is not None:
+            llm = llm.bind(max_tokens=max_tokens)
+        return RunnableLambda(lambda x: _to_messages(x["system"], x["user"])) | llm | StrOutputParser()
+
+    def _complete(self, system: str, user: str, max_tokens: int | None = None) -> str:
+        return self._chain(max_tokens).invoke({"system": system, "user": user}).strip()
+
+    # --- steps ------------------------------------------------------------------
+    def standalone(self, question: str, history: Sequence[Turn], lang: str) -> str:
+        """Rewrite a follow-up into a standalone question using the last turns."""
+        if not history or not is_follow_up(question):
+            return question
+        p = prompts.load(lang)
+        who_u, who_a = ("User", "Assistant") if lang == "en" else ("用户", "助手")
+        lines = []
+        for u, a in list(history)[-2:]:
+            lines.append(f"{who_u}: {u}")
+            lines.append(f"{who_a}: {strip_markers(a)[:400]}")
+        out = self._complete("", p["rewrite"].format(history="\n".join(lines), question=question), max_tokens=80)
+        out = out.strip().strip('"“”').splitlines()[0].strip() if out.strip() else ""
+        return out if 3 <= len(out) <= 400 else f"{history[-1][0]} {question}"
+
+    def header(self, doc: Document | None, lang: str) -> str:
+        if doc is None:
+            return ""
+        p = prompts.load(lang)
+        m = doc.meta
+        if not (m.title or m.author or m.date):
+            return ""
+        p0 = "en" if doc.get("en", 0) else "zh"
+        title = m.title + (f" ({m.title_zh})" if m.title_zh and m.title_zh != m.title else "")
+        parts = [f"{p['header_title']}: {title}"]
+        if m.author:
+            parts.append(f"{p['header_author']}: {m.author}")
+        if m.affiliation:
+            parts.append(f"{p['header_affiliation']}: {m.affiliation}")
+        if m.date:
+            parts.append(f"{p['header_date']}: {m.date}")
+        return f"[{p0.upper()} ¶0] " + " | ".join(parts)
+
+    def context(self, pairs: list[PairHit], lang: str) -> tuple[str, str, list[Hit]]:
+        """(header lines, source lines, the paragraphs the model sees) with the question's language first."""
+        first = doc_lang(lang)
+        hits: list[Hit] = []
+        lines: list[str] = []
+        headers: list[str] = []
+        docs_seen: list[str] = []
+        for pair in pairs:
+            if pair.doc not in docs_seen:
+                docs_seen.append(pair.doc)
+                doc = self.retriever.document(pair.doc)
+                h = self.header(doc, lang)
+                if h:
+                    headers.append(h)
+                    p0_lang = "en" if doc.get("en", 0) else "zh"
+                    p0 = doc.get(p0_lang, 0)
+                    hits.append(Hit(pair.doc, p0_lang, 0, p0.text, 0.0))  # type: ignore[arg-type]
+            ordered = sorted(pair.members, key=lambda h: h.lang != first)
+            for h in ordered:
+                if h.paragraph == 0:
+                    continue
+                lines.append(f"[{h.label}] {h.text}")
+                hits.append(h)
+        return "\n".join(headers), "\n".join(lines), hits
+
+    def evidence(self, question: str, pairs: list[PairHit], hits: list[Hit]) -> bool:
+        """Code-side evidence: some paragraph is similar enough, and every name/year asked about occurs."""
+        best = max((h.dense for h in hits if h.dense is not None), default=0.0)
+        if best < self.settings.refuse_below:
+            log.info("refusing: best similarity %.3f < %.3f", best, self.settings.refuse_below)
+            return False
+        if self.settings.grounding_check:
+            texts = []
+            for d in dict.fromkeys(p.doc for p in pairs):
+                doc = self.retriever.document(d)
+                if doc:
+                    texts.extend(p.text for p in doc.paragraphs)
+            missing = ungrounded_terms(question, texts)
+            if missing:
+                log.info("refusing: the documents never mention %s", missing)
+                return False
+        return True
+
+    def _verdict(self, system: str, question: str, lang: str) -> bool:
+        out = self._complete(system, prompts.load(lang)["check"].format(question=question), max_tokens=3)
+        up = out.strip().upper()
+        if up.startswith("NO") or up.startswith("否"):
+            return False
+        return True  # YES or unclear: let the answer through (false refusals are worse)
+
+    def _fix_language(self, text: str, system: str, user: str, lang: str, hits: list[Hit], question: str) -> str:
+        """Enforce the answer language: drop stray sentences, regenerate, translate, answer extractively."""
+        want = doc_lang(lang)
+        text = _drop_other_language(text, want)
+        if doc_lang(text_language(strip_markers(text))) == want:
+            return text
+        p = prompts.load(lang)
+        log.info("answer in the wrong language; regenerating")
+        text = self._complete(system, user + "\n" + p["retry_language"])
+        if doc_lang(text_language(strip_markers(text))) == want:
+            return text
+        log.info("still the wrong language; translating")
+        text = self._complete("", p["translate"].format(text=text))
+        if doc_lang(text_language(strip_markers(text))) == want:
+            return text
+        same = [h for h in hits if h.lang == want and h.paragraph > 0] or [h for h in hits if h.lang == want]
+        return same[0].text if same else text
+
+    def refusal(self, question: str, lang: str, hits: Sequence[Hit], timer: _Timer, standalone: str) -> Answer:
+        text = prompts.load(lang)["refusal"]
+        if lang == "zh-Hant":
+            text = to_traditional(text)
+        timer.mark("total")
+        return Answer(question, text, lang, True, (), tuple(hits), dict(timer.marks), standalone)  # type: ignore[arg-type]
+
+    # --- the whole thing --------------------------------------------------------
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        lang: str | None = None,
+        k: int | None = None,
+        docs: list[str] | None = None,
+    ) -> Iterator[Event]:
+        timer = _Timer()
+        question = validate_question(question)
+        q0 = analyze(question, lang)
+        plang = "en" if q0.lang == "en" else "zh"
+        standalone = self.standalone(question, history, plang) if history else question
+        q = analyze(question, lang, standalone)
+        timer.mark("rewrite")
+        yield Event("status", "retrieving")
+        pairs, hits = self.retriever.pairs(q.search_text, k=k or self.settings.top_k, docs=docs)
+        timer.mark("retrieve")
+        header, sources, ctx_hits = self.context(pairs, q.lang)
+        ranked = _ranked(ctx_hits, hits)
+        if not pairs or not self.evidence(standalone, pairs, hits):
+            yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
+            return
+        p = prompts.load(q.lang)
+        system = p["system"].format(header=header, sources=sources)
+        if self.settings.check_answerable:
+            yield Event("status", "checking")
+            ok = self._verdict(system, standalone, q.lang)
+            timer.mark("check")
+            if not ok:
+                yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
+                return
+        user = p["answer"].format(question=standalone)
+        yield Event("status", "generating")
+        parts: list[str] = []
+        t_gen = time.perf_counter()
+        for tok in self._chain().stream({"system": system, "user": user}):
+            if not parts:
+                timer.mark("first_token")
+            parts.append(tok)
+            yield Event("token", tok)
+        raw = "".join(parts).strip()
+        timer.marks["generate"] = timer.since(t_gen)
+        if not raw or (len(strip_markers(raw)) < 160 and _REFUSAL_RE.search(raw)):
+            yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
+            return
+        text = self._fix_language(raw, system, user, q.lang, ctx_hits, question)
+        text, cits = self.matcher.assign(text, ctx_hits)
+        if q.lang == "zh-Hant" or (q.lang == "zh" and is_traditional(text)):
+            text = to_traditional(text) if q.lang == "zh-Hant" else text
+        timer.mark("total")
+        yield Event("answer", answer=Answer(question, text, q.lang, False, cits, tuple(ranked), dict(timer.marks), standalone))
+
+    def answer(self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None, docs: list[str] | None = None) -> Answer:
+        final = None
+        for ev in self.stream(question, history, lang, k, docs):
+            if ev.kind == "answer":
+                final = ev.answer
+        assert final is not None
+        return final
+
+
+def _drop_other_language(text: str, want: str) -> str:
+    """Remove sentences in the other language when the rest of the answer is in the right one."""
+    sents = split_sentences(text)
+    keep = [s for s in sents if doc_lang(text_language(strip_markers(s))) == want]
+    return "".join(keep).strip() if keep and len(keep) < len(sents) else text
+
+
+class _NoDoc:
+    @staticmethod
+    def twin(lang, n):
+        return None
+
+
+def _ranked(ctx: list[Hit], hits: list[Hit], limit: int = 10) -> list[Hit]:
+    """What was retrieved, best first: the context paragraphs, then the other candidates."""
+    out: list[Hit] = []
+    seen = set()
+    for h in sorted((h for h in ctx if h.paragraph > 0), key=lambda h: -h.score) + list(hits):
+        if h.key not in seen:
+            seen.add(h.key)
+            out.append(h)
+    return out[:limit]
