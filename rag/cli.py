@@ -267,6 +267,26 @@ def chat(
             typer.echo(f"Error: {e.user_message()}", err=True)
 
 
+@app.command()
+def ui(
+    host: Optional[str] = typer.Option(None, "--host", help="default 127.0.0.1 (RAG_UI_HOST)"),
+    port: Optional[int] = typer.Option(None, "--port", help="default 7860 (RAG_UI_PORT)"),
+) -> None:
+    """Serve the chat UI (Gradio). Loads both models first so the first question is fast."""
+    import os
+
+    a = _app()
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(a.settings.uploads_path))
+    if not a.store.versions():
+        typer.echo("note: no documents yet; upload one in the UI or run `rag ingest`", err=True)
+    typer.echo("loading models…", err=True)
+    a.warm_up()
+    from ui.app import launch
+
+    typer.echo(f"serving on http://{host or a.settings.ui_host}:{port or a.settings.ui_port}", err=True)
+    launch(a, host, port, block=True)
+
+
 def main() -> None:
     from rag.settings import get_settings
 

@@ -1,0 +1,110 @@
+"""UI handlers and rendering without a browser, and the launched app through gradio_client."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.types import Answer, Citation, Hit
+from tests.ui_server import running_ui
+from ui.app import UIHandlers
+from ui.render import answer_html, reader_html
+
+
+def test_answer_html_turns_markers_into_chips_and_escapes_text():
+    ans = Answer("q", "<script>alert(1)</script> Trump visited in May [EN ¶1].", "en", False,
+                 (Citation("doc1", "en", 1, "x"),), (), {})
+    out = answer_html(ans)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert f'cite-chip ck-{"doc1|en|1".encode().hex()}' in out and "EN ¶1</span>" in out
+
+
+def test_refusal_is_visible():
+    out = answer_html(Answer("q", "The document does not answer this question.", "en", True))
+    assert 'class="refusal"' in out
+
+
+def test_reader_is_side_by_side_and_highlights(seeded_fake_app):
+    doc = seeded_fake_app.store.documents()[0]
+    d = seeded_fake_app.retriever.document(doc.doc_id)
+    out = reader_html(d, ("zh", 3))
+    assert out.count('<tr id="pair-') == 15
+    assert 'id="pair-en3-zh3" class="pair hl"' in out
+    assert 'class="para zh cited"' in out
+    assert "5月13日至15日" in out and "China-U.S." in out
+
+
+def test_respond_streams_then_shows_chips_and_details(seeded_fake_app):
+    h = UIHandlers(seeded_fake_app)
+    steps = list(h.respond("When are the APEC and G20 summits held?", [], [], "Auto", "*"))
+    chat, turns, box = steps[-1]
+    assert len(steps) > 3  # user echo, tokens, final
+    assert "cite-chip" in chat[-2]["content"]
+    assert chat[-1]["metadata"]["title"].startswith("Sources")
+    assert turns and turns[-1][0].startswith("When are")
+
+
+def test_respond_escapes_html_and_handles_bad_input(seeded_fake_app):
+    h = UIHandlers(seeded_fake_app)
+    chat, _, _ = list(h.respond("<img src=x onerror=alert(1)>", [], [], "Auto", "*"))[-1]
+    assert "<img" not in chat[0]["content"]
+    chat, _, _ = list(h.respond("   ", [], [], "Auto", "*"))[-1]
+    assert chat[-1]["content"].startswith("⚠") and "empty" in chat[-1]["content"]
+
+
+def test_show_citation_ignores_forged_keys(seeded_fake_app):
+    h = UIHandlers(seeded_fake_app)
+    html_out, _ = h.show_citation("000_e8aec6b6a6faab82|zh|1")
+    assert 'class="pair hl"' in html_out
+    for bad in ["", "nope", "../../etc/passwd|en|1", "000_e8aec6b6a6faab82|fr|1", "000_e8aec6b6a6faab82|en|x"]:
+        out = h.show_citation(bad)
+        assert isinstance(out[0], dict)  # gr.update(): nothing changes
+
+
+@pytest.mark.parametrize(
+    "name, data, msg",
+    [
+        ("empty.txt", b"", "empty"),
+        ("bin.txt", b"\x00\x01\x02\x03" * 200, "binary"),
+        ("big.txt", b"a" * (6 * 1024 * 1024), "limit"),
+        ("../../evil.txt", "Title\n\nA body paragraph that is long enough to count as prose.".encode(), ""),
+    ],
+)
+def test_upload_validation(seeded_fake_app, tmp_path, name, data, msg):
+    from rag.errors import RagError
+
+    h = UIHandlers(seeded_fake_app)
+    path = tmp_path / name.replace("../", "")
+    path.write_bytes(data)
+    before = seeded_fake_app.store.versions()
+    if msg:
+        with pytest.raises(RagError, match=msg):
+            h.ingest_upload(str(path))
+        assert seeded_fake_app.store.versions() == before
+    else:
+        text, doc_id = h.ingest_upload(str(path))
+        assert doc_id == "evil" and "/" not in doc_id
+
+
+def test_gradio_client_english_and_chinese(seeded_fake_app):
+    from gradio_client import Client
+
+    with running_ui(seeded_fake_app) as url:
+        c = Client(url, verbose=False)
+        en = c.predict("When are the APEC and G20 summits held?", "", api_name="/ask")
+        zh = c.predict("APEC和G20峰会在哪里举行？", "", api_name="/ask")
+    assert not en["refused"] and en["citations"] and en["answer_language"] == "en"
+    assert not zh["refused"] and zh["citations"] and zh["answer_language"] == "zh"
+
+
+@pytest.mark.slow
+def test_gradio_client_with_real_models(real_app):
+    from gradio_client import Client
+
+    with running_ui(real_app) as url:
+        c = Client(url, verbose=False)
+        en = c.predict("When is Xi Jinping expected to visit the United States?", "", api_name="/ask")
+        zh = c.predict("习近平主席预计什么时候访问美国？", "", api_name="/ask")
+    assert not en["refused"] and {x["paragraph"] for x in en["citations"]} & {3}
+    assert "September" in en["answer"]
+    assert not zh["refused"] and {x["paragraph"] for x in zh["citations"]} & {3}
+    assert "9月" in zh["answer"] or "九月" in zh["answer"]

@@ -1,0 +1,242 @@
+"""The Gradio chat UI: a thin layer over the same pipeline object `rag ask` uses."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from pathlib import Path
+
+from rag.compose import App
+from rag.errors import InputError, RagError
+from ui.render import CSS, JS, SCROLL_JS, answer_html, details_markdown, reader_html
+
+log = logging.getLogger(__name__)
+
+LANG_CHOICES = {"Auto": None, "English": "en", "中文": "zh"}
+ALL_DOCS = "*"
+EXAMPLES = [
+    "When did President Trump visit China, and on which dates?",
+    "What obstacles must both sides overcome?",
+    "文章的作者是谁？他担任什么职务？",
+    "两国元首预计什么时候再次会晤？",
+    "中美關係的新定位是什麼？",
+]
+TRANSLATIONS = {
+    "en": {
+        "chat": "Chat", "placeholder": "Ask about the document in English or Chinese…", "send": "Ask",
+        "answer_lang": "Answer language", "search_in": "Search in", "clear": "Clear chat", "document": "Document",
+        "upload": "Upload a document", "ingest": "Ingest", "documents": "Documents", "examples": "Examples",
+        "all_docs": "All documents", "details": "Sources, scores and timings",
+    },
+    "zh": {
+        "chat": "对话", "placeholder": "用中文或英文提问…", "send": "提问", "answer_lang": "回答语言",
+        "search_in": "检索范围", "clear": "清空对话", "document": "文档", "upload": "上传文档", "ingest": "导入",
+        "documents": "已导入文档", "examples": "示例问题", "all_docs": "全部文档", "details": "来源、分数与耗时",
+    },
+}
+
+
+class UIHandlers:
+    """Event handlers, separate from the layout so they can be tested without a browser."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    # --- documents ----------------------------------------------------------
+    def doc_choices(self) -> list[tuple[str, str]]:
+        return [(f"{d.title or d.doc_id} ({d.doc_id})", d.doc_id) for d in self.app.store.documents()]
+
+    def docs_markdown(self) -> str:
+        infos = self.app.store.documents()
+        if not infos:
+            return "_No documents yet._"
+        lines = [f"- **{html.escape(d.title or d.doc_id)}** · `{d.doc_id}` · EN {d.n_en} ¶ / ZH {d.n_zh} ¶ · {d.pairs} pairs" for d in infos]
+        return "\n".join(lines)
+
+    def reader(self, doc_id: str | None, highlight=None) -> str:
+        doc = self.app.retriever.document(doc_id) if doc_id else None
+        if doc is None:
+            first = self.app.store.documents()
+            doc = self.app.retriever.document(first[0].doc_id) if first else None
+        return reader_html(doc, highlight)
+
+    def show_citation(self, key: str):
+        import gradio as gr
+
+        try:
+            doc_id, lang, n = key.rsplit("|", 2)
+            n_int = int(n)
+        except ValueError:
+            return gr.update(), gr.update()
+        if lang not in ("en", "zh") or self.app.retriever.document(doc_id) is None:
+            return gr.update(), gr.update()
+        return self.reader(doc_id, (lang, n_int)), gr.update(value=doc_id)
+
+    def ingest_upload(self, file, progress=None):
+        """Validate, then ingest an uploaded file. Returns (status markdown, ok)."""
+        from ingest.indexer import ingest_lock
+
+        if file is None:
+            raise InputError("choose a file first")
+        path = Path(file if isinstance(file, str) else getattr(file, "name", file))
+        limit = int(self.app.settings.max_upload_mb * 1024 * 1024)
+        size = path.stat().st_size if path.exists() else 0
+        if size > limit:
+            raise InputError(f"{path.name} is {size / 1e6:.1f} MB; the limit is {self.app.settings.max_upload_mb:g} MB")
+        if progress:
+            progress(0.1, desc="parsing")
+        doc = self.app.indexer.prepare_upload(path.read_bytes(), path.name)
+        if progress:
+            progress(0.5, desc="embedding")
+        with ingest_lock(self.app.settings.home):
+            [rep] = self.app.indexer.write([doc], progress=False)
+        if progress:
+            progress(1.0, desc="done")
+        if rep.status == "unchanged":
+            return f"Done: `{rep.doc_id}` is already ingested (unchanged).", rep.doc_id
+        unal = f" Unaligned: {', '.join(f'{l.upper()} ¶{n}' for l, n in rep.unaligned)}." if rep.unaligned else ""
+        return (
+            f"Done: `{rep.doc_id}` {rep.status}: EN {rep.n_en} ¶, ZH {rep.n_zh} ¶, {rep.pairs} aligned pairs, "
+            f"{rep.chunks} chunks in {rep.seconds:.1f} s.{unal}",
+            rep.doc_id,
+        )
+
+    # --- chat -------------------------------------------------------------------
+    def respond(self, message: str, chat: list, turns: list, lang_choice: str, scope: str | None):
+        """Generator: streams (chat, turns, textbox) updates."""
+        chat = list(chat or [])
+        turns = list(turns or [])
+        shown = html.escape(message or "")
+        chat.append({"role": "user", "content": shown})
+        chat.append({"role": "assistant", "content": "…"})
+        yield chat, turns, ""
+        lang = LANG_CHOICES.get(lang_choice)
+        docs = None if not scope or scope == ALL_DOCS else [scope]
+        try:
+            partial = ""
+            for ev in self.app.pipeline.stream(message, history=[tuple(t) for t in turns], lang=lang, docs=docs):
+                if ev.kind == "token":
+                    partial += ev.text
+                    chat[-1] = {"role": "assistant", "content": html.escape(partial) + " ▌"}
+                    yield chat, turns, ""
+                elif ev.kind == "answer":
+                    ans = ev.answer
+                    chat[-1] = {"role": "assistant", "content": answer_html(ans)}
+                    chat.append({
+                        "role": "assistant",
+                        "content": details_markdown(ans),
+                        "metadata": {"title": "Sources, scores and timings · 来源与耗时", "status": "done"},
+                    })
+                    turns.append([message, ans.text])
+                    yield chat, turns, ""
+        except InputError as e:
+            chat[-1] = {"role": "assistant", "content": f"⚠ {html.escape(e.user_message())}"}
+            yield chat, turns, ""
+        except RagError as e:
+            log.warning("ui error: %s", e)
+            chat[-1] = {"role": "assistant", "content": f"⚠ {html.escape(e.user_message())}"}
+            yield chat, turns, ""
+        except Exception:  # never a stack trace in the UI
+            log.exception("unexpected error answering %r", message[:200] if message else message)
+            chat[-1] = {"role": "assistant", "content": "⚠ Something went wrong while answering; please try again. 出错了，请重试。"}
+            yield chat, turns, ""
+
+    def ask_api(self, question: str, lang: str | None = None) -> dict:
+        """A plain API endpoint (for gradio_client): the same JSON as `rag ask --json`."""
+        try:
+            return self.app.pipeline.answer(question, lang=lang or None).to_json()
+        except RagError as e:
+            return {"error": e.user_message()}
+
+
+def build_ui(app: App):
+    import gradio as gr
+
+    h = UIHandlers(app)
+    i18n = gr.I18n(**TRANSLATIONS)
+    with gr.Blocks(title="Bilingual document QA · 双语文档问答") as demo:
+        turns = gr.State([])
+        gr.Markdown("## Bilingual document QA · 双语文档问答")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5):
+                chatbot = gr.Chatbot(label=i18n("chat"), height=540, elem_id="chat", sanitize_html=True, buttons=["copy"])
+                with gr.Row():
+                    box = gr.Textbox(placeholder=i18n("placeholder"), show_label=False, scale=6, elem_id="question", max_lines=4)
+                    send = gr.Button(i18n("send"), variant="primary", scale=1, elem_id="send")
+                with gr.Row():
+                    lang = gr.Radio(list(LANG_CHOICES), value="Auto", label=i18n("answer_lang"), elem_id="lang")
+                    scope = gr.Dropdown([("All documents · 全部文档", ALL_DOCS)] + h.doc_choices(), value=ALL_DOCS, label=i18n("search_in"), elem_id="scope")
+                    clear = gr.Button(i18n("clear"), elem_id="clear")
+                gr.Examples(EXAMPLES, inputs=[box], label=i18n("examples"))
+            with gr.Column(scale=6):
+                choices = h.doc_choices()
+                doc_select = gr.Dropdown(choices, value=choices[0][1] if choices else None, label=i18n("document"), elem_id="doc-select")
+                reader = gr.HTML(h.reader(choices[0][1] if choices else None), elem_id="reader")
+                with gr.Accordion(i18n("upload"), open=False, elem_id="upload-panel"):
+                    upload = gr.File(file_types=[".txt", ".md", ".pdf", ".docx"], elem_id="upload", label=f"txt · md · pdf · docx (≤ {app.settings.max_upload_mb:g} MB)")
+                    ingest_btn = gr.Button(i18n("ingest"), elem_id="ingest")
+                    status = gr.Markdown(elem_id="upload-status")
+                docs_md = gr.Markdown(h.docs_markdown(), elem_id="docs")
+        cite_target = gr.Textbox(elem_id="cite-target", elem_classes="hidden-ctl", show_label=False)
+        cite_go = gr.Button("show", elem_id="cite-go", elem_classes="hidden-ctl")
+
+        ev_args = dict(inputs=[box, chatbot, turns, lang, scope], outputs=[chatbot, turns, box])
+        box.submit(h.respond, **ev_args, api_visibility="private")
+        send.click(h.respond, **ev_args, api_visibility="private")
+        clear.click(lambda: ([], [], ""), outputs=[chatbot, turns, box], api_visibility="private")
+        cite_go.click(h.show_citation, inputs=[cite_target], outputs=[reader, doc_select], api_visibility="private").then(
+            None, js=SCROLL_JS
+        )
+        doc_select.change(lambda d: h.reader(d), inputs=[doc_select], outputs=[reader], api_visibility="private")
+
+        def do_upload(file, progress=gr.Progress()):
+            try:
+                msg, doc_id = h.ingest_upload(file, progress)
+            except RagError as e:
+                return f"Not ingested: {html.escape(e.user_message())}", gr.update(), gr.update(), gr.update(), gr.update()
+            except Exception:
+                log.exception("upload failed")
+                return "Not ingested: the file could not be ingested.", gr.update(), gr.update(), gr.update(), gr.update()
+            choices = h.doc_choices()
+            return (
+                msg,
+                gr.update(choices=choices, value=doc_id),
+                gr.update(choices=[("All documents · 全部文档", ALL_DOCS)] + choices),
+                h.docs_markdown(),
+                h.reader(doc_id),
+            )
+
+        ingest_btn.click(do_upload, inputs=[upload], outputs=[status, doc_select, scope, docs_md, reader], api_visibility="private")
+        api_q = gr.Textbox(visible=False)
+        api_lang = gr.Textbox(visible=False)
+        api_out = gr.JSON(visible=False)
+        api_btn = gr.Button(visible=False)
+        api_btn.click(h.ask_api, inputs=[api_q, api_lang], outputs=[api_out], api_name="ask")
+    demo.queue(default_concurrency_limit=app.settings.ui_concurrency, max_size=64)
+    return demo, i18n
+
+
+def launch(app: App, host: str | None = None, port: int | None = None, block: bool = True):
+    s = app.settings
+    s.uploads_path.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(s.uploads_path))
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    demo, i18n = build_ui(app)
+    auth = (s.ui_user, s.ui_password) if s.ui_password else None
+    demo.launch(
+        server_name=host or s.ui_host,
+        server_port=port or s.ui_port,
+        share=False,
+        auth=auth,
+        max_file_size=int(s.max_upload_mb * 1024 * 1024),
+        allowed_paths=[],
+        show_error=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        i18n=i18n,
+        css=CSS,
+        js=JS,
+        footer_links=[],
+    )
+    return demo
