@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -285,6 +286,49 @@ def ui(
 
     typer.echo(f"serving on http://{host or a.settings.ui_host}:{port or a.settings.ui_port}", err=True)
     launch(a, host, port, block=True)
+
+
+eval_app = typer.Typer(no_args_is_help=True, help="Run question sets, score them, compare runs.")
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("run")
+def eval_run(
+    file: Path = typer.Argument(..., help="question set (JSONL: id, question, and optional gold fields)"),
+    out: Path = typer.Option(..., "--out", help="output folder (a rerun skips finished ids)"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1),
+    pipeline: str = typer.Option("full", "--pipeline", help="full | naive | dense | bm25"),
+) -> None:
+    """Answer every question, score it, write results.jsonl, summary.json, report.md and plots."""
+    import platform
+
+    from eval.report import write_report
+    from eval.runner import build_pipeline, load_set, run
+
+    items = load_set(file)
+    a = _app()
+    if not a.store.versions():
+        raise RagError("the index is empty", hint="run `rag ingest` first")
+    pipe = build_pipeline(a, pipeline)
+    a.warm_up()
+    results = run(items, pipe, out, limit=limit)
+    meta = {"pipeline": pipeline, "set": str(file), "embedding": a.settings.embedding_model,
+            "llm": a.settings.llm_base_url or a.settings.llm_model, "machine": f"{platform.machine()} {os.cpu_count()} cores"}
+    summary = write_report(out, items, results, meta)
+    o = summary["overall"]
+    typer.echo(f"{len(results)} questions · pass rate {o['pass rate']:.2f} · citation hit {o['citation hit'] or 0:.2f} · "
+               f"language match {o['language match']:.2f} · report: {out / 'report.md'}")
+
+
+@eval_app.command("compare")
+def eval_compare(
+    dirs: list[Path] = typer.Argument(..., help="run folders"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="also write a bar chart PNG here"),
+) -> None:
+    """Print (and plot) headline metrics of several runs side by side."""
+    from eval.report import compare
+
+    typer.echo(compare(dirs, plot))
 
 
 def main() -> None:

@@ -150,8 +150,9 @@ class AnswerPipeline:
 
     def evidence(self, question: str, pairs: list[PairHit], hits: list[Hit]) -> bool:
         """Code-side evidence: some paragraph is similar enough, and every name/year asked about occurs."""
-        best = max((h.dense for h in hits if h.dense is not None), default=0.0)
-        if best < self.settings.refuse_below:
+        dense = [h.dense for h in hits if h.dense is not None]
+        best = max(dense, default=0.0)
+        if dense and best < self.settings.refuse_below:
             log.info("refusing: best similarity %.3f < %.3f", best, self.settings.refuse_below)
             return False
         if self.settings.grounding_check:

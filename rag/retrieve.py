@@ -74,7 +74,10 @@ class LexicalIndex:
 
 
 class Retriever:
-    def __init__(self, store, embedder, dense_k: int = 12, lexical_weight: float = 0.5) -> None:
+    def __init__(self, store, embedder, dense_k: int = 12, lexical_weight: float = 0.5, mode: str = "hybrid") -> None:
+        if mode not in ("hybrid", "dense", "bm25"):
+            raise ValueError(f"unknown retrieval mode {mode!r}")
+        self.mode = mode
         self.store = store
         self.embedder = embedder
         self.dense_k = dense_k
@@ -98,22 +101,27 @@ class Retriever:
         """Ranked paragraphs (both languages) for a query."""
         q = to_simplified(query)
         wanted = set(docs) if docs else None
-        vec = self.embedder.embed_query(q)
         dense: dict[tuple[str, str, int], float] = {}
-        for c in self.store.search(vec, k=max(self.dense_k, k * 2), docs=docs):
-            key = (c.doc, c.lang, c.paragraph)
-            dense[key] = max(dense.get(key, -1.0), c.similarity)
+        if self.mode != "bm25":
+            vec = self.embedder.embed_query(q)
+            for c in self.store.search(vec, k=max(self.dense_k, k * 2), docs=docs):
+                key = (c.doc, c.lang, c.paragraph)
+                dense[key] = max(dense.get(key, -1.0), c.similarity)
         lex: dict[tuple[str, str, int], float] = {}
-        for c, s in self.lexical.search(q, k=max(self.dense_k, k * 2), docs=wanted):
-            key = (c.doc, c.lang, c.paragraph)
-            lex[key] = max(lex.get(key, 0.0), s)
+        if self.mode != "dense":
+            for c, s in self.lexical.search(q, k=max(self.dense_k, k * 2), docs=wanted):
+                key = (c.doc, c.lang, c.paragraph)
+                lex[key] = max(lex.get(key, 0.0), s)
         floor = min(dense.values()) if dense else 0.0
         top_lex = max(lex.values()) if lex else 1.0
         hits: list[Hit] = []
         for key in set(dense) | set(lex):
             d = dense.get(key)
             lx = lex.get(key, 0.0) / top_lex if top_lex else 0.0
-            score = (d if d is not None else floor) + self.lexical_weight * 0.1 * lx
+            if self.mode == "bm25":
+                score = lx
+            else:
+                score = (d if d is not None else floor) + self.lexical_weight * 0.1 * lx
             doc = self.document(key[0])
             para = doc.get(key[1], key[2]) if doc else None
             if para is None:

@@ -1,0 +1,195 @@
+"""Metrics as pure functions over one question's result. A metric whose inputs are missing is None."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from rag.lang import detect_language, text_language, to_simplified
+
+MARKER_RE = re.compile(r"\[(EN|ZH) ¶\d+\]")
+
+
+def _norm(s: str) -> str:
+    return to_simplified(s).lower()
+
+
+def _gold(item: dict) -> list[int] | None:
+    g = item.get("gold_paragraphs")
+    return list(g) if g else None
+
+
+def _relevant(item: dict, lang: str, n: int, language_specific: bool) -> bool:
+    gold = _gold(item) or []
+    if n not in gold:
+        return False
+    if language_specific and item.get("gold_lang"):
+        return lang == item["gold_lang"]
+    return True
+
+
+def ranked_keys(result: dict, language_specific: bool) -> list[tuple[str, int]]:
+    """Retrieved paragraphs, best first; language-agnostic ranks merge EN ¶n and ZH ¶n."""
+    out: list[tuple[str, int]] = []
+    for r in result.get("retrieved", []):
+        key = (r["lang"], r["paragraph"]) if language_specific else ("*", r["paragraph"])
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def recall_at_k(item: dict, result: dict, k: int, language_specific: bool = False) -> float | None:
+    gold = _gold(item)
+    if not gold or not item.get("answerable", True):
+        return None
+    if language_specific and not item.get("gold_lang"):
+        return None
+    top = ranked_keys(result, language_specific)[:k]
+    found = {n for lang, n in top if n in gold and (not language_specific or lang == item["gold_lang"])}
+    return len(found) / len(set(gold))
+
+
+def mrr(item: dict, result: dict, language_specific: bool = False) -> float | None:
+    gold = _gold(item)
+    if not gold or not item.get("answerable", True) or (language_specific and not item.get("gold_lang")):
+        return None
+    for i, (lang, n) in enumerate(ranked_keys(result, language_specific), 1):
+        if n in gold and (not language_specific or lang == item["gold_lang"]):
+            return 1.0 / i
+    return 0.0
+
+
+def ndcg_at_k(item: dict, result: dict, k: int = 5, language_specific: bool = False) -> float | None:
+    gold = _gold(item)
+    if not gold or not item.get("answerable", True) or (language_specific and not item.get("gold_lang")):
+        return None
+    top = ranked_keys(result, language_specific)[:k]
+    dcg = sum(
+        1.0 / math.log2(i + 1)
+        for i, (lang, n) in enumerate(top, 1)
+        if n in gold and (not language_specific or lang == item["gold_lang"])
+    )
+    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(k, len(set(gold))) + 1))
+    return dcg / ideal if ideal else None
+
+
+def citation_precision(item: dict, result: dict) -> float | None:
+    gold = _gold(item)
+    cits = result.get("citations") or []
+    if not gold or not cits or not item.get("answerable", True):
+        return None
+    return sum(1 for c in cits if c["paragraph"] in gold) / len(cits)
+
+
+def citation_recall(item: dict, result: dict) -> float | None:
+    gold = _gold(item)
+    if not gold or not item.get("answerable", True):
+        return None
+    if result.get("refused"):
+        return 0.0
+    cited = {c["paragraph"] for c in result.get("citations") or []}
+    return len(cited & set(gold)) / len(set(gold))
+
+
+def citation_hit(item: dict, result: dict) -> bool | None:
+    """At least one citation names a gold paragraph (in gold_lang when the item names one)."""
+    if not _gold(item) or not item.get("answerable", True):
+        return None
+    return any(_relevant(item, c["lang"], c["paragraph"], True) for c in result.get("citations") or [])
+
+
+def keyword_match(item: dict, result: dict) -> bool | None:
+    groups = item.get("keywords")
+    if not groups or not item.get("answerable", True):
+        return None
+    text = _norm(MARKER_RE.sub("", result.get("answer", "")))
+    return all(any(_norm(k) in text for k in group) for group in groups)
+
+
+def expected_language(item: dict) -> str:
+    if item.get("answer_lang"):
+        return item["answer_lang"]
+    d = detect_language(item["question"])
+    return d.split(":", 1)[1] if d.startswith("mixed:") else d
+
+
+def language_match(item: dict, result: dict) -> bool:
+    want = expected_language(item)
+    if result.get("answer_language") != want:
+        return False
+    got = text_language(MARKER_RE.sub("", result.get("answer", "")))
+    if want == "en":
+        return got == "en"
+    return got in ("zh", "zh-Hant") and (want != "zh-Hant" or got == "zh-Hant")
+
+
+def refusal_correct(item: dict, result: dict) -> bool | None:
+    """On unanswerable questions: was it refused?"""
+    if item.get("answerable", True):
+        return None
+    return bool(result.get("refused"))
+
+
+def false_refusal(item: dict, result: dict) -> bool | None:
+    if not item.get("answerable", True):
+        return None
+    return bool(result.get("refused"))
+
+
+def passed(item: dict, result: dict) -> bool:
+    """Issue-9 pass: answerable → not refused, gold cited, every keyword group, right language;
+    unanswerable → refused."""
+    if not item.get("answerable", True):
+        return bool(result.get("refused"))
+    if result.get("refused"):
+        return False
+    hit = citation_hit(item, result)
+    kw = keyword_match(item, result)
+    return (hit is not False) and (kw is not False) and language_match(item, result)
+
+
+def score(item: dict, result: dict, ks=(1, 3, 5, 10)) -> dict[str, Any]:
+    m: dict[str, Any] = {}
+    for k in ks:
+        m[f"recall@{k}"] = recall_at_k(item, result, k)
+        m[f"recall@{k}_lang"] = recall_at_k(item, result, k, language_specific=True)
+    m["mrr"] = mrr(item, result)
+    m["mrr_lang"] = mrr(item, result, language_specific=True)
+    m["ndcg@5"] = ndcg_at_k(item, result, 5)
+    m["citation_precision"] = citation_precision(item, result)
+    m["citation_recall"] = citation_recall(item, result)
+    m["citation_hit"] = citation_hit(item, result)
+    m["keywords"] = keyword_match(item, result)
+    m["language_match"] = language_match(item, result)
+    m["refusal_correct"] = refusal_correct(item, result)
+    m["false_refusal"] = false_refusal(item, result)
+    m["pass"] = passed(item, result)
+    return m
+
+
+def direction(item: dict) -> str:
+    """Language direction of a question for the report."""
+    d = detect_language(item["question"])
+    if d.startswith("mixed"):
+        return "mixed"
+    if d == "zh-Hant":
+        return "traditional"
+    gl = item.get("gold_lang")
+    if d == "en":
+        return "EN→ZH-only facts" if gl == "zh" else "EN→EN"
+    return "ZH→EN-only facts" if gl == "en" else "ZH→ZH"
+
+
+def mean(values) -> float | None:
+    vals = [float(v) for v in values if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def percentile(values, p: float) -> float | None:
+    vals = sorted(float(v) for v in values if v is not None)
+    if not vals:
+        return None
+    i = (len(vals) - 1) * p / 100.0
+    lo, hi = math.floor(i), math.ceil(i)
+    return vals[lo] + (vals[hi] - vals[lo]) * (i - lo)

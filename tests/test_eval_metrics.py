@@ -1,0 +1,90 @@
+"""Every metric on hand-made results, Chinese text included."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval import metrics as m
+
+
+def res(answer="", refused=False, citations=(), retrieved=(), lang="en", timings=None):
+    return {
+        "answer": answer, "refused": refused, "answer_language": lang,
+        "citations": [{"doc": "d", "lang": l, "paragraph": n, "text": ""} for l, n in citations],
+        "retrieved": [{"doc": "d", "lang": l, "paragraph": n, "score": 1.0 - i / 10} for i, (l, n) in enumerate(retrieved)],
+        "timings_ms": timings or {},
+    }
+
+
+ITEM = {"id": "a", "question": "特朗普何时访华？", "answerable": True, "gold_paragraphs": [1], "gold_lang": "zh",
+        "keywords": [["13"], ["15日", "十五日"]], "answer_lang": "zh"}
+
+
+def test_recall_mrr_ndcg_language_agnostic_and_specific():
+    r = res(retrieved=[("en", 3), ("en", 1), ("zh", 1), ("zh", 3)])
+    assert m.recall_at_k(ITEM, r, 1) == 0.0
+    assert m.recall_at_k(ITEM, r, 2) == 1.0  # EN ¶1 counts when any language will do
+    assert m.recall_at_k(ITEM, r, 2, language_specific=True) == 0.0
+    assert m.recall_at_k(ITEM, r, 3, language_specific=True) == 1.0
+    assert m.mrr(ITEM, r) == 0.5
+    assert m.mrr(ITEM, r, language_specific=True) == pytest.approx(1 / 3)
+    assert m.ndcg_at_k(ITEM, r, 5) == pytest.approx(1 / 1.5849625, rel=1e-4)
+
+
+def test_multi_gold_recall():
+    item = {"id": "b", "question": "q", "gold_paragraphs": [10, 11, 12]}
+    r = res(retrieved=[("en", 10), ("zh", 10), ("en", 12), ("en", 2)])
+    assert m.recall_at_k(item, r, 2) == pytest.approx(2 / 3)  # EN ¶10 and ZH ¶10 merge into one rank
+
+
+def test_citation_precision_recall_hit():
+    r = res("x", citations=[("en", 1), ("zh", 1), ("en", 4)])
+    assert m.citation_precision(ITEM, r) == pytest.approx(2 / 3)
+    assert m.citation_recall(ITEM, r) == 1.0
+    assert m.citation_hit(ITEM, r) is True
+    assert m.citation_hit(ITEM, res("x", citations=[("en", 1)])) is False  # the fact is only in ZH ¶1
+
+
+def test_keywords_chinese_traditional_and_markers():
+    assert m.keyword_match(ITEM, res("特朗普于5月13日至15日访华[ZH ¶1]。")) is True
+    assert m.keyword_match(ITEM, res("特朗普於5月13日至15日訪華。")) is True  # traditional answer, simplified keywords
+    assert m.keyword_match(ITEM, res("特朗普于5月13日访华。")) is False  # a group missing
+    assert m.keyword_match(ITEM, res("¶13 only [ZH ¶15]")) is False  # markers are not content
+
+
+def test_language_match():
+    assert m.language_match(ITEM, res("特朗普于5月访华。", lang="zh")) is True
+    assert m.language_match(ITEM, res("Trump visited in May.", lang="zh")) is False
+    hant = {**ITEM, "answer_lang": "zh-Hant"}
+    assert m.language_match(hant, res("特朗普於五月訪華，這是九年來首次。", lang="zh-Hant")) is True
+    assert m.language_match(hant, res("特朗普于五月访华，这是九年来首次。", lang="zh-Hant")) is False
+
+
+def test_refusal_metrics_and_pass():
+    un = {"id": "u", "question": "What did Biden say?", "answerable": False}
+    assert m.refusal_correct(un, res(refused=True)) is True
+    assert m.refusal_correct(un, res("Biden said…")) is False
+    assert m.false_refusal(ITEM, res(refused=True)) is True
+    assert m.passed(un, res(refused=True)) and not m.passed(un, res("x"))
+    good = res("特朗普于5月13日至15日访华[ZH ¶1]。", citations=[("zh", 1)], lang="zh")
+    assert m.passed(ITEM, good)
+    assert not m.passed(ITEM, {**good, "refused": True})
+
+
+def test_missing_fields_skip_metrics():
+    bare = {"id": "x", "question": "When did Trump visit China?"}
+    s = m.score(bare, res("In May.", citations=[("en", 1)]))
+    assert s["recall@3"] is None and s["citation_precision"] is None and s["keywords"] is None
+    assert s["language_match"] is True and s["pass"] is True
+
+
+def test_direction():
+    assert m.direction({"question": "When?", "gold_lang": "zh"}) == "EN→ZH-only facts"
+    assert m.direction({"question": "作者是谁？", "gold_lang": "en"}) == "ZH→EN-only facts"
+    assert m.direction({"question": "作者是誰？"}) == "traditional"
+    assert m.direction({"question": "What is 跛脚鸭?"}) == "mixed"
+
+
+def test_percentile_and_mean():
+    assert m.percentile([1, 2, 3, 4], 50) == 2.5
+    assert m.mean([None, 1, 0]) == 0.5 and m.mean([None]) is None

@@ -1,0 +1,108 @@
+"""The eval runner and report with the fake models; a slow end-to-end run with the real ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.report import compare, write_report
+from eval.runner import build_pipeline, load_set, run
+from rag.errors import InputError
+
+SET = Path(__file__).resolve().parent.parent / "eval" / "sets" / "seed.jsonl"
+
+
+def test_seed_set_is_well_formed():
+    items = load_set(SET)
+    assert len(items) >= 60
+    cats = {it["category"] for it in items}
+    assert {"en_en", "zh_zh", "en_zh_only", "zh_en_only", "traditional", "mixed", "multi_paragraph",
+            "paraphrased", "unanswerable", "injection"} <= cats
+    for it in items:
+        if it["answerable"]:
+            assert it["gold_paragraphs"] and it["keywords"], it["id"]
+
+
+def test_gold_paragraphs_contain_their_keywords(seed_text):
+    """Hand check, automated: every keyword group is found in a gold paragraph (either language)."""
+    from ingest.parse import parse_text
+    from rag.lang import to_simplified
+
+    doc = parse_text(seed_text, "s", "s")
+    meta = doc.meta
+    for it in load_set(SET):
+        if not it["answerable"]:
+            continue
+        texts = [doc.get(l, n).text for n in it["gold_paragraphs"] for l in ("en", "zh") if doc.get(l, n)]
+        hay = to_simplified(" ".join(texts) + " " + " ".join([meta.title, meta.author, meta.date, meta.affiliation])).lower()
+        for group in it["keywords"]:
+            assert any(to_simplified(k).lower() in hay for k in group), (it["id"], group)
+
+
+def test_load_set_errors(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n')
+    with pytest.raises(InputError, match="id"):
+        load_set(bad)
+    bad.write_text("not json\n")
+    with pytest.raises(InputError, match="not JSON"):
+        load_set(bad)
+    with pytest.raises(InputError, match="no such"):
+        load_set(tmp_path / "missing.jsonl")
+
+
+def test_run_is_resumable_and_writes_the_report(seeded_fake_app, tmp_path):
+    items = load_set(SET)[:6] + [it for it in load_set(SET) if not it["answerable"]][:2]
+    out = tmp_path / "run"
+    pipe = build_pipeline(seeded_fake_app, "full")
+    first = run(items[:4], pipe, out, progress=False)
+    assert len(first) == 4
+    calls = []
+    results = run(items, pipe, out, progress=False, on_result=calls.append)
+    assert len(results) == len(items) and len(calls) == len(items) - 4  # finished ids skipped
+    line = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    assert {"id", "question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "metrics"} <= set(line)
+    summary = write_report(out, items, results, {"pipeline": "full"})
+    assert "pass rate" in summary["overall"] and summary["per_category"]
+    for name in ("summary.json", "report.md", "accuracy_per_category.png", "recall_at_k.png", "latency.png"):
+        assert (out / name).stat().st_size > 0
+    assert "## Per language direction" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("name", ["naive", "dense", "bm25"])
+def test_baseline_pipelines_run(seeded_fake_app, tmp_path, name):
+    items = load_set(SET)[:2]
+    results = run(items, build_pipeline(seeded_fake_app, name), tmp_path / name, progress=False)
+    assert len(results) == 2 and all("metrics" in r for r in results)
+
+
+def test_compare(seeded_fake_app, tmp_path):
+    items = load_set(SET)[:3]
+    for name in ("full", "naive"):
+        out = tmp_path / name
+        write_report(out, items, run(items, build_pipeline(seeded_fake_app, name), out, progress=False), {"pipeline": name})
+    table = compare([tmp_path / "full", tmp_path / "naive"], tmp_path / "cmp.png")
+    assert "| pass rate |" in table and "full" in table and "naive" in table
+    assert (tmp_path / "cmp.png").stat().st_size > 0
+
+
+def test_unknown_pipeline(seeded_fake_app):
+    with pytest.raises(InputError):
+        build_pipeline(seeded_fake_app, "magic")
+
+
+@pytest.mark.slow
+def test_ten_questions_end_to_end_with_real_models(real_app, tmp_path):
+    items = load_set(SET)
+    picked = [next(it for it in items if it["category"] == c) for c in
+              ("en_en", "zh_zh", "en_zh_only", "zh_en_only", "traditional", "mixed", "multi_paragraph",
+               "paraphrased", "unanswerable", "injection")]
+    results = run(picked, build_pipeline(real_app, "full"), tmp_path / "e2e", progress=False)
+    summary = write_report(tmp_path / "e2e", picked, results, {"pipeline": "full"})
+    o = summary["overall"]
+    assert len(results) == 10
+    assert o["language match"] >= 0.9
+    assert o["unanswerable refused"] == 1.0 and o["false refusals (count)"] == 0
+    assert o["pass rate"] >= 0.7
