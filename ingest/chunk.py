@@ -17,11 +17,16 @@ def split_paragraph(text: str, budget: int, overlap: int = 1) -> list[tuple[int,
     sents = sentence_spans(text)
     spans: list[tuple[int, int]] = []
     i = 0
+    prev_j = -1
     while i < len(sents):
         j = i
         while j + 1 < len(sents) and sents[j + 1][1] - sents[i][0] <= budget:
             j += 1
+        if j <= prev_j:  # the overlap left no room for a new sentence: start right after the last chunk
+            i = prev_j + 1
+            continue
         spans.append((sents[i][0], sents[j][1]))
+        prev_j = j
         if j + 1 >= len(sents):
             break
         i = max(j + 1 - overlap, i + 1)

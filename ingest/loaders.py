@@ -15,7 +15,7 @@ MAX_BYTES = 50 * 1024 * 1024
 
 
 def doc_id_for(path: Path) -> str:
-    stem = re.sub(r"[^\w.\-]+", "_", path.stem).strip("._-")
+    stem = re.sub(r"\.{2,}", ".", re.sub(r"[^\w.\-]+", "_", path.stem)).strip("._-")
     return stem[:80] or "document"
 
 

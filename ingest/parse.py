@@ -162,7 +162,8 @@ def parse_text(text: str, doc_id: str, source: str) -> Document:
         k = 0
         while k < len(lb) and k < MAX_FRONT_MATTER and not is_prose(lb[k].joined(), lang):
             k += 1
-        if k == len(lb):  # nothing looks like prose: keep just a title-like first block as ¶0
+        if k == len(lb) or not is_prose(lb[k].joined(), lang):
+            # no prose right after the leading blocks: keep just a title-like first block as ¶0
             k = 1 if len(lb) > 1 and len(lb[0].joined()) < 120 else 0
         if k:
             lines = [ln for b in lb[:k] for ln in b.front_lines()]

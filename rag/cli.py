@@ -80,6 +80,26 @@ def models_verify() -> None:
 # --- ingest and inspection -----------------------------------------------
 
 
+def _recover_damaged_index(a) -> None:
+    """`--rebuild` on an index that cannot even be opened: move it aside and start clean."""
+    import shutil
+
+    from rag.errors import IndexCorruptError
+
+    try:
+        a.store.documents()
+    except IndexCorruptError:
+        path = a.settings.chroma_path
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        shutil.move(str(path), str(aside))
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # forget the failed client for this path
+        typer.echo(f"the index could not be opened; moved it to {aside} and starting clean", err=True)
+        for attr in ("client", "store", "retriever", "indexer", "pipeline"):
+            a.__dict__.pop(attr, None)
+
+
 @app.command()
 def ingest(
     paths: Optional[list[Path]] = typer.Argument(None, help="files or folders (default: the corpus in data/)"),
@@ -92,6 +112,8 @@ def ingest(
 
     a = _app()
     t0 = time.perf_counter()
+    if rebuild and not a.settings.chroma_url:
+        _recover_damaged_index(a)
     targets = expand_paths(list(paths) if paths else [a.settings.corpus])
     if pair and len(targets) != 2:
         raise RagError("--pair takes exactly two files", hint="rag ingest --pair article_en.txt article_zh.txt")
@@ -348,9 +370,9 @@ def main() -> None:
     except Exception as e:  # click usage errors and anything unexpected: one line, no traceback
         import click
 
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.ClickException) or (hasattr(e, "format_message") and hasattr(e, "exit_code")):
+            typer.echo(f"Error: {e.format_message()}", err=True)  # a usage error: one line, exit 2
+            sys.exit(getattr(e, "exit_code", 2) or 2)
         logging.getLogger("rag").debug("unexpected error", exc_info=True)
         typer.echo(f"Error: {type(e).__name__}: {e} (run with RAG_LOG_LEVEL=DEBUG for details)", err=True)
         sys.exit(1)

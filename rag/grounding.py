@@ -21,7 +21,7 @@ _COMMON = frozenset(
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr President Minister Yes No""".split()
 )
-_ZH_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
+_ZH_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "j"})  # persons, places, organisations, abbreviations
 
 
 @lru_cache(maxsize=1)
@@ -38,10 +38,10 @@ def question_terms(question: str) -> list[str]:
     """Names and years in a question (English capitalised words, Chinese proper nouns)."""
     terms: list[str] = []
     for m in _NAME_RE.finditer(question):
-        w = m.group(1)
+        w = re.sub(r"['’]s$", "", m.group(1))
         start = m.start(1)
-        sentence_start = start == 0 or question[:start].rstrip()[-1:] in ".?!"
-        if w in _COMMON or (sentence_start and len(w) < 3):
+        sentence_start = start == 0 or question[:start].rstrip()[-1:] in ".?!:"
+        if w in _COMMON or sentence_start:  # a capital at a sentence start says nothing about names
             continue
         terms.append(w)
     terms.extend(_YEAR_RE.findall(question))

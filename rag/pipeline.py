@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -40,6 +40,14 @@ def is_follow_up(question: str) -> bool:
     short = len(re.findall(r"[A-Za-z]+", question)) <= 6 and len(re.findall(r"[\u4e00-\u9fff]", question)) <= 12
     return short and bool(_PRONOUN.search(question))
 
+
+# questions about the article itself: only these get the byline and publication date in the context,
+# so a 1.5B model never gives the article date as the date of an event
+_META_RE = re.compile(
+    r"\b(author|wrote|written|writer|publish\w*|byline|title|headline|article (date|dated)|date of (the|this) article|"
+    r"who (is|was) the (author|writer)|position|affiliation|institution)\b|作者|撰写|写的|发表|发布|标题|题目|职务|机构|任职|文章.{0,4}(日期|时间|哪天|哪一天|何时)",
+    re.I,
+)
 
 _REFUSAL_RE = re.compile(
     r"(does not|doesn't|do not|don't) (contain|mention|provide|say|state|specify|include)|no information|not mentioned|"
@@ -105,7 +113,8 @@ class AnswerPipeline:
         out = out.strip().strip('"“”').splitlines()[0].strip() if out.strip() else ""
         return out if 3 <= len(out) <= 400 else f"{history[-1][0]} {question}"
 
-    def header(self, doc: Document | None, lang: str) -> str:
+    def header(self, doc: Document | None, lang: str, full: bool = True) -> str:
+        """The article header as one source line: title always; byline and date when ``full``."""
         if doc is None:
             return ""
         p = prompts.load(lang)
@@ -115,6 +124,8 @@ class AnswerPipeline:
         p0 = "en" if doc.get("en", 0) else "zh"
         title = m.title + (f" ({m.title_zh})" if m.title_zh and m.title_zh != m.title else "")
         parts = [f"{p['header_title']}: {title}"]
+        if not full:
+            return f"[{p0.upper()} ¶0] " + " | ".join(parts)
         if m.author:
             parts.append(f"{p['header_author']}: {m.author}")
         if m.affiliation:
@@ -123,8 +134,9 @@ class AnswerPipeline:
             parts.append(f"{p['header_date']}: {m.date}")
         return f"[{p0.upper()} ¶0] " + " | ".join(parts)
 
-    def context(self, pairs: list[PairHit], lang: str) -> tuple[str, str, list[Hit]]:
+    def context(self, pairs: list[PairHit], lang: str, question: str = "") -> tuple[str, str, list[Hit]]:
         """(header lines, source lines, the paragraphs the model sees) with the question's language first."""
+        full = bool(_META_RE.search(question)) or any(p.en and p.en.paragraph == 0 or p.zh and p.zh.paragraph == 0 for p in pairs[:1])
         first = doc_lang(lang)
         hits: list[Hit] = []
         lines: list[str] = []
@@ -134,12 +146,14 @@ class AnswerPipeline:
             if pair.doc not in docs_seen:
                 docs_seen.append(pair.doc)
                 doc = self.retriever.document(pair.doc)
-                h = self.header(doc, lang)
+                h = self.header(doc, lang, full)
                 if h:
                     headers.append(h)
                     p0_lang = "en" if doc.get("en", 0) else "zh"
-                    p0 = doc.get(p0_lang, 0)
-                    hits.append(Hit(pair.doc, p0_lang, 0, p0.text, 0.0))  # type: ignore[arg-type]
+                    # cite ¶0 by what the model saw (labels in the question's language) plus its own text
+                    shown = h.split("] ", 1)[-1]
+                    text = doc.get(p0_lang, 0).text
+                    hits.append(Hit(pair.doc, p0_lang, 0, f"{shown}\n{text}" if full else text, 0.0))  # type: ignore[arg-type]
             ordered = sorted(pair.members, key=lambda h: h.lang != first)
             for h in ordered:
                 if h.paragraph == 0:
@@ -192,6 +206,12 @@ class AnswerPipeline:
         same = [h for h in hits if h.lang == want and h.paragraph > 0] or [h for h in hits if h.lang == want]
         return same[0].text if same else text
 
+    def _exact(self, c):
+        """A citation carries the paragraph's own text, exactly as stored."""
+        doc = self.retriever.document(c.doc)
+        p = doc.get(c.lang, c.paragraph) if doc else None
+        return replace(c, text=p.text) if p else c
+
     def refusal(self, question: str, lang: str, hits: Sequence[Hit], timer: _Timer, standalone: str) -> Answer:
         text = prompts.load(lang)["refusal"]
         if lang == "zh-Hant":
@@ -218,7 +238,7 @@ class AnswerPipeline:
         yield Event("status", "retrieving")
         pairs, hits = self.retriever.pairs(q.search_text, k=k or self.settings.top_k, docs=docs)
         timer.mark("retrieve")
-        header, sources, ctx_hits = self.context(pairs, q.lang)
+        header, sources, ctx_hits = self.context(pairs, q.lang, standalone)
         ranked = _ranked(ctx_hits, hits)
         if not pairs or not self.evidence(standalone, pairs, hits):
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
@@ -229,6 +249,10 @@ class AnswerPipeline:
             yield Event("status", "checking")
             ok = self._verdict(system, standalone, q.lang)
             timer.mark("check")
+            best = max((h.dense for h in hits if h.dense is not None), default=0.0)
+            if not ok and best >= self.settings.trust_retrieval_above:
+                log.info("model said NO but a paragraph is %.2f similar: answering", best)
+                ok = True
             if not ok:
                 yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
                 return
@@ -248,6 +272,7 @@ class AnswerPipeline:
             return
         text = self._fix_language(raw, system, user, q.lang, ctx_hits, question)
         text, cits = self.matcher.assign(text, ctx_hits)
+        cits = tuple(self._exact(c) for c in cits)
         if q.lang == "zh-Hant" or (q.lang == "zh" and is_traditional(text)):
             text = to_traditional(text) if q.lang == "zh-Hant" else text
         timer.mark("total")

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 
 from rag.lang import to_simplified, tokenize
+from rag.lexical import BM25Index
 from rag.store import ChunkHit
 from rag.types import Document, Hit
 
@@ -39,35 +40,30 @@ class LexicalIndex:
         self._chunks: list[ChunkHit] = []
         self._lock = threading.Lock()
 
-    def _ensure(self) -> None:
-        key = tuple(sorted(self.store.versions().items()))
+    def _ensure(self, versions: dict[str, str] | None = None) -> None:
+        key = tuple(sorted((self.store.versions() if versions is None else versions).items()))
         if key == self._key:
             return
         with self._lock:
             if key == self._key:
                 return
-            from rank_bm25 import BM25Okapi
-
             chunks = self.store.chunks()
-            corpus = [tokenize(c.text) or ["∅"] for c in chunks]
-            self._bm25 = BM25Okapi(corpus) if corpus else None
+            self._bm25 = BM25Index([tokenize(c.text) for c in chunks]) if chunks else None
             self._chunks = chunks
             self._key = key
 
-    def search(self, query: str, k: int, docs: set[str] | None = None) -> list[tuple[ChunkHit, float]]:
-        self._ensure()
+    def search(self, query: str, k: int, docs: set[str] | None = None, versions: dict[str, str] | None = None) -> list[tuple[ChunkHit, float]]:
+        self._ensure(versions)
         toks = tokenize(query)
         if not toks or self._bm25 is None:
             return []
-        scores = self._bm25.get_scores(toks)
-        ranked = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+        # over-fetch when limited to some documents, then filter
+        want = k if docs is None else max(k * 20, 200)
         out = []
-        for i in ranked:
-            if scores[i] <= 0:
-                break
+        for i, s in self._bm25.top(toks, want):
             c = self._chunks[i]
             if docs is None or c.doc in docs:
-                out.append((c, float(scores[i])))
+                out.append((c, s))
             if len(out) >= k:
                 break
         return out
@@ -85,8 +81,8 @@ class Retriever:
         self.lexical = LexicalIndex(store)
         self._docs: dict[tuple[str, str], Document] = {}
 
-    def document(self, doc_id: str) -> Document | None:
-        version = self.store.versions().get(doc_id)
+    def document(self, doc_id: str, versions: dict[str, str] | None = None) -> Document | None:
+        version = (self.store.versions() if versions is None else versions).get(doc_id)
         if version is None:
             return None
         key = (doc_id, version)
@@ -101,15 +97,16 @@ class Retriever:
         """Ranked paragraphs (both languages) for a query."""
         q = to_simplified(query)
         wanted = set(docs) if docs else None
+        versions = self.store.versions()
         dense: dict[tuple[str, str, int], float] = {}
         if self.mode != "bm25":
             vec = self.embedder.embed_query(q)
-            for c in self.store.search(vec, k=max(self.dense_k, k * 2), docs=docs):
+            for c in self.store.search(vec, k=max(self.dense_k, k * 2), docs=docs, versions=versions):
                 key = (c.doc, c.lang, c.paragraph)
                 dense[key] = max(dense.get(key, -1.0), c.similarity)
         lex: dict[tuple[str, str, int], float] = {}
         if self.mode != "dense":
-            for c, s in self.lexical.search(q, k=max(self.dense_k, k * 2), docs=wanted):
+            for c, s in self.lexical.search(q, k=max(self.dense_k, k * 2), docs=wanted, versions=versions):
                 key = (c.doc, c.lang, c.paragraph)
                 lex[key] = max(lex.get(key, 0.0), s)
         floor = min(dense.values()) if dense else 0.0
@@ -122,7 +119,7 @@ class Retriever:
                 score = lx
             else:
                 score = (d if d is not None else floor) + self.lexical_weight * 0.1 * lx
-            doc = self.document(key[0])
+            doc = self.document(key[0], versions)
             para = doc.get(key[1], key[2]) if doc else None
             if para is None:
                 continue
@@ -135,6 +132,7 @@ class Retriever:
         hits = self.paragraphs(query, k=0, docs=docs)
         if not hits:
             return [], []
+        versions = self.store.versions()
         floor = min(h.score for h in hits)
         by_key = {h.key: h for h in hits}
         seen: set[tuple[str, str, int]] = set()
@@ -142,7 +140,7 @@ class Retriever:
         for h in hits:
             if h.key in seen:
                 continue
-            doc = self.document(h.doc)
+            doc = self.document(h.doc, versions)
             twin_n = doc.twin(h.lang, h.paragraph) if doc else None
             twin = None
             if twin_n is not None and doc is not None:

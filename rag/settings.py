@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     check_answerable: bool = True  # the model's YES/NO verdict before answering
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
+    trust_retrieval_above: float = 0.6  # a paragraph this similar outweighs the model's NO (calibrated on the eval set)
 
     # UI
     ui_host: str = "127.0.0.1"

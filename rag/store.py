@@ -127,18 +127,18 @@ class ChromaStore:
             raise IndexCorruptError(f"the index cannot be opened: {e}") from None
 
     # --- documents -------------------------------------------------------
-    def _doc_records(self) -> dict:
+    def _doc_meta(self) -> dict:
         try:
-            return self.docs_coll.get(include=["metadatas", "documents"])
-        except Exception as e:
-            raise IndexCorruptError(f"the document table cannot be read: {e}") from None
+            return self.docs_coll.get(include=["metadatas"])
+        except Exception as e:  # a damaged or incompatible index
+            raise IndexCorruptError(f"the index cannot be read: {e}") from None
 
     def versions(self) -> dict[str, str]:
-        got = self.docs_coll.get(include=["metadatas"])
+        got = self._doc_meta()
         return {i: m["version"] for i, m in zip(got["ids"], got["metadatas"])}
 
     def documents(self) -> list[DocInfo]:
-        got = self.docs_coll.get(include=["metadatas"])
+        got = self._doc_meta()
         out = [
             DocInfo(
                 doc_id=i, source=m.get("source", ""), title=m.get("title", ""), version=m["version"],
@@ -211,17 +211,33 @@ class ChromaStore:
         vs = sorted(versions.values())
         return {"version": vs[0]} if len(vs) == 1 else {"version": {"$in": vs}}
 
-    def search(self, vector: list[float], k: int, docs: Iterable[str] | None = None) -> list[ChunkHit]:
-        where = self._where(docs)
-        if where is None:
+    def search(
+        self, vector: list[float], k: int, docs: Iterable[str] | None = None, versions: dict[str, str] | None = None
+    ) -> list[ChunkHit]:
+        """Nearest chunks of current document versions only.
+
+        Fast path: search without a version filter (a large ``$in`` filter makes HNSW slow) and drop
+        chunks of other versions; if that leaves too few (an ingest in flight), search again filtered."""
+        versions = self.versions() if versions is None else versions
+        if docs is not None:
+            wanted = set(docs)
+            versions = {d: v for d, v in versions.items() if d in wanted}
+        if not versions:
             return []
-        res = self.vs.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        current = set(versions.values())
+        docs_list = sorted(versions)
+        where = None if docs is None else ({"doc": docs_list[0]} if len(docs_list) == 1 else {"doc": {"$in": docs_list}})
+        res = self.vs.similarity_search_by_vector_with_relevance_scores(vector, k=k + 8, filter=where)
+        hits = [(d, dist) for d, dist in res if d.metadata.get("version") in current]
+        if len(hits) < min(k, len(res)):
+            res = self.vs.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=self._where(docs))
+            hits = list(res)
         return [
             ChunkHit(
                 chunk_id=d.id or "", doc=d.metadata["doc"], lang=d.metadata["lang"],
                 paragraph=int(d.metadata["paragraph"]), text=d.page_content, similarity=1.0 - float(dist),
             )
-            for d, dist in res
+            for d, dist in hits[:k]
         ]
 
     def chunks(self, docs: Iterable[str] | None = None) -> list[ChunkHit]:

@@ -158,3 +158,28 @@ def test_stray_sentence_in_the_other_language_is_dropped(settings):
     app = make_app(settings, replies=["YES", "The summits are held toward the end of the year. 年底举行峰会。"])
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert "年底" not in ans.text and "end of the year" in ans.text
+
+
+def test_header_has_byline_and_date_only_for_questions_about_the_article(app):
+    pl = app.pipeline
+    pairs, _ = app.retriever.pairs("When are the APEC and G20 summits held?", k=2)
+    header, _, _ = pl.context(pairs, "en", "When are the APEC and G20 summits held?")
+    assert "Title:" in header and "June 22" not in header and "Tuosheng" not in header
+    header, _, hits = pl.context(pairs, "en", "Who wrote this article and when was it published?")
+    assert "Tuosheng Zhang" in header and "June 22, 2026" in header
+    zh_header, _, _ = pl.context(pairs, "zh", "这篇文章的作者是谁？")
+    assert "作者" in zh_header and "文章发表日期" in zh_header
+
+
+def test_citation_text_is_the_stored_paragraph(app):
+    ans = app.pipeline.answer("Who is the author of the article?")
+    doc = app.retriever.document(app.store.documents()[0].doc_id)
+    for c in ans.citations:
+        assert c.text == doc.get(c.lang, c.paragraph).text
+
+
+def test_model_no_is_overridden_by_a_very_similar_paragraph(settings):
+    settings_low = settings.model_copy(update={"trust_retrieval_above": 0.0})
+    app = make_app(settings_low, replies=["NO"])
+    ans = app.pipeline.answer("When are the APEC and G20 summits held?")
+    assert not ans.refused

@@ -1,0 +1,261 @@
+"""Benchmarks (not tests): writes a table to docs/benchmarks.md (or --out).
+
+    .venv/bin/python -m bench.run                 # the full run (default models, 1k/10k/100k chunks)
+    .venv/bin/python -m bench.run --tiny --fake   # seconds: a smoke run used by the test suite
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pct(vals, p):
+    vals = sorted(vals)
+    if not vals:
+        return float("nan")
+    i = (len(vals) - 1) * p / 100
+    lo = int(i)
+    hi = min(lo + 1, len(vals) - 1)
+    return vals[lo] + (vals[hi] - vals[lo]) * (i - lo)
+
+
+def machine() -> str:
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {mem} RAM, Python {platform.python_version()}"
+
+
+def make_app(home: Path, fake: bool, **overrides):
+    from rag.compose import App
+    from rag.settings import Settings
+
+    if fake:
+        from rag.embedder import FakeEmbedder
+        from rag.llm import FakeBackend
+
+        return App(Settings(home=home, embedding_model="fake", llm_model="fake", **overrides), embedder=FakeEmbedder(), chat_model=FakeBackend())
+    return App(Settings(home=home, **overrides))
+
+
+def bench_ingest(app) -> dict:
+    from ingest.chunk import chunk_document
+    from rag.settings import DEFAULT_CORPUS
+
+    t0 = time.perf_counter()
+    doc = app.indexer.prepare_path(DEFAULT_CORPUS)
+    app.indexer.write([doc], progress=False)
+    ours = time.perf_counter() - t0
+    n_par = len(doc.paragraphs)
+    texts = [c.text for c in chunk_document(doc, app.settings.chunk_chars)]
+    emb = app.embedder
+    bare = None
+    if hasattr(emb, "model"):
+        m = emb.model
+        t1 = time.perf_counter()
+        m.encode(texts, batch_size=app.settings.embedding_batch_size, prompt_name="document" if "document" in (m.prompts or {}) else None)
+        bare = time.perf_counter() - t1
+    return {"paragraphs": n_par, "chunks": len(texts), "seconds": ours, "paragraphs_per_s": n_par / ours,
+            "bare_encode_s": bare, "ratio": (ours / bare) if bare else None}
+
+
+def bench_query_embedding(app, n: int = 20) -> dict:
+    qs = [f"What does the article say about topic number {i}?" for i in range(n)]
+    app.embedder.embed_query("warm up")
+    times = []
+    for q in qs:
+        t = time.perf_counter()
+        app.embedder.embed_query(q)
+        times.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    app.embedder.embed_query(qs[0])
+    cached = (time.perf_counter() - t) * 1000
+    return {"p50_ms": _pct(times, 50), "p95_ms": _pct(times, 95), "cached_ms": cached}
+
+
+def _synthetic(n: int, dim: int, seed: int = 0):
+    rnd = random.Random(seed)
+    words_en = "trust dialogue nuclear stability summit trade defense security region alliance policy talks".split()
+    words_zh = list("中美关系稳定对话核安全地区合作交流机制互信战略政府")
+    for i in range(n):
+        lang = "en" if i % 2 == 0 else "zh"
+        text = " ".join(rnd.choices(words_en, k=40)) if lang == "en" else "".join(rnd.choices(words_zh, k=80))
+        v = [rnd.gauss(0, 1) for _ in range(dim)]
+        norm = sum(x * x for x in v) ** 0.5
+        yield i, lang, text, [x / norm for x in v]
+
+
+def bench_retrieval(app, sizes: list[int], queries: int = 30) -> list[dict]:
+    """Real Chroma, the same code path as `rag search` (Retriever.paragraphs), query embedding excluded."""
+    from rag.store import document_to_json
+    from rag.types import Document, DocumentMeta, Paragraph
+
+    dim = len(app.embedder.embed_query("x"))
+    rows = []
+    total = 0
+    coll = app.store.vs._collection
+    docs_coll = app.store.docs_coll
+    vecs_q = [app.embedder.embed_query(f"query {i} about dialogue and trust") for i in range(queries)]
+    orig_embed_query = app.embedder.embed_query
+    for size in sizes:
+        # grow the synthetic corpus to `size` chunks: 100 chunks per synthetic document
+        batch_ids, batch_docs, batch_meta, batch_vecs = [], [], [], []
+        paragraphs: dict[str, list[Paragraph]] = {}
+        for i, lang, text, vec in _synthetic(size - total, dim, seed=total):
+            gi = total + i
+            doc_id = f"syn{gi // 100:05d}"
+            n = (gi % 100) // 2 + 1
+            paragraphs.setdefault(doc_id, []).append(Paragraph(doc_id, lang, n, text))
+            batch_ids.append(f"{doc_id}:v:{lang}:{n}:0")
+            batch_docs.append(text)
+            batch_meta.append({"doc": doc_id, "lang": lang, "paragraph": n, "chunk": 0, "aligned": n, "source": "synthetic", "hash": "x", "version": f"v-{doc_id}"})
+            batch_vecs.append(vec)
+            if len(batch_ids) >= 1000:
+                coll.add(ids=batch_ids, documents=batch_docs, metadatas=batch_meta, embeddings=batch_vecs)
+                batch_ids, batch_docs, batch_meta, batch_vecs = [], [], [], []
+        if batch_ids:
+            coll.add(ids=batch_ids, documents=batch_docs, metadatas=batch_meta, embeddings=batch_vecs)
+        for doc_id, paras in paragraphs.items():
+            d = Document(doc_id, "synthetic", DocumentMeta(title=doc_id), tuple(paras), tuple((p.n, p.n) for p in paras if p.lang == "en"), (), f"v-{doc_id}", f"v-{doc_id}")
+            docs_coll.upsert(ids=[doc_id], documents=[document_to_json(d)], metadatas=[{"version": f"v-{doc_id}", "title": doc_id, "source": "synthetic"}], embeddings=[[1.0, 0.0]])
+        total = size
+        qi = iter(range(10**9))
+        app.embedder.embed_query = lambda q: vecs_q[next(qi) % len(vecs_q)]  # exclude query embedding
+        app.retriever.paragraphs("warm up the lexical index", k=5)
+        times = []
+        for i in range(queries):
+            t = time.perf_counter()
+            app.retriever.paragraphs(f"dialogue trust 对话 互信 {i}", k=5)
+            times.append((time.perf_counter() - t) * 1000)
+        app.embedder.embed_query = orig_embed_query
+        rows.append({"chunks": size, "p50_ms": _pct(times, 50), "p95_ms": _pct(times, 95)})
+        print(f"retrieval at {size} chunks: p50 {rows[-1]['p50_ms']:.1f} ms", file=sys.stderr, flush=True)
+    return rows
+
+
+def bench_answers(app, limit: int) -> dict:
+    from eval.runner import load_set
+
+    items = [it for it in load_set(ROOT / "eval" / "sets" / "seed.jsonl") if it.get("answerable", True)][:limit]
+    app.warm_up()
+    app.pipeline.answer(items[0]["question"])  # warm process: prompt cache and lazy state
+    ft, tot = [], []
+    for it in items:
+        a = app.pipeline.answer(it["question"])
+        if not a.refused:
+            ft.append(a.timings_ms.get("first_token", 0) / 1000)
+            tot.append(a.timings_ms.get("total", 0) / 1000)
+    return {"questions": len(items), "answered": len(ft), "first_token_p50_s": _pct(ft, 50), "first_token_p95_s": _pct(ft, 95),
+            "total_p50_s": _pct(tot, 50), "total_p95_s": _pct(tot, 95)}
+
+
+def bench_ui_rss(fake: bool) -> dict:
+    """Peak RSS (VmHWM) of `rag ui` with both models loaded, after one question."""
+    from tests.ui_server import free_port
+
+    home = Path(tempfile.mkdtemp(prefix="bench-ui-"))
+    port = free_port()
+    env = {**os.environ, "RAG_HOME": str(home), "RAG_UI_PORT": str(port)}
+    if fake:
+        env.update(RAG_EMBEDDING_MODEL="fake", RAG_LLM_MODEL="fake")
+    rag = str(Path(sys.executable).with_name("rag"))
+    subprocess.run([rag, "ingest"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen([rag, "ui"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        from gradio_client import Client
+
+        deadline = time.time() + 300
+        client = None
+        while time.time() < deadline:
+            try:
+                client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+                break
+            except Exception:
+                time.sleep(1)
+        if client is None:
+            raise RuntimeError("rag ui did not start")
+        client.predict("When is Xi Jinping expected to visit the United States?", "", api_name="/ask")
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        hwm = next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM"))
+        return {"peak_rss_gb": hwm / 1024 / 1024}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def render(results: dict, label: str) -> str:
+    r = results
+    ing, qe, ans, rss = r["ingest"], r["query_embedding"], r.get("answers"), r.get("ui")
+    lines = [f"### {label}", "", f"Machine: {r['machine']}. Models: {r['models']}. Date: {r['date']}.", "",
+             "| measure | value | target |", "|---|---|---|"]
+    lines.append(f"| ingest of the seed ({ing['paragraphs']} paragraphs, {ing['chunks']} chunks) | {ing['seconds']:.1f} s · {ing['paragraphs_per_s']:.1f} paragraphs/s | |")
+    if ing.get("ratio"):
+        lines.append(f"| ingest time / bare `SentenceTransformer.encode` ({ing['bare_encode_s']:.1f} s) | {ing['ratio']:.2f}× | ≤ 1.1× |")
+    lines.append(f"| query embedding p50 / p95 (cache hit) | {qe['p50_ms']:.0f} / {qe['p95_ms']:.0f} ms ({qe['cached_ms']:.2f} ms) | |")
+    base = r["retrieval"][0]["p50_ms"] if r["retrieval"] else None
+    for row in r["retrieval"]:
+        tgt = "≤ 20 ms and ≤ 2× the 1k figure" if row["chunks"] >= 100_000 else ""
+        lines.append(f"| retrieval at {row['chunks']:,} chunks p50 / p95 (no query embedding) | {row['p50_ms']:.1f} / {row['p95_ms']:.1f} ms ({row['p50_ms'] / base:.1f}× 1k) | {tgt} |")
+    if ans:
+        lines.append(f"| time to first token p50 / p95 ({ans['answered']} answered of {ans['questions']}) | {ans['first_token_p50_s']:.1f} / {ans['first_token_p95_s']:.1f} s | ≤ 2.5 s p50 |")
+        lines.append(f"| full answer p50 / p95 | {ans['total_p50_s']:.1f} / {ans['total_p95_s']:.1f} s | ≤ 10 s p50 |")
+    if rss:
+        lines.append(f"| peak RSS of `rag ui`, both models loaded | {rss['peak_rss_gb']:.2f} GB | ≤ 4 GB |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--tiny", action="store_true", help="1k/2k chunks, 2 answers (a smoke run)")
+    ap.add_argument("--fake", action="store_true", help="fake models (for the smoke test)")
+    ap.add_argument("--label", default="current")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument("--json", type=Path, default=None, help="also write raw numbers here")
+    ap.add_argument("--skip-ui", action="store_true")
+    ap.add_argument("--answers", type=int, default=None, help="questions for the answer timings")
+    args = ap.parse_args(argv)
+    sizes = [1_000, 2_000] if args.tiny else [1_000, 10_000, 100_000]
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        app = make_app(Path(tmp), args.fake)
+        results = {"machine": machine(), "date": time.strftime("%Y-%m-%d"),
+                   "models": "fake" if args.fake else f"{app.settings.embedding_model} + {app.settings.llm_model}"}
+        results["ingest"] = bench_ingest(app)
+        results["query_embedding"] = bench_query_embedding(app)
+        results["answers"] = bench_answers(app, args.answers or (2 if args.tiny else 20))
+        retr_app = make_app(Path(tmp) / "retrieval", args.fake)
+        retr_app._embedder = app.embedder
+        results["retrieval"] = bench_retrieval(retr_app, sizes)
+    if not args.skip_ui:
+        results["ui"] = bench_ui_rss(args.fake)
+    section = render(results, args.label)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    existing = args.out.read_text() if args.out.exists() else "# Benchmarks\n\nWritten by `python -m bench.run`. Timings are on the machine named in each table.\n\n"
+    marker = f"### {args.label}"
+    if marker in existing:  # replace this label's table, keep the others (before/after)
+        head, _, tail = existing.partition(marker)
+        rest = tail.split("\n### ", 1)
+        existing = head + ("### " + rest[1] if len(rest) > 1 else "")
+    args.out.write_text(existing.rstrip() + "\n\n" + section)
+    print(section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""The benchmark script runs end to end on a tiny setting (no timing assertions: benchmarks are not tests)."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_bench_runs_tiny(tmp_path):
+    from bench.run import main
+
+    out = tmp_path / "bench.md"
+    raw = tmp_path / "bench.json"
+    main(["--tiny", "--fake", "--out", str(out), "--json", str(raw), "--label", "smoke"])
+    text = out.read_text()
+    assert "### smoke" in text and "retrieval at 2,000 chunks" in text and "peak RSS" in text
+    data = json.loads(raw.read_text())
+    assert [r["chunks"] for r in data["retrieval"]] == [1000, 2000]
+    main(["--tiny", "--fake", "--out", str(out), "--label", "smoke", "--skip-ui"])  # replaces its own table
+    assert out.read_text().count("### smoke") == 1
