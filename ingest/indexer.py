@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ingest.align import align, merge_pair
-from ingest.chunk import chunk_document
+from ingest.chunk import chunk_document, split_paragraph
 from ingest.loaders import SUPPORTED, doc_id_for, load_bytes, load_path
 from ingest.parse import parse_text
 from rag.errors import DocumentError, IndexBusyError
@@ -76,9 +76,24 @@ class Indexer:
             return stored
         return None
 
+    def _embed_paragraphs(self, texts: list[str]) -> list[list[float]]:
+        """Paragraph vectors for alignment: the mean of the paragraph's chunk vectors, so the chunks
+        are embedded once (the write that follows hits the embedder's cache)."""
+        import numpy as np
+
+        spans = [split_paragraph(t, self.chunk_chars, self.overlap) for t in texts]
+        flat = [t[a:b].strip() for t, sp in zip(texts, spans) for a, b in sp]
+        vecs = np.asarray(self.embedder.embed_documents(flat), dtype=np.float32)
+        out, i = [], 0
+        for sp in spans:
+            v = vecs[i : i + len(sp)].mean(axis=0)
+            out.append((v / (np.linalg.norm(v) or 1.0)).tolist())
+            i += len(sp)
+        return out
+
     def prepare_text(self, text: str, doc_id: str, source: str) -> Document:
         doc = parse_text(text, doc_id, source)
-        return self._unchanged(doc) or align(doc, self.embedder.embed_documents if len(doc.langs) == 2 else None)
+        return self._unchanged(doc) or align(doc, self._embed_paragraphs if len(doc.langs) == 2 else None)
 
     def prepare_path(self, path: Path) -> Document:
         return self.prepare_text(load_path(path), doc_id_for(path), str(path))
@@ -90,7 +105,7 @@ class Indexer:
             raise DocumentError(f"--pair wants an English file then a Chinese file, got {en_path} and {zh_path}")
         doc_id = doc_id_for(en_path).removesuffix("_en").removesuffix("-en") or "document"
         merged = merge_pair(en, zh, doc_id, f"{en_path} + {zh_path}")
-        return self._unchanged(merged) or align(merged, self.embedder.embed_documents)
+        return self._unchanged(merged) or align(merged, self._embed_paragraphs)
 
     def prepare_upload(self, data: bytes, name: str) -> Document:
         return self.prepare_text(load_bytes(data, name), doc_id_for(Path(name)), name)

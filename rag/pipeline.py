@@ -237,6 +237,8 @@ class AnswerPipeline:
         timer.mark("rewrite")
         yield Event("status", "retrieving")
         pairs, hits = self.retriever.pairs(q.search_text, k=k or self.settings.top_k, docs=docs)
+        if pairs and k is None:  # adaptive context: every extra pair costs ~2 s of prompt on 2 cores
+            pairs = [p for p in pairs if p.score >= pairs[0].score - self.settings.pair_margin]
         timer.mark("retrieve")
         header, sources, ctx_hits = self.context(pairs, q.lang, standalone)
         ranked = _ranked(ctx_hits, hits)

@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     # chunking and retrieval
     chunk_chars: int = 900
     chunk_overlap_sentences: int = 1
-    top_k: int = 2  # aligned pairs put in the context
+    top_k: int = 2  # at most this many aligned pairs go in the context
+    pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
     dense_k: int = 12
     lexical_weight: float = 0.5  # weight of the BM25 list in the fusion (dense = 1.0)
     check_answerable: bool = True  # the model's YES/NO verdict before answering

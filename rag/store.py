@@ -201,6 +201,156 @@ class ChromaStore:
         self.__init__(self.client, self.embedder, self.batch_size)
 
     # --- queries ---------------------------------------------------------
+    def search(self, vector: list[float], k: int, docs: Iterable[str] | None = None) -> list[ChunkHit]: ...
+    def chunks(self, docs: Iterable[str] | None = None) -> list[ChunkHit]: ...
+    def reset(self) -> None: ...
+
+
+def document_to_json(doc: Document) -> str:
+    return json.dumps(
+        {
+            "doc_id": doc.doc_id,
+            "source": doc.source,
+            "meta": asdict(doc.meta),
+            "paragraphs": [[p.lang, p.n, p.text] for p in doc.paragraphs],
+            "alignment": [list(a) for a in doc.alignment],
+            "unaligned": [list(u) for u in doc.unaligned],
+            "content_hash": doc.content_hash,
+            "parse_hash": doc.parse_hash,
+        },
+        ensure_ascii=False,
+    )
+
+
+def document_from_json(s: str) -> Document:
+    d = json.loads(s)
+    return Document(
+        doc_id=d["doc_id"],
+        source=d["source"],
+        meta=DocumentMeta(**d["meta"]),
+        paragraphs=tuple(Paragraph(d["doc_id"], lang, n, text) for lang, n, text in d["paragraphs"]),
+        alignment=tuple((a, b) for a, b in d["alignment"]),
+        unaligned=tuple((lang, n) for lang, n in d["unaligned"]),
+        content_hash=d["content_hash"],
+        parse_hash=d.get("parse_hash", ""),
+    )
+
+
+def make_client(chroma_url: str | None, path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    cs = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if chroma_url:
+        from urllib.parse import urlparse
+
+        u = urlparse(chroma_url)
+        if not u.hostname:
+            raise ConfigError(f"RAG_CHROMA_URL={chroma_url!r} is not a URL like http://127.0.0.1:8000")
+        return chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=cs)
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=cs)
+    except Exception as e:  # chromadb raises many kinds on a damaged directory
+        raise IndexCorruptError(f"the index at {path} cannot be opened: {e}") from None
+
+
+class ChromaStore:
+    def __init__(self, client, embedder: Embedder, batch_size: int = 64) -> None:
+        from langchain_chroma import Chroma
+
+        self.client = client
+        self.embedder = embedder
+        self.batch_size = batch_size
+        s = slug(embedder.name)
+        self.chunk_name = f"rag-chunks-{s}"
+        self.docs_name = f"rag-docs-{s}"
+        try:
+            self.vs = Chroma(
+                collection_name=self.chunk_name,
+                embedding_function=embedder,  # never Chroma's default (it would download a model)
+                client=client,
+                collection_metadata={"hnsw:space": "cosine", "embedding_model": embedder.name},
+            )
+            self.docs_coll = client.get_or_create_collection(self.docs_name, embedding_function=None)
+        except Exception as e:
+            raise IndexCorruptError(f"the index cannot be opened: {e}") from None
+
+    # --- documents -------------------------------------------------------
+    def _doc_meta(self) -> dict:
+        try:
+            return self.docs_coll.get(include=["metadatas"])
+        except Exception as e:  # a damaged or incompatible index
+            raise IndexCorruptError(f"the index cannot be read: {e}") from None
+
+    def versions(self) -> dict[str, str]:
+        got = self._doc_meta()
+        return {i: m["version"] for i, m in zip(got["ids"], got["metadatas"])}
+
+    def documents(self) -> list[DocInfo]:
+        got = self._doc_meta()
+        out = [
+            DocInfo(
+                doc_id=i, source=m.get("source", ""), title=m.get("title", ""), version=m["version"],
+                n_en=m.get("n_en", 0), n_zh=m.get("n_zh", 0), pairs=m.get("pairs", 0), chunks=m.get("chunks", 0),
+            )
+            for i, m in zip(got["ids"], got["metadatas"])
+        ]
+        return sorted(out, key=lambda d: d.doc_id)
+
+    def get_document(self, doc_id: str) -> Document | None:
+        got = self.docs_coll.get(ids=[doc_id], include=["documents"])
+        if not got["ids"]:
+            return None
+        try:
+            return document_from_json(got["documents"][0])
+        except (ValueError, KeyError, TypeError) as e:
+            raise IndexCorruptError(f"stored document {doc_id} is damaged: {e}") from None
+
+    def write_document(self, doc: Document, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None:
+        for start in range(0, len(chunks), self.batch_size):
+            batch = chunks[start : start + self.batch_size]
+            self.vs.add_texts(
+                [c.text for c in batch], metadatas=[c.metadata() for c in batch], ids=[c.id for c in batch]
+            )
+            if on_batch:
+                on_batch(len(batch))
+        meta = {
+            "version": doc.content_hash,
+            "source": doc.source,
+            "title": doc.meta.title or doc.meta.title_zh,
+            "n_en": doc.body_count("en"),
+            "n_zh": doc.body_count("zh"),
+            "pairs": sum(1 for a, b in doc.alignment if a > 0),
+            "chunks": len(chunks),
+        }
+        # the flip: one upsert makes the new version current
+        self.docs_coll.upsert(ids=[doc.doc_id], documents=[document_to_json(doc)], metadatas=[meta], embeddings=[_DUMMY_VEC])
+        self._delete_chunks({"$and": [{"doc": doc.doc_id}, {"version": {"$ne": doc.content_hash}}]})
+
+    def _delete_chunks(self, where: dict) -> None:
+        coll = self.vs._collection
+        got = coll.get(where=where, include=[])
+        ids = got["ids"]
+        for start in range(0, len(ids), 500):
+            coll.delete(ids=ids[start : start + 500])
+
+    def delete_document(self, doc_id: str) -> bool:
+        if not self.docs_coll.get(ids=[doc_id])["ids"]:
+            return False
+        self.docs_coll.delete(ids=[doc_id])
+        self._delete_chunks({"doc": doc_id})
+        return True
+
+    def reset(self) -> None:
+        for name in (self.chunk_name, self.docs_name):
+            try:
+                self.client.delete_collection(name)
+            except Exception:  # not there
+                pass
+        self.__init__(self.client, self.embedder, self.batch_size)
+
+    # --- queries ---------------------------------------------------------
     def _where(self, docs: Iterable[str] | None) -> dict | None:
         versions = self.versions()
         if docs is not None:
@@ -227,11 +377,13 @@ class ChromaStore:
         current = set(versions.values())
         docs_list = sorted(versions)
         where = None if docs is None else ({"doc": docs_list[0]} if len(docs_list) == 1 else {"doc": {"$in": docs_list}})
-        res = self.vs.similarity_search_by_vector_with_relevance_scores(vector, k=k + 8, filter=where)
-        hits = [(d, dist) for d, dist in res if d.metadata.get("version") in current]
-        if len(hits) < min(k, len(res)):
-            res = self.vs.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=self._where(docs))
-            hits = list(res)
+        fetch = k + 8
+        while True:
+            res = self.vs.similarity_search_by_vector_with_relevance_scores(vector, k=fetch, filter=where)
+            hits = [(d, dist) for d, dist in res if d.metadata.get("version") in current]
+            if len(hits) >= k or len(res) < fetch:  # enough current chunks, or nothing more to find
+                break
+            fetch *= 4  # chunks of other versions (an ingest in flight) crowd the top: look deeper
         return [
             ChunkHit(
                 chunk_id=d.id or "", doc=d.metadata["doc"], lang=d.metadata["lang"],
@@ -240,12 +392,24 @@ class ChromaStore:
             for d, dist in hits[:k]
         ]
 
-    def chunks(self, docs: Iterable[str] | None = None) -> list[ChunkHit]:
-        where = self._where(docs)
-        if where is None:
+    def chunks(self, docs: Iterable[str] | None = None, page: int = 5000) -> list[ChunkHit]:
+        """Every chunk of the current versions (paged; filtered in Python: a `$in` over thousands of
+        versions exceeds SQLite's variable limit)."""
+        versions = self.versions()
+        if docs is not None:
+            wanted = set(docs)
+            versions = {d: v for d, v in versions.items() if d in wanted}
+        if not versions:
             return []
-        got = self.vs._collection.get(where=where, include=["documents", "metadatas"])
-        return [
-            ChunkHit(i, m["doc"], m["lang"], int(m["paragraph"]), t, 0.0)
-            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])
-        ]
+        current = set(versions.values())
+        out: list[ChunkHit] = []
+        offset = 0
+        coll = self.vs._collection
+        while True:
+            got = coll.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"]):
+                if m.get("version") in current:
+                    out.append(ChunkHit(i, m["doc"], m["lang"], int(m["paragraph"]), t, 0.0))
+            if len(got["ids"]) < page:
+                return out
+            offset += page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.compose import App
@@ -183,3 +185,16 @@ def test_model_no_is_overridden_by_a_very_similar_paragraph(settings):
     app = make_app(settings_low, replies=["NO"])
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert not ans.refused
+
+
+def test_adaptive_context_keeps_only_close_pairs(settings):
+    wide = make_app(settings.model_copy(update={"pair_margin": 10.0}))
+    narrow = make_app(settings.model_copy(update={"pair_margin": 0.0}))
+    q = "When are the APEC and G20 summits held?"
+    n_wide = len([h for h in wide.pipeline.answer(q).retrieved])
+    ans = narrow.pipeline.answer(q)
+    system = [c for c in narrow.chat_model.llm.calls if c[0].content][0][0].content
+    assert len(re.findall(r"^\[EN ¶[1-9]", system, re.M)) == 1  # one pair in the context
+    wide_system = [c for c in wide.chat_model.llm.calls if c[0].content][0][0].content
+    assert len(re.findall(r"^\[EN ¶[1-9]", wide_system, re.M)) == 2
+    assert n_wide and ans.citations

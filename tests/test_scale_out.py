@@ -70,3 +70,27 @@ def test_openai_compatible_llm_server_streaming(real_chat_model, real_embedder, 
             final = ev.answer
     assert len(tokens) > 3 and final is not None
     assert not final.refused and "September" in final.text and final.citations
+
+
+def test_many_documents_from_a_folder_cite_the_right_document(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    cities = ["Lisbon", "Oslo", "Quito", "Hanoi", "Dakar", "Perth", "Lima", "Riga"]
+    for i in range(300):
+        city = cities[i % len(cities)]
+        (folder / f"report_{i:04d}.txt").write_text(
+            f"Report {i}\n\nThe {city} office number {i} reported {i * 7} new members in spring {2000 + i % 20}.\n\n"
+            f"报告{i}\n\n{i}号办事处在春季报告了{i * 7}名新成员。\n",
+            encoding="utf-8",
+        )
+    app = _app(Settings(home=tmp_path / "home", embedding_model="fake", llm_model="fake"))
+    from ingest.indexer import expand_paths
+
+    paths = expand_paths([folder])
+    assert len(paths) == 300
+    reports = app.indexer.write([app.indexer.prepare_path(p) for p in paths], progress=False)
+    assert len(reports) == 300 and all(r.status == "added" for r in reports)
+    ans = app.pipeline.answer("How many new members did the Oslo office number 137 report?")
+    assert not ans.refused and ans.citations and ans.citations[0].doc == "report_0137"
+    limited = app.retriever.paragraphs("office reported new members", k=5, docs=["report_0042"])
+    assert limited and {h.doc for h in limited} == {"report_0042"}

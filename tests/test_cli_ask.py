@@ -1,0 +1,47 @@
+"""`rag ask` and `rag chat` as a user runs them (fake models, temp data dir)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(args, home, stdin=None):
+    env = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake"}
+    return subprocess.run([sys.executable, "-m", "rag", *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    h = tmp_path_factory.mktemp("ask-home")
+    assert run(["ingest"], h).returncode == 0
+    return h
+
+
+def test_ask_json(home):
+    p = run(["ask", "When are the APEC and G20 summits held?", "--json"], home)
+    assert p.returncode == 0, p.stderr
+    obj = json.loads(p.stdout)
+    assert set(obj) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms"}
+    assert obj["citations"][0]["paragraph"] == 3 and obj["citations"][0]["lang"] in ("en", "zh")
+
+
+def test_ask_prints_answer_and_cited_paragraphs(home):
+    p = run(["ask", "APEC和G20峰会在哪里举行？"], home)
+    assert p.returncode == 0, p.stderr
+    assert "[ZH ¶3]" in p.stdout and "今年9月,习近平主席将应邀对美国进行国事访问" in p.stdout
+
+
+def test_ask_lang_override(home):
+    obj = json.loads(run(["ask", "APEC和G20峰会在哪里举行？", "--json", "--lang", "en"], home).stdout)
+    assert obj["answer_language"] == "en"
+
+
+def test_chat_keeps_history(home):
+    p = run(["chat"], home, stdin="What does the article say about Track II dialogues?\nAnd what about them in the nuclear field?\n\n")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.count("[EN ¶") >= 2
