@@ -45,10 +45,8 @@ class BM25Index:
             partial.append(idf * tfs * (self.k1 + 1) / (tfs + self._norm[ids]))
         if not touched:
             return []
-        ids = np.concatenate(touched)
-        vals = np.concatenate(partial)
-        uniq, inv = np.unique(ids, return_inverse=True)
-        acc = np.zeros(len(uniq), dtype=np.float64)
-        np.add.at(acc, inv, vals)
-        order = np.argsort(-acc)[:k]
-        return [(int(uniq[i]), float(acc[i])) for i in order if acc[i] > 0]
+        acc = np.bincount(np.concatenate(touched), weights=np.concatenate(partial), minlength=self.n)
+        k = min(k, self.n)
+        top = np.argpartition(-acc, k - 1)[:k] if k < self.n else np.arange(self.n)
+        top = top[np.argsort(-acc[top])]
+        return [(int(i), float(acc[i])) for i in top if acc[i] > 0]

@@ -25,14 +25,15 @@ def test_seed_set_is_well_formed():
             assert it["gold_paragraphs"] and it["keywords"], it["id"]
 
 
-def test_gold_paragraphs_contain_their_keywords(seed_text):
+@pytest.mark.parametrize("qset", [SET, SET.with_name("late.jsonl")], ids=["seed", "late"])
+def test_gold_paragraphs_contain_their_keywords(seed_text, qset):
     """Hand check, automated: every keyword group is found in a gold paragraph (either language)."""
     from ingest.parse import parse_text
     from rag.lang import to_simplified
 
     doc = parse_text(seed_text, "s", "s")
     meta = doc.meta
-    for it in load_set(SET):
+    for it in load_set(qset):
         if not it["answerable"]:
             continue
         texts = [doc.get(l, n).text for n in it["gold_paragraphs"] for l in ("en", "zh") if doc.get(l, n)]
