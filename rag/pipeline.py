@@ -273,6 +273,8 @@ class AnswerPipeline:
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
             return
         text = self._fix_language(raw, system, user, q.lang, ctx_hits, question)
+        if q.lang != "en":
+            text = tidy_chinese(text)
         text, cits = self.matcher.assign(text, ctx_hits)
         cits = tuple(self._exact(c) for c in cits)
         if q.lang == "zh-Hant" or (q.lang == "zh" and is_traditional(text)):
@@ -287,6 +289,14 @@ class AnswerPipeline:
                 final = ev.answer
         assert final is not None
         return final
+
+
+_CJK_GAP = re.compile(r"(?<=[0-9\u3400-\u9fff])[ \t]+(?=[0-9\u3400-\u9fff])")
+
+
+def tidy_chinese(text: str) -> str:
+    """Chinese typesetting: no spaces between Han characters and digits ("5 月 13 日" → "5月13日")."""
+    return _CJK_GAP.sub("", text)
 
 
 def _drop_other_language(text: str, want: str) -> str:

@@ -198,3 +198,10 @@ def test_adaptive_context_keeps_only_close_pairs(settings):
     wide_system = [c for c in wide.chat_model.llm.calls if c[0].content][0][0].content
     assert len(re.findall(r"^\[EN ¶[1-9]", wide_system, re.M)) == 2
     assert n_wide and ans.citations
+
+
+def test_tidy_chinese():
+    from rag.pipeline import tidy_chinese
+
+    assert tidy_chinese("特朗普于 5 月 13 日至 15 日访华") == "特朗普于5月13日至15日访华"
+    assert tidy_chinese("APEC 和 G20 峰会") == "APEC 和 G20峰会"  # a space after a Latin word stays
