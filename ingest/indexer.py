@@ -107,6 +107,20 @@ class Indexer:
         merged = merge_pair(en, zh, doc_id, f"{en_path} + {zh_path}")
         return self._unchanged(merged) or align(merged, self._embed_paragraphs)
 
+    def validate_path(self, path: Path) -> None:
+        """Read and parse a file without keeping it: raises the user-facing error for bad input."""
+        parse_text(load_path(path), doc_id_for(path), str(path))
+
+    def ingest_paths(self, paths: list[Path], progress: bool = True) -> list[IngestReport]:
+        """One document at a time (memory stays bounded however many files); validate them first."""
+        from tqdm import tqdm
+
+        reports: list[IngestReport] = []
+        many = len(paths) > 1
+        for p in tqdm(paths, desc="ingest", unit="doc", disable=not (progress and many)):
+            reports.extend(self.write([self.prepare_path(p)], progress=progress and not many))
+        return reports
+
     def prepare_upload(self, data: bytes, name: str) -> Document:
         return self.prepare_text(load_bytes(data, name), doc_id_for(Path(name)), name)
 

@@ -117,12 +117,16 @@ def ingest(
     targets = expand_paths(list(paths) if paths else [a.settings.corpus])
     if pair and len(targets) != 2:
         raise RagError("--pair takes exactly two files", hint="rag ingest --pair article_en.txt article_zh.txt")
-    # validate and parse everything before touching the index
-    docs = [a.indexer.prepare_pair(*targets)] if pair else [a.indexer.prepare_path(p) for p in targets]
+    progress = not json_out
+    if pair:
+        docs = [a.indexer.prepare_pair(*targets)]
+    else:
+        for p in targets:  # every file is checked before the index is touched
+            a.indexer.validate_path(p)
     with ingest_lock(a.settings.home):
         if rebuild:
             a.store.reset()
-        reports = a.indexer.write(docs, progress=not json_out and sys.stderr.isatty() or not json_out)
+        reports = a.indexer.write(docs, progress=progress) if pair else a.indexer.ingest_paths(targets, progress)
     for r in reports:
         if json_out:
             _echo_json({
