@@ -93,11 +93,13 @@ class Retriever:
             self._docs[key] = doc
         return self._docs[key]
 
-    def paragraphs(self, query: str, k: int = 5, docs: list[str] | None = None) -> list[Hit]:
+    def paragraphs(
+        self, query: str, k: int = 5, docs: list[str] | None = None, versions: dict[str, str] | None = None
+    ) -> list[Hit]:
         """Ranked paragraphs (both languages) for a query."""
         q = to_simplified(query)
         wanted = set(docs) if docs else None
-        versions = self.store.versions()
+        versions = self.store.versions() if versions is None else versions
         dense: dict[tuple[str, str, int], float] = {}
         if self.mode != "bm25":
             vec = self.embedder.embed_query(q)
@@ -129,10 +131,10 @@ class Retriever:
 
     def pairs(self, query: str, k: int = 3, docs: list[str] | None = None) -> tuple[list[PairHit], list[Hit]]:
         """Top aligned pairs, and every paragraph hit considered (for display and eval)."""
-        hits = self.paragraphs(query, k=0, docs=docs)
+        versions = self.store.versions()  # one snapshot for the whole query
+        hits = self.paragraphs(query, k=0, docs=docs, versions=versions)
         if not hits:
             return [], []
-        versions = self.store.versions()
         floor = min(h.score for h in hits)
         by_key = {h.key: h for h in hits}
         seen: set[tuple[str, str, int]] = set()
