@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.lang import HAN_RE, to_simplified
+from rag.lang import _EN_STOP, _ZH_STOP, HAN_RE, LATIN_WORD_RE, detect_language, to_simplified
 
 _NAME_RE = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_ACRONYM_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2,6})(?![A-Za-z])")  # GDP, NATO (G20-style names keep digits out)
+_QUOTED_RE = re.compile(r"[“\"‘「『]([^”\"’」』]{2,60})[”\"’」』]|(?:(?<=\s)|^)'([^']{2,60})'(?=[\s?.,!;:]|$)")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _COMMON = frozenset(
     """What Who Whom Whose When Where Why How Which Is Are Was Were Do Does Did Can Could Will Would Should
     The A An In On At Of For To From By With About According And Or But If Please Tell Explain Describe List
@@ -44,6 +47,9 @@ def question_terms(question: str) -> list[str]:
         if w in _COMMON or sentence_start:  # a capital at a sentence start says nothing about names
             continue
         terms.append(w)
+    words = LATIN_WORD_RE.findall(question)
+    if len(words) < 3 or sum(1 for w in words if w.isupper()) * 2 <= len(words):  # not typed in capitals
+        terms.extend(a for a in _ACRONYM_RE.findall(question) if a not in ("I", "OK"))
     terms.extend(_YEAR_RE.findall(question))
     han = "".join(ch if HAN_RE.match(ch) else " " for ch in to_simplified(question))
     if han.strip():
@@ -53,7 +59,46 @@ def question_terms(question: str) -> list[str]:
     return terms
 
 
+def _present(term: str, hay: str, hay_cased: str) -> bool:
+    if term.isupper() and term.isascii():  # an acronym: a whole word, as written
+        return re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", hay_cased) is not None
+    return to_simplified(term).lower() in hay
+
+
 def ungrounded_terms(question: str, texts: list[str]) -> list[str]:
     """Terms of the question that occur in none of ``texts`` (case-insensitive, simplified script)."""
+    cased = to_simplified("\n".join(texts))
+    hay = cased.lower()
+    return [t for t in dict.fromkeys(question_terms(question)) if not _present(t, hay, cased)]
+
+
+def quoted_terms(question: str) -> list[str]:
+    """What the question quotes from the document: text in quotation marks, and the other-script
+    words of a mixed question ("What does the article mean by 跛脚鸭?", "中美 Track II dialogues 会得到什么？")."""
+    terms = [m.strip() for pair in _QUOTED_RE.findall(question) for m in pair if m.strip()]
+    detected = detect_language(question)
+    if detected.startswith("mixed:"):
+        if detected.endswith("en"):
+            from rag.lang import _jieba
+
+            for run in _HAN_RUN.findall(to_simplified(question)):
+                terms.extend(w for w in _jieba().lcut(run) if len(w) >= 2 and w not in _ZH_STOP)
+        else:
+            terms.extend(w for w in LATIN_WORD_RE.findall(question) if (len(w) >= 3 or w.isupper()) and w.lower() not in _EN_STOP)
+    return list(dict.fromkeys(terms))
+
+
+def quotes_found(question: str, texts: list[str], corpus: list[str] | None = None, rare: int = 2) -> list[str]:
+    """The question's quoted terms when every one of them occurs in ``texts`` (the context) and at
+    least one is distinctive: in at most ``rare`` paragraphs of ``corpus`` (a paragraph and its
+    twin). "What did 特朗普 eat in 中国?" quotes only words found everywhere, so it proves nothing."""
+    terms = quoted_terms(question)
+    if not terms:
+        return []
     hay = to_simplified("\n".join(texts)).lower()
-    return [t for t in question_terms(question) if to_simplified(t).lower() not in hay]
+    if not all(to_simplified(t).lower() in hay for t in terms):
+        return []
+    paras = [to_simplified(p).lower() for p in (corpus if corpus is not None else texts)]
+    if not any(sum(1 for p in paras if to_simplified(t).lower() in p) <= rare for t in terms):
+        return []
+    return terms

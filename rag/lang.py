@@ -50,7 +50,12 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    return _opencc("s2t.json").convert(text)
+    """Simplified → traditional, one jieba word at a time: OpenCC's phrase table otherwise reads
+    across word boundaries ("三方核对话" = 三方/核/对话 became "三方覈對話", as if it held 核对 "to check")."""
+    cc = _opencc("s2t.json")
+    if not HAN_RE.search(text):
+        return text
+    return "".join(cc.convert(w) for w in _jieba().lcut(text, HMM=False))
 
 
 def is_traditional(text: str) -> bool:

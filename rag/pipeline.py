@@ -15,12 +15,14 @@ from langchain_core.runnables import RunnableLambda
 
 from rag import prompts
 from rag.citations import CitationMatcher, strip_markers
-from rag.grounding import ungrounded_terms
+from rag.factcheck import drop_unsupported_years
+from rag.grounding import quotes_found, ungrounded_terms
 from rag.lang import is_traditional, split_sentences, text_language, to_traditional
 from rag.query import analyze, validate_question
+from rag.quotes import pick_quotes, render_quotes
 from rag.retrieve import PairHit, Retriever
 from rag.settings import Settings
-from rag.types import Answer, Document, Hit, doc_lang
+from rag.types import Answer, Citation, Document, Hit, doc_lang
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,18 @@ _META_RE = re.compile(
     r"who (is|was) the (author|writer)|position|affiliation|institution)\b|作者|撰写|写的|发表|发布|标题|题目|职务|机构|任职|文章.{0,4}(日期|时间|哪天|哪一天|何时)",
     re.I,
 )
+
+# yes/no questions: an auxiliary verb first, or 吗/是否/有没有/是不是 in Chinese
+_POLAR_RE = re.compile(
+    r"^\s*(does|do|did|is|are|was|were|can|could|will|would|should|has|have|had)\b|[吗嗎]\s*[？?]?\s*$|是否|有没有|有沒有|是不是|能否|会不会|會不會",
+    re.I,
+)
+
+
+def is_polar(question: str) -> bool:
+    """A yes/no question ("Does the author think…?", "…是否…？")."""
+    return bool(_POLAR_RE.search(question))
+
 
 _REFUSAL_RE = re.compile(
     r"(does not|doesn't|do not|don't) (contain|mention|provide|say|state|specify|include)|no information|not mentioned|"
@@ -136,7 +150,7 @@ class AnswerPipeline:
 
     def context(self, pairs: list[PairHit], lang: str, question: str = "") -> tuple[str, str, list[Hit]]:
         """(header lines, source lines, the paragraphs the model sees) with the question's language first."""
-        full = bool(_META_RE.search(question)) or any(p.en and p.en.paragraph == 0 or p.zh and p.zh.paragraph == 0 for p in pairs[:1])
+        full = not self.settings.header_for_meta_only or bool(_META_RE.search(question)) or any(p.en and p.en.paragraph == 0 or p.zh and p.zh.paragraph == 0 for p in pairs[:1])
         first = doc_lang(lang)
         hits: list[Hit] = []
         lines: list[str] = []
@@ -182,7 +196,8 @@ class AnswerPipeline:
         return True
 
     def _verdict(self, system: str, question: str, lang: str) -> bool:
-        out = self._complete(system, prompts.load(lang)["check"].format(question=question), max_tokens=3)
+        key = "check_polar" if self.settings.polar_check and is_polar(question) else "check"
+        out = self._complete(system, prompts.load(lang)[key].format(question=question), max_tokens=3)
         up = out.strip().upper()
         if up.startswith("NO") or up.startswith("否"):
             return False
@@ -241,6 +256,8 @@ class AnswerPipeline:
             pairs = [p for p in pairs if p.score >= pairs[0].score - self.settings.pair_margin]
         timer.mark("retrieve")
         header, sources, ctx_hits = self.context(pairs, q.lang, standalone)
+        # questions about the article itself are answered from the header: no body quotes under them
+        header_only = bool(_META_RE.search(standalone)) or bool(pairs) and any(h.paragraph == 0 for h in pairs[0].members)
         ranked = _ranked(ctx_hits, hits)
         if not pairs or not self.evidence(standalone, pairs, hits):
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
@@ -255,6 +272,12 @@ class AnswerPipeline:
             if not ok and best >= self.settings.trust_retrieval_above:
                 log.info("model said NO but a paragraph is %.2f similar: answering", best)
                 ok = True
+            if not ok and self.settings.trust_quoted_terms:
+                corpus = [para.text for d in dict.fromkeys(p.doc for p in pairs) for para in (self.retriever.document(d) or _NoDoc).paragraphs]
+                found = quotes_found(standalone, [h.text for h in ctx_hits], corpus)
+                if found:
+                    log.info("model said NO but the context contains every quoted term %s: answering", found)
+                    ok = True
             if not ok:
                 yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
                 return
@@ -275,12 +298,26 @@ class AnswerPipeline:
         text = self._fix_language(raw, system, user, q.lang, ctx_hits, question)
         if q.lang != "en":
             text = tidy_chinese(text)
+        if self.settings.drop_invented_years:
+            text, invented = drop_unsupported_years(text, [header, sources])
+            if invented:
+                log.info("removed years no source states: %s", invented)
         text, cits = self.matcher.assign(text, ctx_hits)
         cits = tuple(self._exact(c) for c in cits)
+        quotes: list = []
+        if self.settings.quotes and not header_only:
+            quotes = pick_quotes(standalone, text, ctx_hits, doc_lang(q.lang), max_quotes=self.settings.max_quotes)
+            if quotes:
+                text = text.rstrip() + "\n\n" + render_quotes(quotes, p["quote_intro"])
+                have = {(c.doc, c.lang, c.paragraph) for c in cits}
+                for qt in quotes:  # a quoted paragraph is a citation too
+                    if (qt.doc, qt.lang, qt.paragraph) not in have:
+                        have.add((qt.doc, qt.lang, qt.paragraph))
+                        cits += (self._exact(Citation(qt.doc, qt.lang, qt.paragraph, "")),)  # type: ignore[arg-type]
         if q.lang == "zh-Hant" or (q.lang == "zh" and is_traditional(text)):
             text = to_traditional(text) if q.lang == "zh-Hant" else text
         timer.mark("total")
-        yield Event("answer", answer=Answer(question, text, q.lang, False, cits, tuple(ranked), dict(timer.marks), standalone))
+        yield Event("answer", answer=Answer(question, text, q.lang, False, cits, tuple(ranked), dict(timer.marks), standalone, tuple(quotes)))
 
     def answer(self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None, docs: list[str] | None = None) -> Answer:
         final = None
@@ -307,6 +344,8 @@ def _drop_other_language(text: str, want: str) -> str:
 
 
 class _NoDoc:
+    paragraphs: tuple = ()
+
     @staticmethod
     def twin(lang, n):
         return None

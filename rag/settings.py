@@ -53,7 +53,13 @@ class Settings(BaseSettings):
     check_answerable: bool = True  # the model's YES/NO verdict before answering
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
-    trust_retrieval_above: float = 0.6  # a paragraph this similar outweighs the model's NO (calibrated on the eval set)
+    trust_retrieval_above: float = 0.56  # a paragraph this similar outweighs the model's NO: above every unanswerable question of the eval sets (max 0.551)
+    polar_check: bool = True  # yes/no questions get the check "do the sources answer it, fully or in part?"
+    trust_quoted_terms: bool = True  # the model's NO is overruled when every term the question quotes is in the context
+    header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the article
+    drop_invented_years: bool = True  # remove years the answer states that no source contains
+    quotes: bool = True  # show the source sentences that answer the question under the answer
+    max_quotes: int = 2
 
     # UI
     ui_host: str = "127.0.0.1"

@@ -130,6 +130,21 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A sentence of a paragraph, exactly as stored, shown under an answer as its support."""
+
+    doc: str
+    lang: Lang
+    paragraph: int
+    sentence: str
+    score: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.lang.upper()} ¶{self.paragraph}"
+
+
+@dataclass(frozen=True)
 class Citation:
     doc: str
     lang: Lang
@@ -163,6 +178,7 @@ class Answer:
     retrieved: tuple[Hit, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str = ""
+    quotes: tuple[Quote, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -179,6 +195,9 @@ class Answer:
                 for h in self.retrieved
             ],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "quotes": [
+                {"doc": q.doc, "lang": q.lang, "paragraph": q.paragraph, "sentence": q.sentence} for q in self.quotes
+            ],
         }
 
 

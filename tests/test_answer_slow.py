@@ -65,3 +65,37 @@ def test_follow_up_uses_the_conversation(real_app):
     assert not ans.refused
     assert {c.paragraph for c in ans.citations} & {7, 13}
     assert "1.5" in ans.text or "resum" in ans.text.lower()
+
+
+# --- the answer-quality levers (#9) with the real model ---------------------------------------------
+
+
+def test_terse_answer_gets_the_source_sentence_quoted(real_app):
+    ans = real_app.pipeline.answer("Where will the two heads of state meet again toward the end of the year?")
+    print(f"\n  -> {ans.text}")
+    assert not ans.refused and "APEC" in ans.text and "G20" in ans.text
+    assert 3 in {c.paragraph for c in ans.citations if c.lang == "en"}
+    doc = real_app.retriever.document(real_app.store.documents()[0].doc_id)
+    for q in ans.quotes:  # every quote is the stored text, verbatim
+        assert q.sentence in doc.get(q.lang, q.paragraph).text
+
+
+def test_mixed_question_quoting_a_chinese_term_is_answered(real_app):
+    ans = real_app.pipeline.answer("What does the article mean by 跛脚鸭?")
+    print(f"\n  -> {ans.text}")
+    assert not ans.refused and ans.answer_language == "en"
+    assert 10 in {c.paragraph for c in ans.citations}
+
+
+def test_no_invented_year_for_an_event_the_article_dates_this_year(real_app):
+    for q in ("特朗普 visit China 是什么时候？", "On what day did Trump's state visit to China begin?"):
+        ans = real_app.pipeline.answer(q)
+        print(f"\n{q}\n  -> {ans.text}")
+        assert not ans.refused and "13" in ans.text
+        assert not re.search(r"(19|20)\d\d", ans.text), ans.text  # the article says "this year"
+
+
+def test_yes_no_question_about_the_authors_view_is_answered(real_app):
+    ans = real_app.pipeline.answer("Does the author think the improvement in relations is enough?")
+    print(f"\n  -> {ans.text}")
+    assert not ans.refused and {9, 14} & {c.paragraph for c in ans.citations}

@@ -27,16 +27,26 @@ def answer_html(ans: Answer) -> str:
     by_label = {}
     for c in ans.citations:
         by_label.setdefault((c.lang, c.paragraph), c.doc)
-    out = []
-    pos = 0
-    text = ans.text
-    for m in MARKER_RE.finditer(text):
-        out.append(html.escape(text[pos : m.start()]))
-        lang, n = m.group(1).lower(), int(m.group(2))
-        doc = by_label.get((lang, n))
-        out.append(" " + chip(doc, lang, n) if doc else html.escape(m.group(0)))
-        pos = m.end()
-    out.append(html.escape(text[pos:]))
+
+    def inline(text: str) -> str:
+        out = []
+        pos = 0
+        for m in MARKER_RE.finditer(text):
+            out.append(html.escape(text[pos : m.start()]))
+            lang, n = m.group(1).lower(), int(m.group(2))
+            doc = by_label.get((lang, n))
+            out.append(" " + chip(doc, lang, n) if doc else html.escape(m.group(0)))
+            pos = m.end()
+        out.append(html.escape(text[pos:]))
+        return "".join(out)
+
+    body, quotes = [], []
+    for line in ans.text.split("\n"):
+        if line.startswith("> "):  # a supporting sentence quoted from the document
+            quotes.append(f'<blockquote class="quote">{inline(line[2:])}</blockquote>')
+        elif line.strip():
+            body.append(inline(line))
+    out = ["<br>".join(body), *quotes]
     chips = " ".join(chip(c.doc, c.lang, c.paragraph) for c in ans.citations)
     docs = sorted({c.doc for c in ans.citations})
     src = f'<div class="cite-row">{chips}<span class="cite-doc">{html.escape(", ".join(docs))}</span></div>' if chips else ""
@@ -95,6 +105,7 @@ def reader_html(doc: Document | None, highlight: tuple[str, int] | None = None) 
 
 
 CSS = """
+.quote { margin:.5em 0 0; padding:.2em .7em; border-left:3px solid #93c5fd; color:#374151; font-size:.95em; }
 .cite-chip { display:inline-block; padding:0 .5em; margin:0 .15em; border-radius:.8em; background:#e0ecff; color:#1d4ed8;
   font-size:.85em; font-weight:600; cursor:pointer; border:1px solid #93c5fd; white-space:nowrap; }
 .cite-chip:hover { background:#bfdbfe; }

@@ -1,0 +1,106 @@
+"""Ablation: the default pipeline, then each answer-quality lever switched off on its own, over one or
+more question sets, with the same loaded models. Writes one run folder per (config, set) and a
+Markdown table.
+
+    python -m eval.ablate eval/sets/seed.jsonl eval/sets/late.jsonl --out docs/eval/ablation
+    python -m eval.ablate eval/sets/seed.jsonl --out DIR --only default,quotes
+
+Runs are resumable (a rerun skips answered questions), so a long ablation can be stopped and resumed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import platform
+from pathlib import Path
+
+from eval.report import write_report
+from eval.runner import load_set, run
+
+# name -> (what the lever does, the settings that switch it off)
+LEVERS: dict[str, tuple[str, dict]] = {
+    "default": ("every lever on (the shipped configuration)", {}),
+    "start": ("every lever of this list off: the pipeline #9 started from", {
+        "quotes": False, "drop_invented_years": False, "trust_quoted_terms": False, "trust_retrieval_above": 0.60,
+        "polar_check": False}),
+    "quotes": ("supporting quotes under the answer", {"quotes": False}),
+    "years": ("years no source states are removed", {"drop_invented_years": False}),
+    "quoted-terms": ("the model's NO is overruled when the context holds every term the question quotes", {"trust_quoted_terms": False}),
+    "similarity-0.56": ("the model's NO is overruled by a paragraph ≥ 0.56 similar (off: 0.60, the start)", {"trust_retrieval_above": 0.60}),
+    "polar-check": ("yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),
+    "header-meta-only": ("byline and date in the context only for questions about the article", {"header_for_meta_only": False}),
+}
+
+
+def row(summary: dict) -> dict:
+    o = summary["overall"]
+    n = o["n"]
+    passed = round((o.get("pass rate") or 0) * n)
+    return {
+        "pass rate": f"**{o.get('pass rate') or 0:.3f}** ({passed}/{n})",
+        "citation hit": f"{o.get('citation hit') or 0:.2f}",
+        "language match": f"{o.get('language match') or 0:.2f}",
+        "refused (unanswerable)": f"{o.get('unanswerable refused (count)', 0)}/{o.get('unanswerable (count)', 0)}",
+        "false refusals": str(o.get("false refusals (count)", 0)),
+        "first token p50": f"{(o.get('first_token p50 ms') or 0) / 1000:.1f} s",
+        "total p50": f"{(o.get('total p50 ms') or 0) / 1000:.1f} s",
+    }
+
+
+def table(out: Path, configs: list[str], sets: list[Path]) -> str:
+    lines = []
+    for s in sets:
+        lines.append(f"### {s.name}\n")
+        cols = None
+        for name in configs:
+            p = out / name / s.stem / "summary.json"
+            if not p.exists():
+                continue
+            r = row(json.loads(p.read_text()))
+            if cols is None:
+                cols = list(r)
+                lines.append("| lever switched off | " + " | ".join(cols) + " |")
+                lines.append("|---|" + "---|" * len(cols))
+            label = {"default": "none (default)", "start": "all of them (start)"}.get(name) or f"{name}: {LEVERS[name][0]}"
+            lines.append(f"| {label} | " + " | ".join(r[c] for c in cols) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sets", nargs="+", type=Path)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--only", default="", help="comma-separated configs (default: all)")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    from rag.compose import App
+    from rag.settings import get_settings
+
+    configs = [c for c in (args.only.split(",") if args.only else LEVERS) if c]
+    unknown = [c for c in configs if c not in LEVERS]
+    if unknown:
+        raise SystemExit(f"unknown config(s) {unknown}; choose from {', '.join(LEVERS)}")
+    base = App(get_settings())
+    base.warm_up()
+    for name in configs:
+        settings = base.settings.model_copy(update=LEVERS[name][1])
+        app = App(settings, embedder=base.embedder, chat_model=base.chat_model, client=base.client)
+        for s in args.sets:
+            items = load_set(s)
+            d = args.out / name / s.stem
+            results = run(items, app.pipeline, d)
+            meta = {"pipeline": f"full, {name}", "set": str(s), "off": json.dumps(LEVERS[name][1]),
+                    "embedding": settings.embedding_model, "llm": settings.llm_base_url or settings.llm_model,
+                    "machine": f"{platform.machine()} {__import__('os').cpu_count()} cores"}
+            write_report(d, items, results, meta)
+            print(f"{name} / {s.stem}: {row(json.loads((d / 'summary.json').read_text()))}", flush=True)
+    md = table(args.out, list(LEVERS), args.sets)
+    (args.out / "ablation.md").write_text(md, encoding="utf-8")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""The answer-quality levers of issue #9, each on and off, with the fake embedder and scripted model
+replies (the real-model behaviour is in tests/test_answer_slow.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.factcheck import drop_unsupported_years, unsupported_years
+from rag.grounding import quoted_terms, quotes_found, ungrounded_terms
+from rag.lang import to_traditional
+from rag.quotes import pick_quotes, render_quotes
+from rag.types import Answer, Citation, Hit
+from tests.test_pipeline import make_app
+
+EN3 = (
+    "In September, Chinese President Xi Jinping is expected to pay a state visit to the United States at the "
+    "invitation of Washington. Toward the end of the year, as the APEC and G20 summits are held in the two "
+    "countries, the two heads of state are expected to meet again on the sidelines."
+)
+ZH13 = "至于特朗普总统多次提出的美俄中三方核对话,则更不靠谱。中国核武库与美俄核武库远不在一个层级上,美俄通过核对话带头进行核裁军才是实现全球战略稳定的首要任务。"
+
+
+def hit(lang, n, text):
+    return Hit("d", lang, n, text, 1.0)
+
+
+# --- supporting quotes -----------------------------------------------------------------------
+
+
+def test_quote_brings_back_what_a_terse_answer_left_out():
+    q = "Where will the two heads of state meet again toward the end of the year?"
+    quotes = pick_quotes(q, "They will meet again on the sidelines [EN ¶3].", [hit("en", 3, EN3)], "en")
+    assert [x.paragraph for x in quotes] == [3]
+    assert "APEC and G20 summits" in quotes[0].sentence and quotes[0].sentence in EN3  # verbatim
+    assert "Xi Jinping" not in quotes[0].sentence  # the matching sentence, not the paragraph
+
+
+def test_no_quote_when_the_answer_already_says_it():
+    q = "Where will the two heads of state meet again toward the end of the year?"
+    answer = "Toward the end of the year, as the APEC and G20 summits are held in the two countries, the two heads of state are expected to meet again on the sidelines."
+    assert pick_quotes(q, answer, [hit("en", 3, EN3)], "en") == []
+
+
+def test_why_question_quotes_the_reason_that_follows():
+    q = "为什么文章认为美俄中三方核对话不现实？"
+    said = "特朗普总统多次提出的美俄中三方核对话则更不靠谱。"  # the answer repeats the verdict, not the reason
+    quotes = pick_quotes(q, said, [hit("zh", 13, ZH13)], "zh")
+    assert quotes and quotes[0].sentence.startswith("中国核武库")
+    quotes = pick_quotes(q, "不现实。", [hit("zh", 13, ZH13)], "zh")  # neither said: both sentences, verbatim
+    assert quotes[0].sentence == ZH13
+
+
+def test_quotes_only_in_the_answer_language_and_never_from_the_header():
+    q = "Where will the two heads of state meet again?"
+    hits = [hit("zh", 3, "年底，APEC和G20峰会分别在中美两国举行，两国元首将再次会晤。"), hit("en", 0, "Title: heads of state meet")]
+    assert pick_quotes(q, "", hits, "en") == []
+
+
+def test_quote_markdown_and_html():
+    quotes = pick_quotes("When are the APEC and G20 summits held?", "Soon.", [hit("en", 3, EN3)], "en")
+    md = render_quotes(quotes, "The article says: ")
+    assert md.startswith("> The article says: “Toward the end of the year") and md.endswith("” [EN ¶3]")
+    from ui.render import answer_html
+
+    ans = Answer("q", "Soon [EN ¶3].\n\n" + md, "en", False, (Citation("d", "en", 3, EN3),), quotes=tuple(quotes))
+    html = answer_html(ans)
+    assert '<blockquote class="quote">' in html and html.count("cite-chip") >= 2
+
+
+def test_pipeline_appends_quotes_and_cites_them(settings):
+    app = make_app(settings, replies=["YES", "They meet on the sidelines [EN ¶3]."])
+    ans = app.pipeline.answer("Where will the two heads of state meet again toward the end of the year?")
+    assert "\n\n> The article says: “" in ans.text and "APEC and G20" in ans.text
+    assert ans.quotes and ans.quotes[0].label == "EN ¶3"
+    assert ("en", 3) in {(c.lang, c.paragraph) for c in ans.citations}
+    assert ans.to_json()["quotes"][0]["paragraph"] == 3
+    off = make_app(settings.model_copy(update={"quotes": False}), replies=["YES", "They meet on the sidelines [EN ¶3]."])
+    ans = off.pipeline.answer("Where will the two heads of state meet again toward the end of the year?")
+    assert "> " not in ans.text and not ans.quotes and "APEC" not in ans.text
+
+
+def test_no_body_quote_under_an_answer_about_the_article_itself(settings):
+    app = make_app(settings, replies=["YES", "The author is Tuosheng Zhang."])
+    ans = app.pipeline.answer("Who is the author of the article?")
+    assert not ans.quotes and "> " not in ans.text
+
+
+def test_traditional_answer_quotes_in_traditional(settings):
+    app = make_app(settings, replies=["YES", "年底两国元首会再次会晤。"])
+    ans = app.pipeline.answer("年底兩國元首將在哪裡再次會晤？")
+    assert ans.answer_language == "zh-Hant" and ans.quotes
+    assert "原文：“" in ans.text and "兩國元首還將再次會晤" in ans.text
+
+
+# --- invented years -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("Trump visited China on May 13, 2019 [ZH ¶1].", "Trump visited China on May 13 [ZH ¶1]."),
+        ("特朗普于2019年5月13日至15日访华[ZH ¶1]。", "特朗普于5月13日至15日访华[ZH ¶1]。"),
+        ("特朗普 visit China 是在 2019 年 5 月 13 日[ZH ¶1]。", "特朗普 visit China 是在 5 月 13 日[ZH ¶1]。"),
+        ("It happened in 2017.", "It happened."),
+        ("The article was published on June 22, 2026.", "The article was published on June 22, 2026."),
+    ],
+)
+def test_years_no_source_states_are_removed(answer, expected):
+    out, removed = drop_unsupported_years(answer, ["今年5月13日至15日", "June 22, 2026"])
+    assert out == expected
+    assert removed == unsupported_years(answer, ["今年5月13日至15日", "June 22, 2026"])
+
+
+def test_pipeline_drops_an_invented_year_only_when_switched_on(settings):
+    reply = ["YES", "The summits are held toward the end of 2031 [EN ¶3]."]
+    ans = make_app(settings, replies=list(reply)).pipeline.answer("When are the APEC and G20 summits held?")
+    assert "2031" not in ans.text and "toward the end [EN ¶3]." in ans.text
+    off = make_app(settings.model_copy(update={"drop_invented_years": False, "quotes": False}), replies=list(reply))
+    assert "2031" in off.pipeline.answer("When are the APEC and G20 summits held?").text
+
+
+# --- quoted terms outweigh the model's NO ------------------------------------------------------------
+
+
+def test_quoted_terms_of_mixed_and_quoted_questions():
+    terms = quoted_terms("What does the article mean by 跛脚鸭?")
+    assert terms and all(t in "跛脚鸭" for t in terms)
+    assert quoted_terms("What does “lame duck” mean?") == ["lame duck"]
+    assert "GDP" in quoted_terms("文章提到的中国GDP增长率是多少？")
+    assert quoted_terms("When did Trump visit China?") == []
+    assert quotes_found("What does 'lame duck' mean?", ["whether it will become a lame duck"]) == ["lame duck"]
+    assert quotes_found("文章提到的中国GDP增长率是多少？", ["中国 APEC"]) == []
+    corpus = ["特朗普访华中国。", "特朗普与中国。", "中国与特朗普会晤。", "跛脚鸭"]
+    assert quotes_found("What did 特朗普 eat in 中国?", corpus[:2], corpus) == []  # common words prove nothing
+    assert quotes_found("What does the article mean by 跛脚鸭?", corpus[3:], corpus)
+
+
+def test_model_no_is_overruled_when_the_context_holds_the_quoted_term(settings):
+    strict = settings.model_copy(update={"trust_retrieval_above": 2.0})  # similarity never overrules here
+    q = "What does the article mean by 跛脚鸭?"
+    ans = make_app(strict, replies=["NO", "It means a lame duck administration [EN ¶10]."]).pipeline.answer(q)
+    assert not ans.refused and "lame duck" in ans.text
+    off = make_app(strict.model_copy(update={"trust_quoted_terms": False}), replies=["NO"])
+    assert off.pipeline.answer(q).refused
+
+
+def test_acronyms_the_document_never_uses_are_ungrounded():
+    texts = ["China hosts the APEC and G20 summits", "中国加强建立信任措施(CBM)", "AI军事应用对话"]
+    assert ungrounded_terms("What is China's GDP growth rate?", texts) == ["GDP"]
+    assert ungrounded_terms("文章提到的中国GDP增长率是多少？", texts) == ["GDP"]
+    assert ungrounded_terms("What does CBM stand for?", texts) == []
+    assert ungrounded_terms("How do AI talks fit in?", texts) == []
+    assert ungrounded_terms("WHAT DID THE SUMMIT AGREE?", texts) == []  # typed in capitals: not acronyms
+
+
+def test_a_question_with_an_unknown_acronym_is_refused_without_asking_the_model(settings):
+    app = make_app(settings, replies=["YES", "It grew by 5 percent."])
+    ans = app.pipeline.answer("What is China's GDP growth rate?")
+    assert ans.refused
+    assert app.chat_model.llm.calls == []  # the code refused before any model call
+
+
+# --- yes/no questions get the lenient check ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q, polar",
+    [("Does the author think the improvement is enough?", True), ("Is the visit important?", True),
+     ("作者认为改善足够吗？", True), ("双方是否同意恢复对话？", True),
+     ("What does the author think?", False), ("作者怎么看？", False), ("Why is it important?", False)],
+)
+def test_polar_questions(q, polar):
+    from rag.pipeline import is_polar
+
+    assert is_polar(q) is polar
+
+
+def _lenient_only(messages):
+    last = messages[-1].content
+    if "YES or NO" in last:
+        return "YES" if "fully or in part" in last else "NO"
+    return "The improvement is limited [EN ¶9]."
+
+
+def test_yes_no_question_gets_the_lenient_check(settings):
+    from rag.compose import App
+    from rag.embedder import FakeEmbedder
+    from rag.llm import FakeBackend
+    from rag.settings import DEFAULT_CORPUS
+
+    strict = settings.model_copy(update={"trust_retrieval_above": 2.0})
+
+    def build(s):
+        app = App(s, embedder=FakeEmbedder(), chat_model=FakeBackend(reply_fn=_lenient_only))
+        app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+        return app
+
+    q = "Does the author think the improvement in relations is enough?"
+    assert not build(strict).pipeline.answer(q).refused
+    assert build(strict.model_copy(update={"polar_check": False})).pipeline.answer(q).refused
+    assert build(strict).pipeline.answer("What does the author think of the improvement in relations?").refused  # strict wording
+
+
+# --- header apart from the body ---------------------------------------------------------------------
+
+
+def test_full_header_for_every_question_when_switched_off(settings):
+    app = make_app(settings.model_copy(update={"header_for_meta_only": False}))
+    pairs, _ = app.retriever.pairs("When are the APEC and G20 summits held?", k=2)
+    header, _, _ = app.pipeline.context(pairs, "en", "When are the APEC and G20 summits held?")
+    assert "Tuosheng Zhang" in header and "June 22, 2026" in header
+
+
+# --- traditional script ----------------------------------------------------------------------------------
+
+
+def test_traditional_conversion_does_not_read_across_words():
+    assert to_traditional("美俄中三方核对话不现实") == "美俄中三方核對話不現實"
+    assert to_traditional("中美关系新变化的重大意义") == "中美關係新變化的重大意義"
+    assert to_traditional("APEC 和 G20 [ZH ¶3]") == "APEC 和 G20 [ZH ¶3]"
