@@ -69,8 +69,10 @@ class CitationMatcher:
         dense = a @ b.T
         return 0.5 * dense + 0.5 * lex
 
-    def assign(self, answer: str, context: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
-        """Return the answer with checked markers after each sentence, and its citations."""
+    def assign(self, answer: str, context: list[Hit], twin_of=None) -> tuple[str, tuple[Citation, ...]]:
+        """Return the answer with checked markers after each sentence, and its citations.
+        ``twin_of`` overrides the matcher's own lookup for this call (the query's versions snapshot)."""
+        twin_of = twin_of or self.twin_of
         if not context or not answer.strip():
             return strip_markers(answer), ()
         sources = [_source(h) for h in context]
@@ -96,12 +98,12 @@ class CitationMatcher:
             if not chosen and scores[i, best] >= self.min_score and len(sent) > 3:
                 chosen.append(best)
             if chosen:
-                self._add_twin(sent, chosen, sources, index)
+                self._add_twin(sent, chosen, sources, index, twin_of)
             per_sentence.append(chosen)
         if not any(per_sentence):  # every answer carries at least one citation: its best support
             i, j = np.unravel_index(int(scores.argmax()), scores.shape)
             per_sentence[int(i)] = [int(j)]
-            self._add_twin(sentences[int(i)], per_sentence[int(i)], sources, index)
+            self._add_twin(sentences[int(i)], per_sentence[int(i)], sources, index, twin_of)
         out: list[str] = []
         cited: list[int] = []
         for sent, chosen in zip(sentences, per_sentence):
@@ -113,7 +115,7 @@ class CitationMatcher:
         )
         return text, cits
 
-    def _add_twin(self, sent: str, chosen: list[int], sources: list[Source], index) -> None:
+    def _add_twin(self, sent: str, chosen: list[int], sources: list[Source], index, twin_of=None) -> None:
         """Cite the other-language twin when the sentence has a number/acronym only the twin has."""
         first = sources[chosen[0]].hit
         other = "zh" if first.lang == "en" else "en"
@@ -126,7 +128,7 @@ class CitationMatcher:
         if not missing:
             return
         for j in twins:
-            if self.twin_of and self.twin_of(first.doc, first.lang, first.paragraph) not in (None, sources[j].hit.paragraph):
+            if twin_of and twin_of(first.doc, first.lang, first.paragraph) not in (None, sources[j].hit.paragraph):
                 continue
             if missing & (sources[j].numbers | sources[j].acronyms) and j not in chosen:
                 chosen.append(j)

@@ -148,7 +148,7 @@ class AnswerPipeline:
             parts.append(f"{p['header_date']}: {m.date}")
         return f"[{p0.upper()} ¶0] " + " | ".join(parts)
 
-    def context(self, pairs: list[PairHit], lang: str, question: str = "") -> tuple[str, str, list[Hit]]:
+    def context(self, pairs: list[PairHit], lang: str, question: str = "", lookup=None) -> tuple[str, str, list[Hit]]:
         """(header lines, source lines, the paragraphs the model sees) with the question's language first."""
         full = not self.settings.header_for_meta_only or bool(_META_RE.search(question)) or any(p.en and p.en.paragraph == 0 or p.zh and p.zh.paragraph == 0 for p in pairs[:1])
         first = doc_lang(lang)
@@ -159,7 +159,7 @@ class AnswerPipeline:
         for pair in pairs:
             if pair.doc not in docs_seen:
                 docs_seen.append(pair.doc)
-                doc = self.retriever.document(pair.doc)
+                doc = (lookup or self.retriever.document)(pair.doc)
                 h = self.header(doc, lang, full)
                 if h:
                     headers.append(h)
@@ -176,7 +176,7 @@ class AnswerPipeline:
                 hits.append(h)
         return "\n".join(headers), "\n".join(lines), hits
 
-    def evidence(self, question: str, pairs: list[PairHit], hits: list[Hit]) -> bool:
+    def evidence(self, question: str, pairs: list[PairHit], hits: list[Hit], lookup=None) -> bool:
         """Code-side evidence: some paragraph is similar enough, and every name/year asked about occurs."""
         dense = [h.dense for h in hits if h.dense is not None]
         best = max(dense, default=0.0)
@@ -186,7 +186,7 @@ class AnswerPipeline:
         if self.settings.grounding_check:
             texts = []
             for d in dict.fromkeys(p.doc for p in pairs):
-                doc = self.retriever.document(d)
+                doc = (lookup or self.retriever.document)(d)
                 if doc:
                     texts.extend(p.text for p in doc.paragraphs)
             missing = ungrounded_terms(question, texts)
@@ -221,9 +221,9 @@ class AnswerPipeline:
         same = [h for h in hits if h.lang == want and h.paragraph > 0] or [h for h in hits if h.lang == want]
         return same[0].text if same else text
 
-    def _exact(self, c):
+    def _exact(self, c, lookup=None):
         """A citation carries the paragraph's own text, exactly as stored."""
-        doc = self.retriever.document(c.doc)
+        doc = (lookup or self.retriever.document)(c.doc)
         p = doc.get(c.lang, c.paragraph) if doc else None
         return replace(c, text=p.text) if p else c
 
@@ -251,15 +251,23 @@ class AnswerPipeline:
         q = analyze(question, lang, standalone)
         timer.mark("rewrite")
         yield Event("status", "retrieving")
-        pairs, hits = self.retriever.pairs(q.search_text, k=k or self.settings.top_k, docs=docs)
+        versions = self.retriever.store.versions()  # one snapshot of the index for the whole answer
+        docs_seen: dict[str, Document | None] = {}
+
+        def lookup(doc_id: str) -> Document | None:
+            if doc_id not in docs_seen:
+                docs_seen[doc_id] = self.retriever.document(doc_id, versions)
+            return docs_seen[doc_id]
+
+        pairs, hits = self.retriever.pairs(q.search_text, k=k or self.settings.top_k, docs=docs, versions=versions)
         if pairs and k is None:  # adaptive context: every extra pair costs ~2 s of prompt on 2 cores
             pairs = [p for p in pairs if p.score >= pairs[0].score - self.settings.pair_margin]
         timer.mark("retrieve")
-        header, sources, ctx_hits = self.context(pairs, q.lang, standalone)
+        header, sources, ctx_hits = self.context(pairs, q.lang, standalone, lookup)
         # questions about the article itself are answered from the header: no body quotes under them
         header_only = bool(_META_RE.search(standalone)) or bool(pairs) and any(h.paragraph == 0 for h in pairs[0].members)
         ranked = _ranked(ctx_hits, hits)
-        if not pairs or not self.evidence(standalone, pairs, hits):
+        if not pairs or not self.evidence(standalone, pairs, hits, lookup):
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
             return
         p = prompts.load(q.lang)
@@ -273,7 +281,7 @@ class AnswerPipeline:
                 log.info("model said NO but a paragraph is %.2f similar: answering", best)
                 ok = True
             if not ok and self.settings.trust_quoted_terms:
-                corpus = [para.text for d in dict.fromkeys(p.doc for p in pairs) for para in (self.retriever.document(d) or _NoDoc).paragraphs]
+                corpus = [para.text for d in dict.fromkeys(p.doc for p in pairs) for para in (lookup(d) or _NoDoc).paragraphs]
                 found = quotes_found(standalone, [h.text for h in ctx_hits], corpus)
                 if found:
                     log.info("model said NO but the context contains every quoted term %s: answering", found)
@@ -302,8 +310,8 @@ class AnswerPipeline:
             text, invented = drop_unsupported_years(text, [header, sources])
             if invented:
                 log.info("removed years no source states: %s", invented)
-        text, cits = self.matcher.assign(text, ctx_hits)
-        cits = tuple(self._exact(c) for c in cits)
+        text, cits = self.matcher.assign(text, ctx_hits, twin_of=lambda d, lang, n: (lookup(d) or _NoDoc).twin(lang, n))
+        cits = tuple(self._exact(c, lookup) for c in cits)
         quotes: list = []
         if self.settings.quotes and not header_only:
             quotes = pick_quotes(standalone, text, ctx_hits, doc_lang(q.lang), max_quotes=self.settings.max_quotes)
@@ -313,7 +321,7 @@ class AnswerPipeline:
                 for qt in quotes:  # a quoted paragraph is a citation too
                     if (qt.doc, qt.lang, qt.paragraph) not in have:
                         have.add((qt.doc, qt.lang, qt.paragraph))
-                        cits += (self._exact(Citation(qt.doc, qt.lang, qt.paragraph, "")),)  # type: ignore[arg-type]
+                        cits += (self._exact(Citation(qt.doc, qt.lang, qt.paragraph, ""), lookup),)  # type: ignore[arg-type]
         if q.lang == "zh-Hant" or (q.lang == "zh" and is_traditional(text)):
             text = to_traditional(text) if q.lang == "zh-Hant" else text
         timer.mark("total")

@@ -129,9 +129,11 @@ class Retriever:
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:k] if k else hits
 
-    def pairs(self, query: str, k: int = 3, docs: list[str] | None = None) -> tuple[list[PairHit], list[Hit]]:
+    def pairs(
+        self, query: str, k: int = 3, docs: list[str] | None = None, versions: dict[str, str] | None = None
+    ) -> tuple[list[PairHit], list[Hit]]:
         """Top aligned pairs, and every paragraph hit considered (for display and eval)."""
-        versions = self.store.versions()  # one snapshot for the whole query
+        versions = self.store.versions() if versions is None else versions  # one snapshot for the whole query
         hits = self.paragraphs(query, k=0, docs=docs, versions=versions)
         if not hits:
             return [], []
