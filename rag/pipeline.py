@@ -304,8 +304,7 @@ class AnswerPipeline:
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
             return
         text = self._fix_language(raw, system, user, q.lang, ctx_hits, question)
-        if q.lang != "en":
-            text = tidy_chinese(text)
+        text = tidy_chinese(text) if q.lang != "en" else tidy_english(text)
         if self.settings.drop_invented_years:
             text, invented = drop_unsupported_years(text, [header, sources])
             if invented:
@@ -342,6 +341,14 @@ _CJK_GAP = re.compile(r"(?<=[0-9\u3400-\u9fff])[ \t]+(?=[0-9\u3400-\u9fff])")
 def tidy_chinese(text: str) -> str:
     """Chinese typesetting: no spaces between Han characters and digits ("5 月 13 日" → "5月13日")."""
     return _CJK_GAP.sub("", text)
+
+
+_SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+
+
+def tidy_english(text: str) -> str:
+    """The model spells "U.S." as "U. S."; initials are written closed up ("U. S. side" → "U.S. side")."""
+    return _SPACED_INITIALS.sub(r"\1.", text)
 
 
 def _drop_other_language(text: str, want: str) -> str:

@@ -205,3 +205,10 @@ def test_tidy_chinese():
 
     assert tidy_chinese("特朗普于 5 月 13 日至 15 日访华") == "特朗普于5月13日至15日访华"
     assert tidy_chinese("APEC 和 G20 峰会") == "APEC 和 G20峰会"  # a space after a Latin word stays
+
+
+def test_tidy_english():
+    from rag.pipeline import tidy_english
+
+    assert tidy_english("The U. S. side and the U. S. A. agreed.") == "The U.S. side and the U.S.A. agreed."
+    assert tidy_english("Mr. T. Smith. A. Next sentence.") == "Mr. T. Smith. A. Next sentence."
