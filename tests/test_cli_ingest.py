@@ -16,7 +16,7 @@ from rag.settings import DEFAULT_CORPUS
 def run(args, home: Path, extra_env=None, check=True):
     env = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake"}
     env.update(extra_env or {})
-    proc = subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, timeout=900)
     if check and proc.returncode != 0:
         raise AssertionError(f"rag {args} failed ({proc.returncode}): {proc.stderr}")
     return proc

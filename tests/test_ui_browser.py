@@ -103,3 +103,19 @@ def test_upload_then_ask_about_it(browser, ui_url, artifacts, tmp_path):
     assert "harbor_report" in page.locator("#chat .cite-row").last.inner_text()
     page.screenshot(path=str(artifacts / "ui-upload-ask.png"), full_page=True)
     page.close()
+
+
+def test_supporting_quote_is_shown_under_the_answer(browser, ui_url, artifacts):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(ui_url)
+    page.wait_for_selector("#question textarea")
+    _ask(page, "Where will the two heads of state meet again toward the end of the year?")
+    page.wait_for_selector("#chat blockquote.quote", timeout=30_000)
+    quote = page.locator("#chat blockquote.quote").first
+    assert "APEC and G20 summits" in quote.inner_text()
+    assert quote.locator(".cite-chip").count() == 1  # the quote's own chip opens its paragraph
+    quote.locator(".cite-chip").click()
+    page.wait_for_selector("#reader tr.pair.hl", timeout=30_000)
+    assert "APEC" in page.locator("#reader tr.pair.hl").inner_text()
+    page.screenshot(path=str(artifacts / "ui-quote.png"), full_page=True)
+    page.close()
