@@ -95,10 +95,11 @@ def quotes_found(question: str, texts: list[str], corpus: list[str] | None = Non
     terms = quoted_terms(question)
     if not terms:
         return []
+    norm = [to_simplified(t).lower() for t in terms]
     hay = to_simplified("\n".join(texts)).lower()
-    if not all(to_simplified(t).lower() in hay for t in terms):
+    if not all(t in hay for t in norm):
         return []
     paras = [to_simplified(p).lower() for p in (corpus if corpus is not None else texts)]
-    if not any(sum(1 for p in paras if to_simplified(t).lower() in p) <= rare for t in terms):
+    if not any(sum(1 for p in paras if t in p) <= rare for t in norm):
         return []
     return terms

@@ -63,6 +63,11 @@ def is_polar(question: str) -> bool:
     return bool(_POLAR_RE.search(question))
 
 
+def _about_the_article(question: str, pairs: list[PairHit]) -> bool:
+    """A question about the article itself (author, date, title), or one whose best pair is the header."""
+    return bool(_META_RE.search(question)) or any(h.paragraph == 0 for p in pairs[:1] for h in p.members)
+
+
 _REFUSAL_RE = re.compile(
     r"(does not|doesn't|do not|don't) (contain|mention|provide|say|state|specify|include)|no information|not mentioned|"
     r"cannot (be )?(answer|determine|find)|没有(提到|提及|相关|说明|信息)|未(提及|提到|说明)|无法(回答|确定)",
@@ -98,9 +103,7 @@ class AnswerPipeline:
         self.retriever = retriever
         self.backend = backend
         self.settings = settings
-        self.matcher = CitationMatcher(
-            retriever.embedder, twin_of=lambda d, lang, n: (self.retriever.document(d) or _NoDoc).twin(lang, n)
-        )
+        self.matcher = CitationMatcher(retriever.embedder)  # twins are looked up per answer (one snapshot)
 
     # --- LCEL chains ----------------------------------------------------------
     def _chain(self, max_tokens: int | None = None):
@@ -150,7 +153,7 @@ class AnswerPipeline:
 
     def context(self, pairs: list[PairHit], lang: str, question: str = "", lookup=None) -> tuple[str, str, list[Hit]]:
         """(header lines, source lines, the paragraphs the model sees) with the question's language first."""
-        full = not self.settings.header_for_meta_only or bool(_META_RE.search(question)) or any(p.en and p.en.paragraph == 0 or p.zh and p.zh.paragraph == 0 for p in pairs[:1])
+        full = not self.settings.header_for_meta_only or _about_the_article(question, pairs)
         first = doc_lang(lang)
         hits: list[Hit] = []
         lines: list[str] = []
@@ -184,16 +187,20 @@ class AnswerPipeline:
             log.info("refusing: best similarity %.3f < %.3f", best, self.settings.refuse_below)
             return False
         if self.settings.grounding_check:
-            texts = []
-            for d in dict.fromkeys(p.doc for p in pairs):
-                doc = (lookup or self.retriever.document)(d)
-                if doc:
-                    texts.extend(p.text for p in doc.paragraphs)
-            missing = ungrounded_terms(question, texts)
+            missing = ungrounded_terms(question, self._all_paragraphs(pairs, lookup))
             if missing:
                 log.info("refusing: the documents never mention %s", missing)
                 return False
         return True
+
+    def _all_paragraphs(self, pairs: list[PairHit], lookup=None) -> list[str]:
+        """Every paragraph text of the documents the pairs come from."""
+        texts: list[str] = []
+        for d in dict.fromkeys(p.doc for p in pairs):
+            doc = (lookup or self.retriever.document)(d)
+            if doc:
+                texts.extend(para.text for para in doc.paragraphs)
+        return texts
 
     def _verdict(self, system: str, question: str, lang: str) -> bool:
         key = "check_polar" if self.settings.polar_check and is_polar(question) else "check"
@@ -264,8 +271,7 @@ class AnswerPipeline:
             pairs = [p for p in pairs if p.score >= pairs[0].score - self.settings.pair_margin]
         timer.mark("retrieve")
         header, sources, ctx_hits = self.context(pairs, q.lang, standalone, lookup)
-        # questions about the article itself are answered from the header: no body quotes under them
-        header_only = bool(_META_RE.search(standalone)) or bool(pairs) and any(h.paragraph == 0 for h in pairs[0].members)
+        header_only = _about_the_article(standalone, pairs)  # answered from the header: no body quotes under it
         ranked = _ranked(ctx_hits, hits)
         if not pairs or not self.evidence(standalone, pairs, hits, lookup):
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
@@ -281,8 +287,7 @@ class AnswerPipeline:
                 log.info("model said NO but a paragraph is %.2f similar: answering", best)
                 ok = True
             if not ok and self.settings.trust_quoted_terms:
-                corpus = [para.text for d in dict.fromkeys(p.doc for p in pairs) for para in (lookup(d) or _NoDoc).paragraphs]
-                found = quotes_found(standalone, [h.text for h in ctx_hits], corpus)
+                found = quotes_found(standalone, [h.text for h in ctx_hits], self._all_paragraphs(pairs, lookup))
                 if found:
                     log.info("model said NO but the context contains every quoted term %s: answering", found)
                     ok = True
@@ -359,8 +364,6 @@ def _drop_other_language(text: str, want: str) -> str:
 
 
 class _NoDoc:
-    paragraphs: tuple = ()
-
     @staticmethod
     def twin(lang, n):
         return None
