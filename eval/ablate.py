@@ -24,12 +24,15 @@ LEVERS: dict[str, tuple[str, dict]] = {
     "default": ("every lever on (the shipped configuration)", {}),
     "start": ("every lever of this list off: the pipeline #9 started from", {
         "quotes": False, "drop_invented_years": False, "trust_quoted_terms": False, "trust_retrieval_above": 0.60,
-        "polar_check": False}),
+        "polar_check": False, "answer_header_fields": False, "capital_metonymy": False, "negation_check": False}),
     "quotes": ("supporting quotes under the answer", {"quotes": False}),
     "years": ("years no source states are removed", {"drop_invented_years": False}),
     "quoted-terms": ("the model's NO is overruled when the context holds every term the question quotes", {"trust_quoted_terms": False}),
     "similarity-0.56": ("the model's NO is overruled by a paragraph ≥ 0.56 similar (off: 0.60, the start)", {"trust_retrieval_above": 0.60}),
     "polar-check": ("yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),
+    "header-fields": ("author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
+    "metonymy": ("a capital standing for its government (\"What worries Beijing…\") is grounded by the country's name and glossed for the model", {"capital_metonymy": False}),
+    "negation": ("a yes/no answer that drops the negation of its sentence becomes \"No\" and the sentence", {"negation_check": False}),
     "header-meta-only": ("byline and date in the context only for questions about the article", {"header_for_meta_only": False}),
 }
 

@@ -65,11 +65,88 @@ def _present(term: str, hay: str, hay_cased: str) -> bool:
     return to_simplified(term).lower() in hay
 
 
-def ungrounded_terms(question: str, texts: list[str]) -> list[str]:
-    """Terms of the question that occur in none of ``texts`` (case-insensitive, simplified script)."""
+def ungrounded_terms(question: str, texts: list[str], metonymy: bool = False) -> list[str]:
+    """Terms of the question that occur in none of ``texts`` (case-insensitive, simplified script).
+    With ``metonymy``, a capital standing for its government ("What worries Beijing…?") is grounded
+    by its country's name; a capital used as a place ("在北京", "in Beijing") still has to occur."""
     cased = to_simplified("\n".join(texts))
     hay = cased.lower()
-    return [t for t in dict.fromkeys(question_terms(question)) if not _present(t, hay, cased)]
+    missing = [t for t in dict.fromkeys(question_terms(question)) if not _present(t, hay, cased)]
+    if metonymy:
+        missing = [t for t in missing if not _government(t, question, hay, cased)]
+    return missing
+
+
+# capitals (and seats of government) that news writing uses for the government: "Beijing says…"
+_CAPITALS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("beijing", "北京", "zhongnanhai", "中南海"): ("China", "Chinese", "中国", "中方"),
+    ("washington", "华盛顿"): ("United States", "U.S.", "America", "美国", "美方"),
+    ("moscow", "莫斯科", "kremlin", "克里姆林宫"): ("Russia", "Russian", "俄罗斯", "俄方"),
+    ("tokyo", "东京"): ("Japan", "Japanese", "日本", "日方"),
+    ("seoul", "首尔"): ("South Korea", "Korea", "韩国", "韩方"),
+    ("pyongyang", "平壤"): ("North Korea", "DPRK", "朝鲜", "朝方"),
+    ("london", "伦敦"): ("Britain", "British", "United Kingdom", "UK", "英国", "英方"),
+    ("paris", "巴黎"): ("France", "French", "法国", "法方"),
+    ("berlin", "柏林"): ("Germany", "German", "德国", "德方"),
+    ("brussels", "布鲁塞尔"): ("European Union", "EU", "欧盟"),
+    ("delhi", "新德里"): ("India", "Indian", "印度"),
+    ("kyiv", "kiev", "基辅"): ("Ukraine", "Ukrainian", "乌克兰"),
+    ("taipei", "台北"): ("Taiwan", "台湾"),
+    ("tehran", "德黑兰"): ("Iran", "Iranian", "伊朗"),
+    ("canberra", "堪培拉"): ("Australia", "Australian", "澳大利亚"),
+    ("ottawa", "渥太华"): ("Canada", "Canadian", "加拿大"),
+}
+_PLACE_BEFORE = re.compile(
+    r"(\b(in|at|to|from|into|near|around|outside|inside|via|toward|towards|across|through|visit|visits|visited|visiting|"
+    r"leave|leaves|left|leaving|reach|reached|arrive|arrived|arriving)\s+(the\s+)?(city\s+of\s+)?|"
+    r"(在|到|去|赴|访问|访|前往|抵达|到达|离开|来|于|从|至|飞往|留在)\s*)$",
+    re.I,
+)
+
+
+def gloss_capitals(question: str, texts: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    """The question with each capital that stands for its government glossed by the country's name
+    as the documents write it ("What worries Beijing (China) about…"), so the model, which reads
+    only the sources, sees what the question is about. Other questions come back unchanged."""
+    cased = to_simplified("\n".join(texts))
+    hay = cased.lower()
+    out = question
+    glossed: list[tuple[str, str]] = []
+    for term in dict.fromkeys(question_terms(question)):
+        if _present(term, hay, cased) or not _government(term, question, hay, cased):
+            continue
+        key = to_simplified(term).lower()
+        group = next(k for k in _CAPITALS if key in k)
+        han = bool(HAN_RE.match(term[0]))
+        names = [n for n in _CAPITALS[group] if _present(n, hay, cased) and bool(HAN_RE.match(n[0])) == han]
+        names = names or [n for n in _CAPITALS[group] if _present(n, hay, cased)]
+        if names:
+            i = out.find(term)
+            out = out[: i + len(term)] + (f"（{names[0]}）" if han else f" ({names[0]})") + out[i + len(term):]
+            glossed.append((term, names[0]))
+    return out, glossed
+
+
+def unglossed(text: str, glossed: list[tuple[str, str]]) -> str:
+    """Take the glosses back out of an answer that repeated them ("北京（中国）担心…" → "北京担心…")."""
+    for term, name in glossed:
+        text = re.sub(rf"{re.escape(term)}\s*[（(]\s*{re.escape(name)}\s*[)）]", term, text)
+    return text
+
+
+def _government(term: str, question: str, hay: str, cased: str) -> bool:
+    """``term`` is a capital standing for its government, and the documents name that country."""
+    key = to_simplified(term).lower()
+    group = next((k for k in _CAPITALS if key in k), None)
+    if group is None:
+        return False
+    if any(k != key and _present(k, hay, cased) for k in group):
+        return True  # the same city in the other language ("莫斯科" for "Moscow")
+    q = to_simplified(question)
+    for m in re.finditer(re.escape(to_simplified(term)), q, re.I):
+        if _PLACE_BEFORE.search(q[: m.start()]):
+            return False  # a place: "in Beijing", "在北京参观"
+    return any(_present(n, hay, cased) for n in _CAPITALS[group])
 
 
 def quoted_terms(question: str) -> list[str]:

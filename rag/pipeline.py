@@ -14,10 +14,12 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableLambda
 
 from rag import prompts
+from rag.about import header_answers, is_about_article
 from rag.citations import CitationMatcher, strip_markers
 from rag.factcheck import drop_unsupported_years
-from rag.grounding import quotes_found, ungrounded_terms
-from rag.lang import is_traditional, split_sentences, text_language, to_traditional
+from rag.grounding import gloss_capitals, quotes_found, unglossed, ungrounded_terms
+from rag.lang import is_traditional, split_sentences, text_language, to_simplified, to_traditional
+from rag.negation import contradiction
 from rag.query import analyze, validate_question
 from rag.quotes import pick_quotes, render_quotes
 from rag.retrieve import PairHit, Retriever
@@ -43,14 +45,6 @@ def is_follow_up(question: str) -> bool:
     return short and bool(_PRONOUN.search(question))
 
 
-# questions about the article itself: only these get the byline and publication date in the context,
-# so a 1.5B model never gives the article date as the date of an event
-_META_RE = re.compile(
-    r"\b(author|wrote|written|writer|publish\w*|byline|title|headline|article (date|dated)|date of (the|this) article|"
-    r"who (is|was) the (author|writer)|position|affiliation|institution)\b|作者|撰写|写的|发表|发布|标题|题目|职务|机构|任职|文章.{0,4}(日期|时间|哪天|哪一天|何时)",
-    re.I,
-)
-
 # yes/no questions: an auxiliary verb first, or 吗/是否/有没有/是不是 in Chinese
 _POLAR_RE = re.compile(
     r"^\s*(does|do|did|is|are|was|were|can|could|will|would|should|has|have|had)\b|[吗嗎]\s*[？?]?\s*$|是否|有没有|有沒有|是不是|能否|会不会|會不會",
@@ -65,7 +59,7 @@ def is_polar(question: str) -> bool:
 
 def _about_the_article(question: str, pairs: list[PairHit]) -> bool:
     """A question about the article itself (author, date, title), or one whose best pair is the header."""
-    return bool(_META_RE.search(question)) or any(h.paragraph == 0 for p in pairs[:1] for h in p.members)
+    return is_about_article(question) or any(h.paragraph == 0 for p in pairs[:1] for h in p.members)
 
 
 _REFUSAL_RE = re.compile(
@@ -180,18 +174,30 @@ class AnswerPipeline:
         return "\n".join(headers), "\n".join(lines), hits
 
     def evidence(self, question: str, pairs: list[PairHit], hits: list[Hit], lookup=None) -> bool:
-        """Code-side evidence: some paragraph is similar enough, and every name/year asked about occurs."""
+        """Code-side evidence: some paragraph is similar enough (or the header answers the question),
+        and every name/year asked about occurs."""
         dense = [h.dense for h in hits if h.dense is not None]
         best = max(dense, default=0.0)
-        if dense and best < self.settings.refuse_below:
+        if dense and best < self.settings.refuse_below and not self._header_answers(question, pairs, lookup):
             log.info("refusing: best similarity %.3f < %.3f", best, self.settings.refuse_below)
             return False
         if self.settings.grounding_check:
-            missing = ungrounded_terms(question, self._all_paragraphs(pairs, lookup))
+            missing = ungrounded_terms(question, self._all_paragraphs(pairs, lookup), metonymy=self.settings.capital_metonymy)
             if missing:
                 log.info("refusing: the documents never mention %s", missing)
                 return False
         return True
+
+    def _header_answers(self, question: str, pairs: list[PairHit], lookup=None) -> list[str]:
+        """The header fields (author, title, date, position) the question asks for that its documents have."""
+        if not self.settings.answer_header_fields:
+            return []
+        found: list[str] = []
+        for d in dict.fromkeys(p.doc for p in pairs):
+            doc = (lookup or self.retriever.document)(d)
+            if doc:
+                found.extend(f for f in header_answers(question, doc.meta) if f not in found)
+        return found
 
     def _all_paragraphs(self, pairs: list[PairHit], lookup=None) -> list[str]:
         """Every paragraph text of the documents the pairs come from."""
@@ -207,6 +213,7 @@ class AnswerPipeline:
         out = self._complete(system, prompts.load(lang)[key].format(question=question), max_tokens=3)
         up = out.strip().upper()
         if up.startswith("NO") or up.startswith("否"):
+            log.info("the check call said NO (%s)", key)
             return False
         return True  # YES or unclear: let the answer through (false refusals are worse)
 
@@ -240,6 +247,21 @@ class AnswerPipeline:
             text = to_traditional(text)
         timer.mark("total")
         return Answer(question, text, lang, True, (), tuple(hits), dict(timer.marks), standalone)  # type: ignore[arg-type]
+
+    def header_reply(self, question, standalone, fields, pairs, lang, ranked, timer, lookup) -> Answer:
+        """Author and title questions answered with the header's own words, cited as ¶0 (no model call)."""
+        p = prompts.load(lang)
+        doc = next(d for d in (lookup(x) for x in dict.fromkeys(pr.doc for pr in pairs)) if d and header_answers(standalone, d.meta))
+        m = doc.meta
+        p0 = "en" if doc.get("en", 0) else "zh"
+        label = f"{p0.upper()} ¶0"
+        values = {"author": m.author, "title": (m.title or m.title_zh) + (f" ({m.title_zh})" if m.title and m.title_zh and m.title_zh != m.title else "")}
+        text = " ".join(p[f"header_answer_{f}"].format(value=values[f], label=label) for f in fields if values.get(f))
+        if lang == "zh-Hant":
+            text = to_traditional(text)
+        cit = self._exact(Citation(doc.doc_id, p0, 0, ""), lookup)  # type: ignore[arg-type]
+        timer.mark("total")
+        return Answer(question, text, lang, False, (cit,), tuple(ranked), dict(timer.marks), standalone)  # type: ignore[arg-type]
 
     # --- the whole thing --------------------------------------------------------
     def stream(
@@ -276,6 +298,16 @@ class AnswerPipeline:
         if not pairs or not self.evidence(standalone, pairs, hits, lookup):
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
             return
+        fields = self._header_answers(standalone, pairs, lookup)
+        if fields and set(fields) <= {"author", "title"}:  # a name asked for: the header's own words
+            timer.mark("first_token")
+            ans = self.header_reply(question, standalone, fields, pairs, q.lang, ranked, timer, lookup)
+            yield Event("token", ans.text)
+            yield Event("answer", answer=ans)
+            return
+        glossed: list[tuple[str, str]] = []
+        if self.settings.capital_metonymy:  # "Beijing" → "Beijing (China)" for the model, which sees only the sources
+            standalone, glossed = gloss_capitals(standalone, self._all_paragraphs(pairs, lookup))
         p = prompts.load(q.lang)
         system = p["system"].format(header=header, sources=sources)
         if self.settings.check_answerable:
@@ -285,6 +317,9 @@ class AnswerPipeline:
             best = max((h.dense for h in hits if h.dense is not None), default=0.0)
             if not ok and best >= self.settings.trust_retrieval_above:
                 log.info("model said NO but a paragraph is %.2f similar: answering", best)
+                ok = True
+            if not ok and fields:
+                log.info("model said NO but the header states the %s asked for: answering", "/".join(fields))
                 ok = True
             if not ok and self.settings.trust_quoted_terms:
                 found = quotes_found(standalone, [h.text for h in ctx_hits], self._all_paragraphs(pairs, lookup))
@@ -308,14 +343,23 @@ class AnswerPipeline:
         if not raw or (len(strip_markers(raw)) < 160 and _REFUSAL_RE.search(raw)):
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
             return
+        if not header_only:
+            raw = strip_header_echo(raw, header)
         text = self._fix_language(raw, system, user, q.lang, ctx_hits, question)
         text = tidy_chinese(text) if q.lang != "en" else tidy_english(text)
+        text = unglossed(text, glossed)
         if self.settings.drop_invented_years:
             text, invented = drop_unsupported_years(text, [header, sources])
             if invented:
                 log.info("removed years no source states: %s", invented)
         text, cits = self.matcher.assign(text, ctx_hits, twin_of=lambda d, lang, n: (lookup(d) or _NoDoc).twin(lang, n))
         cits = tuple(self._exact(c, lookup) for c in cits)
+        if self.settings.negation_check and is_polar(standalone):
+            wrong = contradiction(standalone, text, ctx_hits, doc_lang(q.lang))
+            if wrong is not None:  # the answer affirms what its sentence negates: say no, and show the sentence
+                log.info("the answer drops the negation of %s: answering no with the sentence", wrong.label)
+                text = p["polar_contradicted"].format(sentence=wrong.sentence, label=wrong.label)
+                cits = (self._exact(Citation(wrong.doc, wrong.lang, wrong.paragraph, ""), lookup),)  # type: ignore[arg-type]
         quotes: list = []
         if self.settings.quotes and not header_only:
             quotes = pick_quotes(standalone, text, ctx_hits, doc_lang(q.lang), max_quotes=self.settings.max_quotes)
@@ -346,6 +390,26 @@ _CJK_GAP = re.compile(r"(?<=[0-9\u3400-\u9fff])[ \t]+(?=[0-9\u3400-\u9fff])")
 def tidy_chinese(text: str) -> str:
     """Chinese typesetting: no spaces between Han characters and digits ("5 月 13 日" → "5月13日")."""
     return _CJK_GAP.sub("", text)
+
+
+_HEADER_TAG = re.compile(r"^\s*\[(EN|ZH) ¶0\]\s*")
+
+
+def strip_header_echo(text: str, header: str) -> str:
+    """Drop the header line the model sometimes copies in front of an answer about the body
+    ("标题: What the New Developments Mean 第三,…"): it is not part of the answer."""
+    parts = [p.strip() for line in header.splitlines() for p in _HEADER_TAG.sub("", line).split(" | ") if p.strip()]
+    out = text
+    changed = True
+    while changed and parts:
+        changed = False
+        body = _HEADER_TAG.sub("", out)
+        for part in parts:
+            if to_simplified(body[: len(part)]) == to_simplified(part):  # the model may write 標題 for 标题
+                out = re.sub(r"^[\s|,，;；:：.。]*(\[(EN|ZH) ¶0\])?[\s|,，;；.。]*", "", body[len(part):])
+                changed = True
+                break
+    return out if out.strip() else text
 
 
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")

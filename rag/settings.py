@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     trust_retrieval_above: float = 0.56  # a paragraph this similar outweighs the model's NO: above every unanswerable question of the eval sets (max 0.551)
     polar_check: bool = True  # yes/no questions get the check "do the sources answer it, fully or in part?"
     trust_quoted_terms: bool = True  # the model's NO is overruled when every term the question quotes is in the context
+    answer_header_fields: bool = True  # a question asking for the author, title, date or position is answered when the header has it
+    negation_check: bool = True  # a yes/no answer that affirms what its best-matching sentence negates becomes "No" + that sentence
+    capital_metonymy: bool = True  # "Beijing"/"Washington" as the governments: grounded by the country's name unless used as a place
     header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the article
     drop_invented_years: bool = True  # remove years the answer states that no source contains
     quotes: bool = True  # show the source sentences that answer the question under the answer

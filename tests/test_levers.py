@@ -218,3 +218,162 @@ def test_traditional_conversion_does_not_read_across_words():
     assert to_traditional("美俄中三方核对话不现实") == "美俄中三方核對話不現實"
     assert to_traditional("中美关系新变化的重大意义") == "中美關係新變化的重大意義"
     assert to_traditional("APEC 和 G20 [ZH ¶3]") == "APEC 和 G20 [ZH ¶3]"
+
+
+# --- header fields answer themselves ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q, fields",
+    [("作者的名字用英文怎么写？", ["author"]), ("Who wrote the article?", ["author"]), ("這篇文章是誰寫的？", ["author"]),
+     ("What is the author's position?", ["affiliation"]), ("作者在哪个机构工作？", ["affiliation"]),
+     ("這篇文章的英文標題是什麼？", ["title"]), ("What is the title of the article?", ["title"]),
+     ("When was the article published?", ["date"]), ("文章是什么时候发表的？", ["date"]),
+     # about something else that has an author, a title or a date
+     ("作者的妻子是谁？", []), ("Who is the author of the proposal?", []), ("联合公报是谁写的？", []),
+     ("What is the title of Xi Jinping?", []), ("联合声明什么时候发布？", []), ("What did the author say about Taiwan?", [])],
+)
+def test_questions_that_ask_for_a_header_field(q, fields):
+    from rag.about import header_fields_asked, is_about_article
+
+    assert header_fields_asked(q) == fields
+    if fields:
+        assert is_about_article(q)  # so the context carries the byline and date
+
+
+def test_header_answers_only_fields_the_document_has():
+    from rag.about import header_answers
+    from rag.types import DocumentMeta
+
+    assert header_answers("Who wrote the article?", DocumentMeta(title="T", author="Tuosheng Zhang")) == ["author"]
+    assert header_answers("When was the article published?", DocumentMeta(title="T", author="A")) == []
+
+
+def test_author_and_title_questions_are_answered_with_the_headers_words(settings):
+    q = "作者的名字用英文怎么写？"
+    app = make_app(settings, replies=["NO", "作者的名字是张沱生。"])
+    ans = app.pipeline.answer(q)
+    assert not ans.refused and ans.text == "这篇文章的作者是 Tuosheng Zhang (張沱生)[EN ¶0]。"
+    assert [(c.lang, c.paragraph) for c in ans.citations] == [("en", 0)] and "Tuosheng Zhang" in ans.citations[0].text
+    assert app.chat_model.llm.calls == []  # no model call
+    ans = make_app(settings).pipeline.answer("What is the title of the article?")
+    assert ans.text.startswith("The article is titled “What the New Developments Mean")
+    off = make_app(settings.model_copy(update={"answer_header_fields": False}), replies=["NO"])
+    assert off.pipeline.answer(q).refused  # the model's NO stands
+
+
+def test_model_no_is_overruled_when_the_header_states_the_date_or_position(settings):
+    strict = settings.model_copy(update={"trust_retrieval_above": 2.0, "trust_quoted_terms": False})
+    q = "文章是什么时候发表的？"
+    app = make_app(strict, replies=["NO", "文章发表于2026年6月22日[EN ¶0]。"])
+    ans = app.pipeline.answer(q)
+    assert not ans.refused and "6月22日" in ans.text
+    assert "June 22, 2026" in app.chat_model.llm.calls[0][0].content  # the date was in the context
+    off = make_app(strict.model_copy(update={"answer_header_fields": False}), replies=["NO"])
+    assert off.pipeline.answer(q).refused
+    # a question about something else the author has stays with the model's verdict
+    assert make_app(strict, replies=["NO"]).pipeline.answer("作者的妻子是谁？").refused
+
+
+# --- capitals for governments ------------------------------------------------------------------
+
+
+def test_a_capital_standing_for_its_government_is_grounded_by_the_country():
+    texts = ["China-U.S. relations: Washington and Moscow", "中美关系 中方"]
+    q = "What worries Beijing about Washington's domestic politics after the midterms?"
+    assert ungrounded_terms(q, texts) == ["Beijing"]
+    assert ungrounded_terms(q, texts, metonymy=True) == []
+    assert ungrounded_terms("北京担心什么？", texts, metonymy=True) == []
+    assert ungrounded_terms("莫斯科对此怎么看？", texts, metonymy=True) == []  # the same city, other language
+    # a capital used as a place must itself occur
+    assert ungrounded_terms("特朗普在北京参观了哪些地方？", texts, metonymy=True) == ["特朗普", "北京"]
+    assert ungrounded_terms("What did they see in Beijing?", texts, metonymy=True) == ["Beijing"]
+    assert ungrounded_terms("What did they do after they left Beijing?", texts, metonymy=True) == ["Beijing"]
+    # a capital whose country the documents never name
+    assert ungrounded_terms("What does Tokyo think?", texts, metonymy=True) == ["Tokyo"]
+
+
+def test_pipeline_answers_a_metonymy_question_only_when_switched_on(settings):
+    q = "What worries Beijing about Washington's domestic politics after the midterms?"
+    reply = ["YES", "China worries that the Trump administration may become a lame duck [EN ¶10]."]
+    assert not make_app(settings, replies=list(reply)).pipeline.answer(q).refused
+    off = make_app(settings.model_copy(update={"capital_metonymy": False}), replies=list(reply))
+    assert off.pipeline.answer(q).refused and off.chat_model.llm.calls == []  # refused in code
+
+
+# --- the header copied in front of an answer -------------------------------------------------------------
+
+
+def test_header_line_copied_in_front_of_an_answer_is_dropped(settings):
+    from rag.pipeline import strip_header_echo
+
+    header = "[ZH ¶0] 标题: What the New Developments Mean (中美關係新變化的重大意義)"
+    echo = "标题: What the New Developments Mean (中美關係新變化的重大意義) 第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
+    assert strip_header_echo(echo, header) == "第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
+    assert strip_header_echo("[ZH ¶0] " + echo, header) == "第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
+    assert strip_header_echo("標題: What the New Developments Mean (中美關係新變化的重大意義) 第三,特朗普總統並未做出明確承諾。", header) == "第三,特朗普總統並未做出明確承諾。"
+    assert strip_header_echo("特朗普总统并未做出明确承诺[ZH ¶12]。", header) == "特朗普总统并未做出明确承诺[ZH ¶12]。"
+    assert strip_header_echo("标题: What the New Developments Mean (中美關係新變化的重大意義)", header).startswith("标题")  # all of it
+    app = make_app(settings, replies=["YES", "Title: What the New Developments Mean (中美關係新變化的重大意義) The summits are held toward the end of the year [EN ¶3]."])
+    ans = app.pipeline.answer("When are the APEC and G20 summits held?")
+    assert ans.text.startswith("The summits are held")
+    # a question about the article keeps it
+    app = make_app(settings, replies=["YES", "Title: What the New Developments Mean (中美關係新變化的重大意義) | Article published on: June 22, 2026 [EN ¶0]"])
+    assert app.pipeline.answer("When was the article published?").text.startswith("Title: What the New")
+
+
+# --- negation check for yes/no answers --------------------------------------------------------------
+
+ZH12 = "第三,在中美元首会晤期间,中方重点提出台湾问题并重申己方一贯严正立场,但特朗普总统并未就此向中方做出明确承诺。王毅外长答记者问时称,中方感受到美方不认同也不接受台湾走向独立。"
+
+
+@pytest.mark.parametrize(
+    "q, answer, contradicted",
+    [("特朗普總統在台灣問題上做出明確承諾了嗎？", "是的，特朗普總統在臺灣問題上做出了明確承諾[ZH ¶12]。", True),
+     ("特朗普總統在台灣問題上做出明確承諾了嗎？", "特朗普总统在台湾问题上做出了明确承诺[ZH ¶12]。", True),
+     ("特朗普總統在台灣問題上做出明確承諾了嗎？", "没有，特朗普总统并未做出明确承诺[ZH ¶12]。", False),
+     ("特朗普總統在台灣問題上做出明確承諾了嗎？", "特朗普总统并未就此做出明确承诺[ZH ¶12]。", False),
+     ("特朗普总统没有做出承诺吗？", "是的[ZH ¶12]。", False)],  # a negated question: yes/no is ambiguous
+)
+def test_yes_no_answer_that_drops_the_sentences_negation(q, answer, contradicted):
+    from rag.negation import contradiction
+
+    found = contradiction(q, answer, [hit("zh", 12, ZH12)], "zh")
+    assert (found is not None) is contradicted
+    if found:
+        assert "并未就此向中方做出明确承诺" in found.sentence and found.sentence in ZH12
+
+
+def test_no_answer_without_a_negated_sentence_is_left_alone():
+    from rag.negation import contradiction, negated
+
+    e2 = "The two sides agreed to expand exchanges and cooperation in public health, trade and tourism."
+    assert contradiction("Did the two sides agree to expand cooperation in public health?", "Yes, they did [EN ¶2].", [hit("en", 2, e2)], "en") is None
+    # "No" where the sentence has no negation word ("limited") is the model's call, not a contradiction
+    e9 = "The improvement in relations remains limited and fragile."
+    assert contradiction("Is the improvement in relations enough?", "No, it remains limited [EN ¶9].", [hit("en", 9, e9)], "en") is None
+    assert not negated("未来两国关系不断发展，无论如何") and negated("并未") and negated("isn't")
+
+
+def test_pipeline_answers_no_with_the_sentence_only_when_switched_on(settings):
+    q = "Did Trump make explicit commitments on the Taiwan question?"
+    reply = ["YES", "Yes, Trump made explicit commitments on the Taiwan question [EN ¶12]."]
+    ans = make_app(settings, replies=list(reply)).pipeline.answer(q)
+    assert ans.text.startswith("No. The article says: “But Trump made no explicit commitments on this issue.” [EN ¶12]")
+    assert ("en", 12) in {(c.lang, c.paragraph) for c in ans.citations}
+    off = make_app(settings.model_copy(update={"negation_check": False}), replies=list(reply))
+    assert off.pipeline.answer(q).text.startswith("Yes, Trump made explicit commitments")
+
+
+def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
+    from rag.grounding import gloss_capitals, unglossed
+
+    texts = ["中美关系 中国 美国", "China-U.S. relations"]
+    q, glossed = gloss_capitals("北京担心美国中期选举后的什么？", texts)
+    assert q == "北京（中国）担心美国中期选举后的什么？" and glossed == [("北京", "中国")]
+    assert unglossed("北京（中国）担心特朗普政府成为跛脚鸭[ZH ¶10]。", glossed) == "北京担心特朗普政府成为跛脚鸭[ZH ¶10]。"
+    assert gloss_capitals("特朗普在北京参观了哪些地方？", texts) == ("特朗普在北京参观了哪些地方？", [])
+    app = make_app(settings, replies=["YES", "Beijing (China) worries the Trump administration may become a lame duck [EN ¶10]."])
+    ans = app.pipeline.answer("What worries Beijing about Washington's domestic politics after the midterms?")
+    assert "Beijing (China)" in app.chat_model.llm.calls[0][-1].content  # the model saw the gloss
+    assert ans.text.startswith("Beijing worries the Trump administration")

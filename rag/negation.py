@@ -1,0 +1,54 @@
+"""Negation check for yes/no questions: the answer must not drop the "not" of the sentence it rests on.
+
+A 1.5B model asked "特朗普總統在台灣問題上做出明確承諾了嗎？" answered "是的，…做出了明確承諾" from a
+sentence that says he "并未…做出明确承诺". Code finds the sentence of the context that best matches
+the question; when that sentence is negated and the answer affirms without a negation, the answer
+is replaced by "No" and the sentence itself, verbatim and cited. The other direction (the answer says
+no where the sentence has no negation word) is left alone: "Is the improvement enough?" is rightly
+answered "No" from "the improvement remains limited"."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from rag.citations import strip_markers
+from rag.lang import split_sentences, to_simplified
+from rag.quotes import pick_quotes
+from rag.types import Hit, Quote
+
+_EN_NEG = re.compile(r"\b(not|no|never|neither|nor|cannot|none|nothing|without)\b|n['’]t\b", re.I)
+# Chinese negators, minus the words that merely contain one (不断 "constantly", 未来 "future", 无论 "whatever")
+_ZH_NEG = re.compile(
+    r"不(?!断|仅|过|少|同|但|管|久|论|得不|可或缺|外乎|乏)|没|未(?!来|知|必)|无(?!论)|并非|否认"
+)
+_YES = re.compile(r"^\s*(yes|yeah|correct|indeed|是的|是|对|對|有的|会的|會的)\b|^\s*(是的|是|对|對)[，,。！]", re.I)
+_NO = re.compile(r"^\s*(no)\b|^\s*(不|没有|沒有|否|并没有|並沒有|并未|並未)", re.I)
+
+
+def negated(text: str) -> bool:
+    """Does the text contain a negation (English or Chinese)?"""
+    return bool(_EN_NEG.search(text) or _ZH_NEG.search(to_simplified(text)))
+
+
+def first_sentence(text: str) -> str:
+    sents = split_sentences(strip_markers(text).strip())
+    return sents[0] if sents else ""
+
+
+def contradiction(question: str, answer: str, hits: Sequence[Hit], lang: str, min_share: float = 0.5) -> Quote | None:
+    """The source sentence a yes/no answer contradicts by affirming what it negates, else None.
+
+    ``lang`` is 'en' or 'zh' (the answer's document language); the sentence must carry at least
+    ``min_share`` of the question's term weight, so that it speaks of what the question asks."""
+    if negated(question):  # "Didn't they…?": yes and no are ambiguous
+        return None
+    best = pick_quotes(question, "", hits, lang, max_quotes=1, min_share=min_share, extend=False)
+    if not best or not negated(best[0].sentence):
+        return None
+    first = first_sentence(answer)
+    if not first or _NO.search(first):
+        return None
+    if _YES.search(first) or not negated(first):
+        return best[0]
+    return None
