@@ -13,9 +13,10 @@ from rag.lang import to_simplified
 from rag.types import DocumentMeta
 
 # any mention of the article's header facts (a question that *may* be about them)
+# ("position" alone is not one: "What position did Beijing reiterate?" asks about the body)
 META_RE = re.compile(
     r"\b(author|wrote|written|writer|publish\w*|byline|title|headline|article (date|dated)|date of (the|this) article|"
-    r"who (is|was) the (author|writer)|position|affiliation|institution)\b|作者|撰写|写的|发表|发布|标题|题目|职务|机构|任职|文章.{0,4}(日期|时间|哪天|哪一天|何时)",
+    r"who (is|was) the (author|writer))\b|作者|撰写|写的|发表|发布|标题|题目|文章.{0,4}(日期|时间|哪天|哪一天|何时)",
     re.I,
 )
 

@@ -99,3 +99,30 @@ def test_yes_no_question_about_the_authors_view_is_answered(real_app):
     ans = real_app.pipeline.answer("Does the author think the improvement in relations is enough?")
     print(f"\n  -> {ans.text}")
     assert not ans.refused and {9, 14} & {c.paragraph for c in ans.citations}
+
+
+def test_author_name_in_english_is_the_headers_byline(real_app):
+    ans = real_app.pipeline.answer("作者的名字用英文怎么写？")
+    print(f"\n  -> {ans.text}")
+    assert not ans.refused and "Tuosheng Zhang" in ans.text and ans.answer_language == "zh"
+    assert [(c.lang, c.paragraph) for c in ans.citations] == [("en", 0)]
+
+
+def test_beijing_for_the_chinese_side_is_answered_and_the_gloss_is_not_shown(real_app):
+    ans = real_app.pipeline.answer("北京担心美国中期选举后的什么？")
+    print(f"\n  -> {ans.text}")
+    assert not ans.refused and 10 in {c.paragraph for c in ans.citations}
+    assert "（中国）" not in ans.text and "(China)" not in ans.text
+    assert real_app.pipeline.answer("特朗普在北京参观了哪些地方？").refused  # Beijing as a place
+
+
+def test_yes_no_answer_never_affirms_what_its_sentence_negates(real_app):
+    from rag.citations import strip_markers
+    from rag.negation import first_sentence, negated
+
+    for q in ("Did Trump make explicit commitments on the Taiwan question?", "特朗普總統在台灣問題上做出明確承諾了嗎？"):
+        ans = real_app.pipeline.answer(q)
+        print(f"\n{q}\n  -> {ans.text}")
+        assert not ans.refused and 12 in {c.paragraph for c in ans.citations}
+        first = first_sentence(strip_markers(ans.text))
+        assert negated(first) or first.lower().startswith("no") or first.startswith("否"), ans.text

@@ -231,7 +231,8 @@ def test_traditional_conversion_does_not_read_across_words():
      ("When was the article published?", ["date"]), ("文章是什么时候发表的？", ["date"]),
      # about something else that has an author, a title or a date
      ("作者的妻子是谁？", []), ("Who is the author of the proposal?", []), ("联合公报是谁写的？", []),
-     ("What is the title of Xi Jinping?", []), ("联合声明什么时候发布？", []), ("What did the author say about Taiwan?", [])],
+     ("What is the title of Xi Jinping?", []), ("联合声明什么时候发布？", []), ("What did the author say about Taiwan?", []),
+     ("What position did Beijing reiterate during the summit?", []), ("哪些机构参与了对话？", [])],
 )
 def test_questions_that_ask_for_a_header_field(q, fields):
     from rag.about import header_fields_asked, is_about_article
@@ -239,6 +240,8 @@ def test_questions_that_ask_for_a_header_field(q, fields):
     assert header_fields_asked(q) == fields
     if fields:
         assert is_about_article(q)  # so the context carries the byline and date
+    elif q.startswith(("What position", "哪些机构")):
+        assert not is_about_article(q)  # a body question: no byline, and quotes under the answer
 
 
 def test_header_answers_only_fields_the_document_has():
