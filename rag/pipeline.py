@@ -392,7 +392,7 @@ def tidy_chinese(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
-_HEADER_TAG = re.compile(r"^\s*\[(EN|ZH) ¶0\]\s*")
+_HEADER_TAG = re.compile(r"^\s*\[(EN|ZH) ¶\d+\]\s*")  # the model may put any label in front ("[EN ¶12] 标题: …")
 
 
 def strip_header_echo(text: str, header: str) -> str:

@@ -314,6 +314,7 @@ def test_header_line_copied_in_front_of_an_answer_is_dropped(settings):
     echo = "标题: What the New Developments Mean (中美關係新變化的重大意義) 第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
     assert strip_header_echo(echo, header) == "第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
     assert strip_header_echo("[ZH ¶0] " + echo, header) == "第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
+    assert strip_header_echo("[EN ¶12] " + echo, header) == "第三,特朗普总统并未做出明确承诺[ZH ¶12]。"  # a wrong label in front
     assert strip_header_echo("標題: What the New Developments Mean (中美關係新變化的重大意義) 第三,特朗普總統並未做出明確承諾。", header) == "第三,特朗普總統並未做出明確承諾。"
     assert strip_header_echo("特朗普总统并未做出明确承诺[ZH ¶12]。", header) == "特朗普总统并未做出明确承诺[ZH ¶12]。"
     assert strip_header_echo("标题: What the New Developments Mean (中美關係新變化的重大意義)", header).startswith("标题")  # all of it
