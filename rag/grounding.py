@@ -59,6 +59,12 @@ def question_terms(question: str) -> list[str]:
     return terms
 
 
+def _haystack(texts: list[str]) -> tuple[str, str]:
+    """The texts joined in simplified script: (lower-cased for words, as written for acronyms)."""
+    cased = to_simplified("\n".join(texts))
+    return cased.lower(), cased
+
+
 def _present(term: str, hay: str, hay_cased: str) -> bool:
     if term.isupper() and term.isascii():  # an acronym: a whole word, as written
         return re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", hay_cased) is not None
@@ -69,8 +75,7 @@ def ungrounded_terms(question: str, texts: list[str], metonymy: bool = False) ->
     """Terms of the question that occur in none of ``texts`` (case-insensitive, simplified script).
     With ``metonymy``, a capital standing for its government ("What worries Beijing…?") is grounded
     by its country's name; a capital used as a place ("在北京", "in Beijing") still has to occur."""
-    cased = to_simplified("\n".join(texts))
-    hay = cased.lower()
+    hay, cased = _haystack(texts)
     missing = [t for t in dict.fromkeys(question_terms(question)) if not _present(t, hay, cased)]
     if metonymy:
         missing = [t for t in missing if not _government(t, question, hay, cased)]
@@ -108,15 +113,14 @@ def gloss_capitals(question: str, texts: list[str]) -> tuple[str, list[tuple[str
     """The question with each capital that stands for its government glossed by the country's name
     as the documents write it ("What worries Beijing (China) about…"), so the model, which reads
     only the sources, sees what the question is about. Other questions come back unchanged."""
-    cased = to_simplified("\n".join(texts))
-    hay = cased.lower()
+    hay, cased = _haystack(texts)
     out = question
     glossed: list[tuple[str, str]] = []
     for term in dict.fromkeys(question_terms(question)):
         if _present(term, hay, cased) or not _government(term, question, hay, cased):
             continue
-        key = to_simplified(term).lower()
-        group = next(k for k in _CAPITALS if key in k)
+        group = _capital_group(term)
+        assert group is not None  # _government found it
         han = bool(HAN_RE.match(term[0]))
         names = [n for n in _CAPITALS[group] if _present(n, hay, cased) and bool(HAN_RE.match(n[0])) == han]
         names = names or [n for n in _CAPITALS[group] if _present(n, hay, cased)]
@@ -134,12 +138,18 @@ def unglossed(text: str, glossed: list[tuple[str, str]]) -> str:
     return text
 
 
+def _capital_group(term: str) -> tuple[str, ...] | None:
+    """The names (English, Chinese) of the capital ``term`` is one of, if it is one."""
+    key = to_simplified(term).lower()
+    return next((k for k in _CAPITALS if key in k), None)
+
+
 def _government(term: str, question: str, hay: str, cased: str) -> bool:
     """``term`` is a capital standing for its government, and the documents name that country."""
-    key = to_simplified(term).lower()
-    group = next((k for k in _CAPITALS if key in k), None)
+    group = _capital_group(term)
     if group is None:
         return False
+    key = to_simplified(term).lower()
     if any(k != key and _present(k, hay, cased) for k in group):
         return True  # the same city in the other language ("莫斯科" for "Moscow")
     q = to_simplified(question)
@@ -173,7 +183,7 @@ def quotes_found(question: str, texts: list[str], corpus: list[str] | None = Non
     if not terms:
         return []
     norm = [to_simplified(t).lower() for t in terms]
-    hay = to_simplified("\n".join(texts)).lower()
+    hay, _ = _haystack(texts)
     if not all(t in hay for t in norm):
         return []
     paras = [to_simplified(p).lower() for p in (corpus if corpus is not None else texts)]

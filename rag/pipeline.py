@@ -133,8 +133,7 @@ class AnswerPipeline:
         if not (m.title or m.author or m.date):
             return ""
         p0 = "en" if doc.get("en", 0) else "zh"
-        title = m.title + (f" ({m.title_zh})" if m.title_zh and m.title_zh != m.title else "")
-        parts = [f"{p['header_title']}: {title}"]
+        parts = [f"{p['header_title']}: {m.full_title}"]
         if not full:
             return f"[{p0.upper()} ¶0] " + " | ".join(parts)
         if m.author:
@@ -173,30 +172,32 @@ class AnswerPipeline:
                 hits.append(h)
         return "\n".join(headers), "\n".join(lines), hits
 
-    def evidence(self, question: str, pairs: list[PairHit], hits: list[Hit], lookup=None) -> bool:
+    def evidence(self, question: str, hits: list[Hit], paragraphs: list[str], header_answers: bool = False) -> bool:
         """Code-side evidence: some paragraph is similar enough (or the header answers the question),
-        and every name/year asked about occurs."""
+        and every name/year asked about occurs in ``paragraphs`` (the documents' texts)."""
         dense = [h.dense for h in hits if h.dense is not None]
         best = max(dense, default=0.0)
-        if dense and best < self.settings.refuse_below and not self._header_answers(question, pairs, lookup):
+        if dense and best < self.settings.refuse_below and not header_answers:
             log.info("refusing: best similarity %.3f < %.3f", best, self.settings.refuse_below)
             return False
         if self.settings.grounding_check:
-            missing = ungrounded_terms(question, self._all_paragraphs(pairs, lookup), metonymy=self.settings.capital_metonymy)
+            missing = ungrounded_terms(question, paragraphs, metonymy=self.settings.capital_metonymy)
             if missing:
                 log.info("refusing: the documents never mention %s", missing)
                 return False
         return True
 
-    def _header_answers(self, question: str, pairs: list[PairHit], lookup=None) -> list[str]:
-        """The header fields (author, title, date, position) the question asks for that its documents have."""
+    def _header_answers(self, question: str, pairs: list[PairHit], lookup=None) -> dict[str, Document]:
+        """The header fields (author, title, date, position) the question asks for, each with the first
+        of its documents whose header has it."""
+        found: dict[str, Document] = {}
         if not self.settings.answer_header_fields:
-            return []
-        found: list[str] = []
+            return found
         for d in dict.fromkeys(p.doc for p in pairs):
             doc = (lookup or self.retriever.document)(d)
             if doc:
-                found.extend(f for f in header_answers(question, doc.meta) if f not in found)
+                for f in header_answers(question, doc.meta):
+                    found.setdefault(f, doc)
         return found
 
     def _all_paragraphs(self, pairs: list[PairHit], lookup=None) -> list[str]:
@@ -248,14 +249,14 @@ class AnswerPipeline:
         timer.mark("total")
         return Answer(question, text, lang, True, (), tuple(hits), dict(timer.marks), standalone)  # type: ignore[arg-type]
 
-    def header_reply(self, question, standalone, fields, pairs, lang, ranked, timer, lookup) -> Answer:
+    def header_reply(self, question, standalone, fields: dict[str, Document], lang, ranked, timer, lookup) -> Answer:
         """Author and title questions answered with the header's own words, cited as ¶0 (no model call)."""
         p = prompts.load(lang)
-        doc = next(d for d in (lookup(x) for x in dict.fromkeys(pr.doc for pr in pairs)) if d and header_answers(standalone, d.meta))
+        doc = next(iter(fields.values()))  # the first document whose header answers the question
         m = doc.meta
         p0 = "en" if doc.get("en", 0) else "zh"
         label = f"{p0.upper()} ¶0"
-        values = {"author": m.author, "title": (m.title or m.title_zh) + (f" ({m.title_zh})" if m.title and m.title_zh and m.title_zh != m.title else "")}
+        values = {"author": m.author, "title": m.full_title}
         text = " ".join(p[f"header_answer_{f}"].format(value=values[f], label=label) for f in fields if values.get(f))
         if lang == "zh-Hant":
             text = to_traditional(text)
@@ -295,19 +296,20 @@ class AnswerPipeline:
         header, sources, ctx_hits = self.context(pairs, q.lang, standalone, lookup)
         header_only = _about_the_article(standalone, pairs)  # answered from the header: no body quotes under it
         ranked = _ranked(ctx_hits, hits)
-        if not pairs or not self.evidence(standalone, pairs, hits, lookup):
+        paragraphs = self._all_paragraphs(pairs, lookup)  # the documents' texts, once per answer
+        fields = self._header_answers(standalone, pairs, lookup)
+        if not pairs or not self.evidence(standalone, hits, paragraphs, bool(fields)):
             yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
             return
-        fields = self._header_answers(standalone, pairs, lookup)
         if fields and set(fields) <= {"author", "title"}:  # a name asked for: the header's own words
             timer.mark("first_token")
-            ans = self.header_reply(question, standalone, fields, pairs, q.lang, ranked, timer, lookup)
+            ans = self.header_reply(question, standalone, fields, q.lang, ranked, timer, lookup)
             yield Event("token", ans.text)
             yield Event("answer", answer=ans)
             return
         glossed: list[tuple[str, str]] = []
         if self.settings.capital_metonymy:  # "Beijing" → "Beijing (China)" for the model, which sees only the sources
-            standalone, glossed = gloss_capitals(standalone, self._all_paragraphs(pairs, lookup))
+            standalone, glossed = gloss_capitals(standalone, paragraphs)
         p = prompts.load(q.lang)
         system = p["system"].format(header=header, sources=sources)
         if self.settings.check_answerable:
@@ -322,7 +324,7 @@ class AnswerPipeline:
                 log.info("model said NO but the header states the %s asked for: answering", "/".join(fields))
                 ok = True
             if not ok and self.settings.trust_quoted_terms:
-                found = quotes_found(standalone, [h.text for h in ctx_hits], self._all_paragraphs(pairs, lookup))
+                found = quotes_found(standalone, [h.text for h in ctx_hits], paragraphs)
                 if found:
                     log.info("model said NO but the context contains every quoted term %s: answering", found)
                     ok = True

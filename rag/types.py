@@ -41,6 +41,12 @@ class DocumentMeta:
     title_zh: str = ""
     affiliation: str = ""
 
+    @property
+    def full_title(self) -> str:
+        """The title as the header shows it: "Title (中文标题)" when both differ, else whichever exists."""
+        both = self.title and self.title_zh and self.title_zh != self.title
+        return (self.title or self.title_zh) + (f" ({self.title_zh})" if both else "")
+
 
 @dataclass(frozen=True)
 class Document:
