@@ -31,6 +31,8 @@ LEVERS: dict[str, tuple[str, dict]] = {
     "header-fields": ("author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
     "metonymy": ("a capital standing for its government (\"What worries Beijing…\") is grounded by the country's name and glossed for the model", {"capital_metonymy": False}),
     "negation": ("a yes/no answer that drops the negation of its sentence becomes \"No\" and the sentence", {"negation_check": False}),
+    "sentence-evidence": ("the model's NO is overruled by a context sentence as similar as a trusted paragraph (embedded on that path only)", {"sentence_evidence": False}),
+    "premise": ("a past-tense question whose best-matching sentence puts the event in the future is refused with that sentence", {"premise_check": False}),
     "header-meta-only": ("byline and date in the context only for questions about the article", {"header_for_meta_only": False}),
 }
 # the start switches off every lever built in #9 (header-meta-only predates it and stays on)

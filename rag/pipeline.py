@@ -20,11 +20,13 @@ from rag.factcheck import drop_unsupported_years
 from rag.grounding import gloss_capitals, quotes_found, unglossed, ungrounded_terms
 from rag.lang import is_traditional, split_sentences, text_language, to_simplified, to_traditional
 from rag.negation import contradiction
+from rag.premise import asks_past, false_premise
 from rag.query import analyze, validate_question
-from rag.quotes import pick_quotes, render_quotes
+from rag.quotes import pick_quotes, render_quotes, says
 from rag.retrieve import PairHit, Retriever
+from rag.sentence_evidence import best_sentence
 from rag.settings import Settings
-from rag.types import Answer, Citation, Document, Hit, doc_lang
+from rag.types import Answer, Citation, Document, Hit, Quote, doc_lang
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +251,16 @@ class AnswerPipeline:
         timer.mark("total")
         return Answer(question, text, lang, True, (), tuple(hits), dict(timer.marks), standalone)  # type: ignore[arg-type]
 
+    def premise_refusal(self, question, lang, sentence: Quote, hits, timer, standalone, lookup) -> Answer:
+        """A refusal that shows what the document does say: the sentence puts the event in the future."""
+        p = prompts.load(lang)
+        text = p["premise_refusal"] + "\n\n" + render_quotes([sentence], p["premise_intro"])
+        if lang == "zh-Hant":
+            text = to_traditional(text)
+        cit = self._exact(Citation(sentence.doc, sentence.lang, sentence.paragraph, ""), lookup)  # type: ignore[arg-type]
+        timer.mark("total")
+        return Answer(question, text, lang, True, (cit,), tuple(hits), dict(timer.marks), standalone, (sentence,))  # type: ignore[arg-type]
+
     def header_reply(self, question, standalone, fields: dict[str, Document], lang, ranked, timer, lookup) -> Answer:
         """Author and title questions answered with the header's own words, cited as ¶0 (no model call)."""
         p = prompts.load(lang)
@@ -312,6 +324,7 @@ class AnswerPipeline:
             standalone, glossed = gloss_capitals(standalone, paragraphs)
         p = prompts.load(q.lang)
         system = p["system"].format(header=header, sources=sources)
+        evidence: Quote | None = None  # the sentence that overruled the model's NO
         if self.settings.check_answerable:
             yield Event("status", "checking")
             ok = self._verdict(system, standalone, q.lang)
@@ -320,6 +333,12 @@ class AnswerPipeline:
             if not ok and best >= self.settings.trust_retrieval_above:
                 log.info("model said NO but a paragraph is %.2f similar: answering", best)
                 ok = True
+            if not ok and self.settings.sentence_evidence:
+                match = best_sentence(self.retriever.embedder, q.search_text, ctx_hits)
+                if match and match.score >= self.settings.trust_retrieval_above:
+                    log.info("model said NO but a sentence of %s is %.2f similar: answering", match.label, match.score)
+                    ok = True  # the reader sees the sentence that decided it, in the answer's language
+                    evidence = best_sentence(self.retriever.embedder, q.search_text, ctx_hits, doc_lang(q.lang))
             if not ok and fields:
                 log.info("model said NO but the header states the %s asked for: answering", "/".join(fields))
                 ok = True
@@ -330,6 +349,12 @@ class AnswerPipeline:
                     ok = True
             if not ok:
                 yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone))
+                return
+        if self.settings.premise_check and asks_past(standalone):  # "did … visit" where the sentence says "is expected to"
+            best = best_sentence(self.retriever.embedder, q.search_text, ctx_hits, doc_lang(q.lang))
+            if best is not None and false_premise(standalone, best):
+                log.info("false premise: the question asks what happened, %s says it is to come", best.label)
+                yield Event("answer", answer=self.premise_refusal(question, q.lang, best, ranked, timer, standalone, lookup))
                 return
         user = p["answer"].format(question=standalone)
         yield Event("status", "generating")
@@ -365,6 +390,8 @@ class AnswerPipeline:
         quotes: list = []
         if self.settings.quotes and not header_only:
             quotes = pick_quotes(standalone, text, ctx_hits, doc_lang(q.lang), max_quotes=self.settings.max_quotes)
+            if evidence and not says(text, evidence.sentence) and all(evidence.sentence != qt.sentence for qt in quotes):
+                quotes = [evidence] + quotes[: max(self.settings.max_quotes - 1, 0)]
             if quotes:
                 text = text.rstrip() + "\n\n" + render_quotes(quotes, p["quote_intro"])
                 have = {(c.doc, c.lang, c.paragraph) for c in cits}

@@ -22,7 +22,8 @@ _TRIM = " \t\r\n"
 WHY_RE = re.compile(r"\b(why|how come|reasons?|because)\b|为什么|為什麼|为何|為何|原因|理由", re.I)
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` long enough to quote or compare (8+ word characters), trimmed."""
     out = []
     for a, b in sentence_spans(text):
         s = text[a:b].strip(_TRIM)
@@ -73,7 +74,7 @@ def pick_quotes(
     q_terms = set(tokenize(question))
     if not q_terms:
         return []
-    per_para = [(h, _sentences(h.text)) for h in paras]
+    per_para = [(h, sentences(h.text)) for h in paras]
     all_sents = [s for _, ss in per_para for s in ss]
     if not all_sents:
         return []
@@ -116,6 +117,11 @@ def pick_quotes(
         if len(out) >= max_quotes:
             break
     return out
+
+
+def says(answer: str, sentence: str, above: float = 0.7) -> bool:
+    """Does ``answer`` already say ``sentence`` (verbatim, or ``above`` of its terms)?"""
+    return _covered(sentence, tokenize(sentence), to_simplified(re.sub(r"\s+", "", answer)), set(tokenize(answer)), above)
 
 
 def render_quotes(quotes: Sequence[Quote], intro: str) -> str:

@@ -53,10 +53,12 @@ class Settings(BaseSettings):
     check_answerable: bool = True  # the model's YES/NO verdict before answering
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
-    trust_retrieval_above: float = 0.56  # a paragraph this similar outweighs the model's NO: above every unanswerable question of the eval sets (max 0.551)
+    trust_retrieval_above: float = 0.56  # a paragraph this similar outweighs the model's NO: above every unanswerable question of the seed set (max 0.551)
+    sentence_evidence: bool = True  # so does a context sentence this similar (embedded only when the model says NO)
     polar_check: bool = True  # yes/no questions get the check "do the sources answer it, fully or in part?"
     trust_quoted_terms: bool = True  # the model's NO is overruled when every term the question quotes is in the context
     answer_header_fields: bool = True  # a question asking for the author, title, date or position is answered when the header has it
+    premise_check: bool = True  # a past-tense question whose best sentence puts the event in the future is refused, showing that sentence
     negation_check: bool = True  # a yes/no answer that affirms what its best-matching sentence negates becomes "No" + that sentence
     capital_metonymy: bool = True  # "Beijing"/"Washington" as the governments: grounded by the country's name unless used as a place
     header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the article

@@ -381,3 +381,96 @@ def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
     ans = app.pipeline.answer("What worries Beijing about Washington's domestic politics after the midterms?")
     assert "Beijing (China)" in app.chat_model.llm.calls[0][-1].content  # the model saw the gloss
     assert ans.text.startswith("Beijing worries the Trump administration")
+
+
+# --- sentence-level evidence ---------------------------------------------------------------------
+
+
+def test_best_sentence_is_the_most_similar_body_sentence():
+    from rag.embedder import FakeEmbedder
+    from rag.sentence_evidence import best_sentence
+
+    emb = FakeEmbedder()
+    hits = [hit("en", 0, "Toward the end of the year the heads of state meet."), hit("en", 3, EN3), hit("zh", 13, ZH13)]
+    m = best_sentence(emb, "the two heads of state are expected to meet again on the sidelines", hits)
+    assert m is not None and m.label == "EN ¶3" and m.sentence.startswith("Toward the end of the year, as the APEC")
+    assert m.sentence in EN3 and 0.5 < m.score <= 1.0
+    whole = max(sum(a * b for a, b in zip(emb.embed_query("the two heads of state are expected to meet again on the sidelines"), v))
+                for v in emb.embed_documents([EN3]))
+    assert m.score > whole  # one sentence matches better than the paragraph around it
+    zh = best_sentence(emb, "the two heads of state are expected to meet again on the sidelines", hits, "zh")
+    assert zh is not None and zh.lang == "zh" and zh.sentence in ZH13  # only the asked-for language
+    assert best_sentence(emb, "anything", [hit("en", 0, "Title: only the header")]) is None
+    assert best_sentence(emb, "anything", []) is None
+
+
+def test_model_no_is_overruled_by_a_similar_sentence_only_when_the_lever_is_on(settings):
+    from rag.sentence_evidence import best_sentence
+
+    q = "whether the administration will become a lame duck after the midterm elections?"
+    probe = make_app(settings, replies=["NO"])
+    pl = probe.pipeline
+    pairs, hits = pl.retriever.pairs(q, k=settings.top_k)
+    _, _, ctx = pl.context(pairs, "en", q)
+    para = max(h.dense for h in hits if h.dense is not None)
+    sent = best_sentence(pl.retriever.embedder, q, ctx)
+    assert sent is not None and sent.paragraph == 10 and sent.score > para + 0.1
+    between = settings.model_copy(update={"trust_retrieval_above": (para + sent.score) / 2})
+    ans = make_app(between, replies=["NO", "It is a key concern [EN ¶10]."]).pipeline.answer(q)
+    assert not ans.refused and ("en", 10) in {(c.lang, c.paragraph) for c in ans.citations}
+    assert ans.quotes and ans.quotes[0].sentence == sent.sentence and sent.sentence in ans.text  # the deciding sentence is shown
+    said = make_app(between, replies=["NO", sent.sentence + " [EN ¶10]"]).pipeline.answer(q)
+    assert all(qt.sentence != sent.sentence for qt in said.quotes)  # not repeated when the answer says it
+    assert not make_app(between.model_copy(update={"quotes": False}), replies=["NO", "It is a key concern [EN ¶10]."]).pipeline.answer(q).quotes
+    assert make_app(between.model_copy(update={"sentence_evidence": False}), replies=["NO"]).pipeline.answer(q).refused
+    above = settings.model_copy(update={"trust_retrieval_above": sent.score + 0.01})
+    assert make_app(above, replies=["NO"]).pipeline.answer(q).refused  # no sentence is similar enough: refused
+
+
+# --- false premises ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q, past",
+    [("Which U.S. cities did Xi Jinping visit in September?", True), ("What was agreed?", True),
+     ("Has the dialogue already resumed?", True), ("习近平9月访问了美国哪些城市？", True), ("雙方已經恢復對話了嗎？", True),
+     ("Who is expected to visit the United States?", False), ("What will the leaders discuss?", False),
+     ("习近平将访问美国吗？", False), ("双方为了什么目的对话？", False), ("文章如何通过对话解决问题", False)],
+)
+def test_past_tense_questions(q, past):
+    from rag.premise import asks_past
+
+    assert asks_past(q) is past
+
+
+def test_false_premise_needs_a_future_sentence_about_what_is_asked():
+    from rag.premise import false_premise, future_part
+    from rag.types import Quote
+
+    xi = Quote("d", "en", 3, EN3.split(". ")[0] + ".")
+    assert future_part(xi.sentence).startswith(" pay a state visit")
+    assert false_premise("Which U.S. cities did Xi Jinping visit in September?", xi)
+    assert not false_premise("Which U.S. cities will Xi Jinping visit in September?", xi)  # not asked as past
+    assert not false_premise("What did Xi Jinping say in September?", xi)  # nothing asked lies after the marker
+    assert not false_premise("When did Xi visit?", Quote("d", "en", 1, "Xi paid a state visit in May."))  # no future
+    zh = Quote("d", "zh", 3, "今年9月,习近平主席将应邀对美国进行国事访问。")
+    assert false_premise("习近平9月对美国进行了哪些访问？", zh)
+    assert not false_premise("双方已经将共识转化为行动了吗？", Quote("d", "zh", 9, "双方应尽快将两国元首达成的共识转化为具体行动。"))
+    assert not false_premise("Which cities did Xi visit?", None)
+
+
+def test_false_premise_is_refused_with_the_sentence_only_when_the_lever_is_on(settings):
+    q = "Which cities did Xi Jinping visit in September?"
+    app = make_app(settings, replies=["YES", "He visited Washington [EN ¶3]."])
+    ans = app.pipeline.answer(q)
+    assert ans.refused and "is expected to pay a state visit" in ans.text and ans.text.startswith("The document does not say")
+    assert [(c.lang, c.paragraph) for c in ans.citations] == [("en", 3)] and ans.quotes[0].paragraph == 3
+    assert len(app.chat_model.llm.calls) == 1  # refused after the check, before generating
+    zh = make_app(settings, replies=["YES", "他访问了华盛顿[ZH ¶3]。"]).pipeline.answer("習近平9月對美國進行了哪些訪問？")
+    assert zh.refused and zh.text.startswith("文檔沒有說") and "將應邀" in zh.text  # traditional question, traditional refusal
+    off = make_app(settings.model_copy(update={"premise_check": False}), replies=["YES", "He visited Washington [EN ¶3]."])
+    assert not off.pipeline.answer(q).refused
+    ok = make_app(settings, replies=["YES", "Trump visited China from May 13 to 15 [EN ¶1]."])
+    assert not ok.pipeline.answer("When did Trump pay a state visit to China?").refused  # the sentence is in the past
+    assert not make_app(settings, replies=["YES", "Xi Jinping [EN ¶3]."]).pipeline.answer(
+        "Who is expected to pay a state visit to the United States in September?").refused

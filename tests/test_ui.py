@@ -23,6 +23,13 @@ def test_refusal_is_visible():
     assert 'class="refusal"' in out
 
 
+def test_refusal_that_shows_a_sentence_keeps_its_chip():
+    text = "The document does not say that this has happened.\n\n> It says: “Xi is expected to visit.” [EN ¶3]"
+    out = answer_html(Answer("q", text, "en", True, (Citation("doc1", "en", 3, "x"),)))
+    assert 'class="refusal"' in out and '<blockquote class="quote">' in out
+    assert f'cite-chip ck-{"doc1|en|3".encode().hex()}' in out
+
+
 def test_reader_is_side_by_side_and_highlights(seeded_fake_app):
     doc = seeded_fake_app.store.documents()[0]
     d = seeded_fake_app.retriever.document(doc.doc_id)

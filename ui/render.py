@@ -22,7 +22,7 @@ def chip(doc: str, lang: str, n: int) -> str:
 
 def answer_html(ans: Answer) -> str:
     """The answer text (escaped) with its inline markers turned into clickable chips."""
-    if ans.refused:
+    if ans.refused and not ans.citations:
         return f'<div class="refusal">{html.escape(ans.text)}</div>'
     by_label = {}
     for c in ans.citations:
@@ -46,7 +46,8 @@ def answer_html(ans: Answer) -> str:
             quotes.append(f'<blockquote class="quote">{inline(line[2:])}</blockquote>')
         elif line.strip():
             body.append(inline(line))
-    out = ["<br>".join(body), *quotes]
+    main = "<br>".join(body)
+    out = [f'<div class="refusal">{main}</div>' if ans.refused else main, *quotes]  # a refusal may show what the document does say
     chips = " ".join(chip(c.doc, c.lang, c.paragraph) for c in ans.citations)
     docs = sorted({c.doc for c in ans.citations})
     src = f'<div class="cite-row">{chips}<span class="cite-doc">{html.escape(", ".join(docs))}</span></div>' if chips else ""

@@ -1,0 +1,51 @@
+"""False-premise check: a question about something that happened, whose sentence says it is still to come.
+
+"Which U.S. cities did Xi Jinping visit in September?" retrieves "In September, Chinese President Xi
+Jinping is expected to pay a state visit to the United States" (0.68 similar, so neither the model's
+check nor the similarity floor refuses it), and the model answers with the sentence as if it said
+where he went. Code sees the mismatch: the question is in the past tense ("did", "was/were",
+"has … -ed", 了/过/已经/曾), and the sentence of the context that best matches it (by the embedder, in
+the answer's language) puts what the question asks about after a future marker ("is expected to",
+"will", "plans to", 预计/有望/即将/将于/将会…). The answer is then a refusal that shows that sentence, so
+the reader learns what the document does say.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.lang import to_simplified, tokenize
+from rag.types import Quote
+
+_EN_PAST = re.compile(r"\b(did|was|were|had)\b|\b(has|have)\b(\s+[\w.-]+){0,4}?\s+(been|\w+ed)\b", re.I)
+# 了/过 after a verb, not 为了/除了/了解, 通过/经过/不过/超过/过去/过程
+_ZH_PAST = re.compile(r"(?<![为除])了(?!解)|(?<![通经不超])过(?![去程])|已经|曾")
+_EN_FUTURE = re.compile(
+    r"\b(will|shall)\b|\b(is|are|was|were)\s+(also\s+)?(expected|scheduled|set|due|going|slated|planned)\s+to\b|\bplans?\s+to\b",
+    re.I,
+)
+# 将 only where it is the future adverb (将于/将会/将在/将再/将应邀/将赴/将访), not the object marker (将共识转化为…)
+_ZH_FUTURE = re.compile(r"预计|有望|即将|将(?=[于会要在再应赴访])|计划|拟")
+
+
+def asks_past(question: str) -> bool:
+    """Is the question about something that has happened (English past tense, 了/过/已经/曾)?"""
+    return bool(_EN_PAST.search(question) or _ZH_PAST.search(to_simplified(question)))
+
+
+def future_part(sentence: str) -> str:
+    """What the sentence puts after its first future marker ("" when it has none)."""
+    simple = to_simplified(sentence)
+    m = _EN_FUTURE.search(simple) or _ZH_FUTURE.search(simple)
+    return simple[m.end():] if m else ""
+
+
+def false_premise(question: str, best: Quote | None) -> bool:
+    """Does the question ask, in the past tense, about what its best-matching sentence says is still to come?
+
+    The future part of the sentence must share a term with the question ("visit" in "is expected to
+    pay a state visit"), so that the marker belongs to the event asked about."""
+    if best is None or not asks_past(question):
+        return False
+    later = future_part(best.sentence)
+    return bool(later) and bool(set(tokenize(question)) & set(tokenize(later)))
