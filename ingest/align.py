@@ -7,15 +7,8 @@ from dataclasses import replace
 import numpy as np
 
 from ingest.parse import content_hash
+from rag.embedder import cosine_matrix
 from rag.types import Document, Paragraph
-
-
-def _sim(en: list[list[float]], zh: list[list[float]]) -> np.ndarray:
-    a = np.asarray(en, dtype=np.float32)
-    b = np.asarray(zh, dtype=np.float32)
-    a /= np.linalg.norm(a, axis=1, keepdims=True) + 1e-9
-    b /= np.linalg.norm(b, axis=1, keepdims=True) + 1e-9
-    return a @ b.T
 
 
 def align_by_similarity(sim: np.ndarray, min_sim: float = 0.3) -> list[tuple[int, int]]:
@@ -45,7 +38,7 @@ def align(doc: Document, embed=None, min_agree: float = 0.8) -> Document:
     if en and zh:
         positional = len(en) == len(zh)
         if embed is not None:
-            sim = _sim(embed([p.text for p in en]), embed([p.text for p in zh]))
+            sim = cosine_matrix(embed([p.text for p in en]), embed([p.text for p in zh]))
             if positional:
                 agree = sum(
                     1 for k in range(len(en)) if sim[k].argmax() == k or sim[:, k].argmax() == k

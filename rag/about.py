@@ -37,7 +37,7 @@ _FIELD_RES: dict[str, re.Pattern[str]] = {
         r"\b(author|writer)['’]?s? (position|affiliation|institution|job|role|employer|post)\b|"
         r"\b(position|affiliation|institution|role|post|job|employer) of the (author|writer)\b|"
         r"\bwhere does the (author|writer) work\b|\bwhat (position|role|post|job) does the (author|writer) hold\b|"
-        r"作者(的)?(职务|职位|机构|单位|头衔|任职)|作者在(哪|什么)\w{0,4}(工作|任职)|作者(担任|任)(什么|何)",
+        r"作者(的|所在的?|任职的?)?(职务|职位|机构|单位|头衔|任职)|作者在(哪|什么)\w{0,4}(工作|任职)|作者(担任|任)(什么|何)",
         re.I,
     ),
     "title": re.compile(

@@ -28,9 +28,25 @@ _EN_FUTURE = re.compile(
 _ZH_FUTURE = re.compile(r"预计|有望|即将|将(?=[于会要在再应赴访])|计划|拟")
 
 
+# the past tense of a verb of saying or expecting belongs to the speaker, not to the event:
+# "What did the author expect Xi to do in September?" asks about a future event, rightly
+_EN_REPORTING = re.compile(
+    r"\b(say|said|write|wrote|written|mention\w*|suggest\w*|argu\w*|expect\w*|predict\w*|think|thought|"
+    r"describ\w*|not(e|ed)|call(ed)?|propos\w*|stated|claim\w*|believ\w*|hop(e|ed)|warn\w*|stress\w*|"
+    r"emphasi[sz]\w*|indicat\w*|anticipat\w*|forecast\w*|plan(ned)?|intend\w*|want\w*|report\w*|announc\w*|"
+    r"promis\w*|pledg\w*|agree\w* to)\b",
+    re.I,
+)
+_ZH_REPORTING = re.compile(r"说|提到|提出|提及|认为|指出|表示|写|预计|预期|期待|期望|希望|计划|打算|称|强调|描述|主张|承诺|宣布|同意")
+
+
 def asks_past(question: str) -> bool:
-    """Is the question about something that has happened (English past tense, 了/过/已经/曾)?"""
-    return bool(_EN_PAST.search(question) or _ZH_PAST.search(to_simplified(question)))
+    """Does the question presuppose that something has happened (English past tense, 了/过/已经/曾),
+    other than somebody saying or expecting something?"""
+    simple = to_simplified(question)
+    if _EN_REPORTING.search(simple) or _ZH_REPORTING.search(simple):
+        return False
+    return bool(_EN_PAST.search(simple) or _ZH_PAST.search(simple))
 
 
 def future_part(sentence: str) -> str:

@@ -13,18 +13,11 @@ unless the answer already says it. Used only on that path: one batch of about 15
 
 from __future__ import annotations
 
-import math
 from typing import Sequence
 
-from rag.embedder import Embedder
+from rag.embedder import Embedder, cosine_matrix
 from rag.quotes import sentences
 from rag.types import Hit, Quote
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return sum(x * y for x, y in zip(a, b)) / (na * nb) if na and nb else 0.0
 
 
 def best_sentence(embedder: Embedder, query: str, hits: Sequence[Hit], lang: str | None = None) -> Quote | None:
@@ -33,7 +26,7 @@ def best_sentence(embedder: Embedder, query: str, hits: Sequence[Hit], lang: str
     found = [(h, s) for h in hits if h.paragraph > 0 and lang in (None, h.lang) for s in sentences(h.text)]
     if not found or not query.strip():
         return None
-    qv = embedder.embed_query(query)
-    vecs = embedder.embed_documents([s for _, s in found])
-    score, (h, sent) = max(((_cosine(qv, v), f) for f, v in zip(found, vecs)), key=lambda t: t[0])
-    return Quote(h.doc, h.lang, h.paragraph, sent, score)
+    sims = cosine_matrix([embedder.embed_query(query)], embedder.embed_documents([s for _, s in found]))[0]
+    i = int(sims.argmax())
+    h, sent = found[i]
+    return Quote(h.doc, h.lang, h.paragraph, sent, float(sims[i]))

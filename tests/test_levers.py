@@ -227,6 +227,7 @@ def test_traditional_conversion_does_not_read_across_words():
     "q, fields",
     [("作者的名字用英文怎么写？", ["author"]), ("Who wrote the article?", ["author"]), ("這篇文章是誰寫的？", ["author"]),
      ("What is the author's position?", ["affiliation"]), ("作者在哪个机构工作？", ["affiliation"]),
+     ("作者所在机构叫什么？", ["affiliation"]),
      ("這篇文章的英文標題是什麼？", ["title"]), ("What is the title of the article?", ["title"]),
      ("When was the article published?", ["date"]), ("文章是什么时候发表的？", ["date"]),
      # about something else that has an author, a title or a date
@@ -435,7 +436,10 @@ def test_model_no_is_overruled_by_a_similar_sentence_only_when_the_lever_is_on(s
     [("Which U.S. cities did Xi Jinping visit in September?", True), ("What was agreed?", True),
      ("Has the dialogue already resumed?", True), ("习近平9月访问了美国哪些城市？", True), ("雙方已經恢復對話了嗎？", True),
      ("Who is expected to visit the United States?", False), ("What will the leaders discuss?", False),
-     ("习近平将访问美国吗？", False), ("双方为了什么目的对话？", False), ("文章如何通过对话解决问题", False)],
+     ("习近平将访问美国吗？", False), ("双方为了什么目的对话？", False), ("文章如何通过对话解决问题", False),
+     # somebody saying or expecting in the past, about an event that may be to come
+     ("What did the author expect Xi Jinping to do in September?", False), ("What did the two sides agree to do?", False),
+     ("文章提到了哪些对话？", False), ("王毅说了什么？", False)],
 )
 def test_past_tense_questions(q, past):
     from rag.premise import asks_past
@@ -457,6 +461,7 @@ def test_false_premise_needs_a_future_sentence_about_what_is_asked():
     assert false_premise("习近平9月对美国进行了哪些访问？", zh)
     assert not false_premise("双方已经将共识转化为行动了吗？", Quote("d", "zh", 9, "双方应尽快将两国元首达成的共识转化为具体行动。"))
     assert not false_premise("Which cities did Xi visit?", None)
+    assert not false_premise("What did the author say Xi Jinping would do in September?", xi)  # the saying is past, not the visit
 
 
 def test_false_premise_is_refused_with_the_sentence_only_when_the_lever_is_on(settings):
