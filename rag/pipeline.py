@@ -244,22 +244,24 @@ class AnswerPipeline:
         p = doc.get(c.lang, c.paragraph) if doc else None
         return replace(c, text=p.text) if p else c
 
-    def refusal(self, question: str, lang: str, hits: Sequence[Hit], timer: _Timer, standalone: str) -> Answer:
-        text = prompts.load(lang)["refusal"]
-        if lang == "zh-Hant":
-            text = to_traditional(text)
-        timer.mark("total")
-        return Answer(question, text, lang, True, (), tuple(hits), dict(timer.marks), standalone)  # type: ignore[arg-type]
+    def _cite(self, q: Quote, lookup=None) -> Citation:
+        """The citation of the paragraph a quoted sentence comes from, with that paragraph's stored text."""
+        return self._exact(Citation(q.doc, q.lang, q.paragraph, ""), lookup)  # type: ignore[arg-type]
 
-    def premise_refusal(self, question, lang, sentence: Quote, hits, timer, standalone, lookup) -> Answer:
-        """A refusal that shows what the document does say: the sentence puts the event in the future."""
+    def refusal(
+        self, question: str, lang: str, hits: Sequence[Hit], timer: _Timer, standalone: str,
+        premise: Quote | None = None, lookup=None,
+    ) -> Answer:
+        """The refusal in the answer's language; with ``premise``, the sentence that says the event asked
+        about is still to come is shown and cited under it."""
         p = prompts.load(lang)
-        text = p["premise_refusal"] + "\n\n" + render_quotes([sentence], p["premise_intro"])
+        text = p["refusal"] if premise is None else p["premise_refusal"] + "\n\n" + render_quotes([premise], p["premise_intro"])
         if lang == "zh-Hant":
             text = to_traditional(text)
-        cit = self._exact(Citation(sentence.doc, sentence.lang, sentence.paragraph, ""), lookup)  # type: ignore[arg-type]
+        cits = (self._cite(premise, lookup),) if premise else ()
+        shown = (premise,) if premise else ()
         timer.mark("total")
-        return Answer(question, text, lang, True, (cit,), tuple(hits), dict(timer.marks), standalone, (sentence,))  # type: ignore[arg-type]
+        return Answer(question, text, lang, True, cits, tuple(hits), dict(timer.marks), standalone, shown)  # type: ignore[arg-type]
 
     def header_reply(self, question, standalone, fields: dict[str, Document], lang, ranked, timer, lookup) -> Answer:
         """Author and title questions answered with the header's own words, cited as ¶0 (no model call)."""
@@ -354,7 +356,7 @@ class AnswerPipeline:
             best = best_sentence(self.retriever.embedder, q.search_text, ctx_hits, doc_lang(q.lang))
             if best is not None and false_premise(standalone, best):
                 log.info("false premise: the question asks what happened, %s says it is to come", best.label)
-                yield Event("answer", answer=self.premise_refusal(question, q.lang, best, ranked, timer, standalone, lookup))
+                yield Event("answer", answer=self.refusal(question, q.lang, ranked, timer, standalone, best, lookup))
                 return
         user = p["answer"].format(question=standalone)
         yield Event("status", "generating")
@@ -386,7 +388,7 @@ class AnswerPipeline:
             if wrong is not None:  # the answer affirms what its sentence negates: say no, and show the sentence
                 log.info("the answer drops the negation of %s: answering no with the sentence", wrong.label)
                 text = p["polar_contradicted"].format(sentence=wrong.sentence, label=wrong.label)
-                cits = (self._exact(Citation(wrong.doc, wrong.lang, wrong.paragraph, ""), lookup),)  # type: ignore[arg-type]
+                cits = (self._cite(wrong, lookup),)
         quotes: list = []
         if self.settings.quotes and not header_only:
             quotes = pick_quotes(standalone, text, ctx_hits, doc_lang(q.lang), max_quotes=self.settings.max_quotes)
@@ -398,7 +400,7 @@ class AnswerPipeline:
                 for qt in quotes:  # a quoted paragraph is a citation too
                     if (qt.doc, qt.lang, qt.paragraph) not in have:
                         have.add((qt.doc, qt.lang, qt.paragraph))
-                        cits += (self._exact(Citation(qt.doc, qt.lang, qt.paragraph, ""), lookup),)  # type: ignore[arg-type]
+                        cits += (self._cite(qt, lookup),)
         if q.lang == "zh-Hant" or (q.lang == "zh" and is_traditional(text)):
             text = to_traditional(text) if q.lang == "zh-Hant" else text
         timer.mark("total")
