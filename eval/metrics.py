@@ -20,6 +20,18 @@ def _gold(item: dict) -> list[int] | None:
     return list(g) if g else None
 
 
+def _flat(s: str) -> str:
+    return re.sub(r"\s+", "", _norm(s))
+
+
+def text_gold(item: dict, citation: dict) -> bool:
+    """A set on real documents names its gold by text the gold paragraph holds ("gold_text"): paragraph
+    numbers change with the parser, the text does not."""
+    text = _flat(citation.get("text", ""))
+    lang_ok = not item.get("gold_lang") or citation.get("lang") == item["gold_lang"]
+    return lang_ok and any(_flat(g) in text for g in item["gold_text"])
+
+
 def _relevant(item: dict, lang: str, n: int, language_specific: bool) -> bool:
     gold = _gold(item) or []
     if n not in gold:
@@ -77,7 +89,11 @@ def ndcg_at_k(item: dict, result: dict, k: int = 5, language_specific: bool = Fa
 def citation_precision(item: dict, result: dict) -> float | None:
     gold = _gold(item)
     cits = result.get("citations") or []
-    if not gold or not cits or not item.get("answerable", True):
+    if not cits or not item.get("answerable", True):
+        return None
+    if item.get("gold_text"):
+        return sum(1 for c in cits if text_gold({**item, "gold_lang": None}, c)) / len(cits)
+    if not gold:
         return None
     return sum(1 for c in cits if c["paragraph"] in gold) / len(cits)
 
@@ -94,6 +110,8 @@ def citation_recall(item: dict, result: dict) -> float | None:
 
 def citation_hit(item: dict, result: dict) -> bool | None:
     """At least one citation names a gold paragraph (in gold_lang when the item names one)."""
+    if item.get("gold_text") and item.get("answerable", True):
+        return any(text_gold(item, c) for c in result.get("citations") or [])
     if not _gold(item) or not item.get("answerable", True):
         return None
     return any(_relevant(item, c["lang"], c["paragraph"], True) for c in result.get("citations") or [])

@@ -75,7 +75,7 @@ def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, pr
     with open(res_path, "a", encoding="utf-8") as f, tqdm(total=len(todo), desc="eval", unit="q", disable=not progress) as bar:
         for item in todo:
             try:
-                ans = pipeline.answer(item["question"], lang=item.get("force_lang"))
+                ans = pipeline.answer(item["question"], lang=item.get("force_lang"), docs=item.get("docs"))
                 result = ans.to_json()
             except RagError as e:  # a refused question (bad input) is a result, not a crash
                 result = {"question": item["question"], "answer": "", "answer_language": "", "refused": True,

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ingest.align import align, merge_pair
+from ingest.align import AlignStats, align, merge_pair, stats
+from ingest.blocks import Parsed
 from ingest.chunk import chunk_document, split_paragraph
-from ingest.loaders import SUPPORTED, doc_id_for, load_bytes, load_path
-from ingest.parse import parse_text
+from ingest.loaders import SUPPORTED, doc_id_for, pair_id_for, parse_bytes, parse_path
+from ingest.parse import build_document, file_lang
 from rag.errors import DocumentError, IndexBusyError
-from rag.types import Document
+from rag.types import Document, Skipped
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,58 @@ class IngestReport:
     unaligned: tuple[tuple[str, int], ...]
     chunks: int
     seconds: float
+    blocks_read: tuple[tuple[str, int], ...] = ()  # per language: text blocks read from the file(s)
+    skipped: tuple[Skipped, ...] = ()  # what was not stored, and why
+    alignment: AlignStats | None = None
+
+    def paragraphs(self, lang: str) -> int:
+        return self.n_en if lang == "en" else self.n_zh
+
+    def lines(self) -> list[str]:
+        """What `rag ingest` prints: per language, blocks read → paragraphs stored, and every skip."""
+        if self.status == "unchanged":
+            return [f"{self.doc_id}: unchanged, nothing to do"]
+        out = [f"{self.doc_id}: {self.status}; chunks={self.chunks}; {self.seconds:.1f} s"]
+        for lang, read, front in self.blocks_read:
+            skipped = [s for s in self.skipped if s.lang == lang]
+            line = f"  {lang}: {read} blocks read → {self.paragraphs(lang)} paragraphs"
+            line += f" + ¶0 (front matter, {front} block{'s' if front != 1 else ''})" if front else ""
+            out.append(line + (f"; {len(skipped)} skipped" if skipped else ""))
+        for (lang, reason), items in _group(self.skipped).items():
+            pages = sorted({s.page for s in items if s.page})
+            where = f", pages {', '.join(map(str, pages))}" if pages else ""
+            out.append(f"    skipped {lang} ×{len(items)}: {reason}{where} (“{items[0].what}”)")
+        if self.alignment is not None:
+            a = self.alignment
+            out.append(f"  aligned: {a.links} links ({a.merged} joining two or three paragraphs); "
+                       f"unaligned: en {a.unaligned_en}, zh {a.unaligned_zh}")
+        if self.unaligned:
+            shown = ", ".join(f"{lang.upper()} ¶{n}" for lang, n in self.unaligned[:30])
+            more = f" and {len(self.unaligned) - 30} more" if len(self.unaligned) > 30 else ""
+            out.append(f"  unaligned: {shown}{more}")
+        return out
+
+    def to_json(self) -> dict:
+        a = self.alignment
+        return {
+            "doc": self.doc_id, "status": self.status, "paragraphs": {"en": self.n_en, "zh": self.n_zh},
+            "blocks": {lang: {"read": read, "front_matter": front, "paragraphs": self.paragraphs(lang),
+                              "skipped": sum(1 for s in self.skipped if s.lang == lang)}
+                       for lang, read, front in self.blocks_read},
+            "skipped": [{"lang": s.lang, "reason": s.reason, "text": s.what, "page": s.page} for s in self.skipped],
+            "aligned_pairs": self.pairs,
+            "alignment": None if a is None else {"links": a.links, "merged": a.merged,
+                                                 "unaligned": {"en": a.unaligned_en, "zh": a.unaligned_zh}},
+            "unaligned": [f"{lang.upper()} ¶{n}" for lang, n in self.unaligned],
+            "chunks": self.chunks, "seconds": round(self.seconds, 2),
+        }
+
+
+def _group(skipped) -> dict[tuple[str, str], list[Skipped]]:
+    out: dict[tuple[str, str], list[Skipped]] = {}
+    for s in skipped:
+        out.setdefault((s.lang, s.reason), []).append(s)
+    return out
 
 
 @contextmanager
@@ -91,25 +144,36 @@ class Indexer:
             i += len(sp)
         return out
 
-    def prepare_text(self, text: str, doc_id: str, source: str) -> Document:
-        doc = parse_text(text, doc_id, source)
+    def prepare_parsed(self, parsed: Parsed, doc_id: str, source: str) -> Document:
+        doc = build_document(parsed, doc_id, source)
         return self._unchanged(doc) or align(doc, self._embed_paragraphs if len(doc.langs) == 2 else None)
 
-    def prepare_path(self, path: Path) -> Document:
-        return self.prepare_text(load_path(path), doc_id_for(path), str(path))
+    def prepare_text(self, text: str, doc_id: str, source: str) -> Document:
+        from ingest.parse import parse_plain
 
-    def prepare_pair(self, en_path: Path, zh_path: Path) -> Document:
-        en = parse_text(load_path(en_path), "en", str(en_path))
-        zh = parse_text(load_path(zh_path), "zh", str(zh_path))
-        if "en" not in en.langs or "zh" not in zh.langs:
-            raise DocumentError(f"--pair wants an English file then a Chinese file, got {en_path} and {zh_path}")
-        doc_id = doc_id_for(en_path).removesuffix("_en").removesuffix("-en") or "document"
-        merged = merge_pair(en, zh, doc_id, f"{en_path} + {zh_path}")
+        return self.prepare_parsed(parse_plain(text, source), doc_id, source)
+
+    def prepare_path(self, path: Path) -> Document:
+        return self.prepare_parsed(parse_path(path), doc_id_for(path), str(path))
+
+    def prepare_pair(self, en_path: Path, zh_path: Path, doc_id: str | None = None) -> Document:
+        """Two one-language files: every block of each is in that file's language."""
+        docs = []
+        for path, want in ((en_path, "en"), (zh_path, "zh")):
+            parsed = parse_path(path)
+            got = file_lang(parsed)
+            if got != want:
+                raise DocumentError(
+                    f"--pair wants an English file then a Chinese file, but {path} reads as "
+                    f"{'Chinese' if got == 'zh' else 'English'}"
+                )
+            docs.append(build_document(parsed, want, str(path), lang=want))  # type: ignore[arg-type]
+        merged = merge_pair(docs[0], docs[1], doc_id or pair_id_for(en_path), f"{en_path} + {zh_path}")
         return self._unchanged(merged) or align(merged, self._embed_paragraphs)
 
     def validate_path(self, path: Path) -> None:
         """Read and parse a file without keeping it: raises the user-facing error for bad input."""
-        parse_text(load_path(path), doc_id_for(path), str(path))
+        build_document(parse_path(path), doc_id_for(path), str(path))
 
     def ingest_paths(self, paths: list[Path], progress: bool = True) -> list[IngestReport]:
         """One document at a time (memory stays bounded however many files); validate them first."""
@@ -122,7 +186,7 @@ class Indexer:
         return reports
 
     def prepare_upload(self, data: bytes, name: str) -> Document:
-        return self.prepare_text(load_bytes(data, name), doc_id_for(Path(name)), name)
+        return self.prepare_parsed(parse_bytes(data, name), doc_id_for(Path(name)), name)
 
     def write(self, docs: list[Document], progress: bool = True) -> list[IngestReport]:
         from tqdm import tqdm
@@ -148,6 +212,8 @@ class Indexer:
                         n_en=doc.body_count("en"), n_zh=doc.body_count("zh"),
                         pairs=sum(1 for a, _ in doc.alignment if a > 0), unaligned=doc.unaligned,
                         chunks=len(chunks), seconds=time.perf_counter() - t0,
+                        blocks_read=doc.blocks_read, skipped=doc.skipped,
+                        alignment=stats(doc) if len(doc.langs) == 2 else None,
                     )
                 )
         return reports

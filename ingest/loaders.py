@@ -1,17 +1,20 @@
-"""File → text for every format ingest supports."""
+"""File → ``Parsed`` (blocks, metadata, what was skipped) for every format ingest supports."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
+from ingest.blocks import Parsed
 from ingest.decode import check_text, decode_bytes
 from rag.errors import DocumentError
 
-TEXT_EXT = {".txt", ".text", ".md", ".markdown"}
-SUPPORTED = TEXT_EXT | {".pdf", ".docx"}
+TEXT_EXT = {".txt", ".text"}
+MARKDOWN_EXT = {".md", ".markdown"}
+HTML_EXT = {".html", ".htm"}
+SUPPORTED = TEXT_EXT | MARKDOWN_EXT | HTML_EXT | {".pdf", ".docx"}
 MAX_BYTES = 50 * 1024 * 1024
+LANG_TAG = re.compile(r"[._-](en|zh|cn|en-us|zh-cn|zh-tw|zh-hans|zh-hant)$", re.I)
 
 
 def doc_id_for(path: Path) -> str:
@@ -19,58 +22,53 @@ def doc_id_for(path: Path) -> str:
     return stem[:80] or "document"
 
 
-def _markdown_to_text(text: str) -> str:
-    out = []
-    for line in text.splitlines():
-        line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
-        line = re.sub(r"^\s{0,3}>\s?", "", line)
-        out.append(line)
-    return "\n".join(out)
+def pair_id_for(en_path: Path) -> str:
+    """A pair's id: the English file's name without its language tag (``css-in-js.en.md`` → ``css-in-js``)."""
+    return LANG_TAG.sub("", doc_id_for(en_path)) or "document"
 
 
-def _pdf_text(data: bytes, name: str) -> str:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [p.extract_text() or "" for p in reader.pages]
-    except Exception as e:
-        raise DocumentError(f"{name} is not a readable PDF: {e}") from None
-    return "\n\n".join(pages)
-
-
-def _docx_text(data: bytes, name: str) -> str:
-    import docx
-
-    try:
-        d = docx.Document(io.BytesIO(data))
-    except Exception as e:
-        raise DocumentError(f"{name} is not a readable .docx file: {e}") from None
-    return "\n\n".join(p.text for p in d.paragraphs if p.text.strip())
-
-
-def load_bytes(data: bytes, name: str) -> str:
+def parse_bytes(data: bytes, name: str) -> Parsed:
     ext = Path(name).suffix.lower()
     if ext not in SUPPORTED:
         raise DocumentError(f"{name}: unsupported file type {ext or '(none)'}; use one of {', '.join(sorted(SUPPORTED))}")
     if len(data) > MAX_BYTES:
         raise DocumentError(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB")
     if ext == ".pdf":
-        text = _pdf_text(data, name)
+        from ingest.pdf import parse_pdf
+
+        parsed = parse_pdf(data, name)
     elif ext == ".docx":
-        text = _docx_text(data, name)
+        from ingest.word import parse_docx
+
+        parsed = parse_docx(data, name)
     else:
         text = decode_bytes(data, name)
-        if ext in {".md", ".markdown"}:
-            text = _markdown_to_text(text)
-    if not text.strip():
+        if not text.strip():
+            raise DocumentError(f"{name} has no text")
+        text = check_text(text, name)
+        parsed = _parse_text_format(text, ext, name)
+    if not parsed.blocks and not parsed.front:
         raise DocumentError(f"{name} has no text")
-    return check_text(text, name)
+    return parsed
 
 
-def load_path(path: Path) -> str:
+def _parse_text_format(text: str, ext: str, name: str) -> Parsed:
+    if ext in MARKDOWN_EXT:
+        from ingest.md import parse_markdown
+
+        return parse_markdown(text)
+    if ext in HTML_EXT:
+        from ingest.web import parse_html
+
+        return parse_html(text)
+    from ingest.parse import parse_plain
+
+    return parse_plain(text, name)
+
+
+def parse_path(path: Path) -> Parsed:
     if not path.exists():
         raise DocumentError(f"{path}: no such file")
     if path.is_dir():
         raise DocumentError(f"{path} is a folder; give the files in it")
-    return load_bytes(path.read_bytes(), str(path))
+    return parse_bytes(path.read_bytes(), str(path))

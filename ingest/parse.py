@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.blocks import NEUTRAL_KINDS, Block, Parsed, excerpt
 from rag.errors import DocumentError
-from rag.lang import CLOSERS, HAN_RE, ZH_SENT_END, paragraph_lang
-from rag.types import Document, DocumentMeta, Lang, Paragraph
+from rag.lang import CLOSERS, HAN_RE, ZH_SENT_END, prose_lang
+from rag.types import Document, DocumentMeta, Lang, Paragraph, Skipped
 
 COPYRIGHT_RE = re.compile(r"copyright|\(c\)|©|all rights reserved|版权所有|版權所有", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -30,7 +31,9 @@ MAX_FRONT_MATTER = 6
 
 
 @dataclass(frozen=True)
-class Block:
+class LineBlock:
+    """A run of non-blank lines of a plain-text file."""
+
     lines: tuple[str, ...]
 
     @property
@@ -44,19 +47,19 @@ class Block:
         return [ln.strip() for ln in self.lines if ln.strip()]
 
 
-def split_blocks(text: str) -> list[Block]:
+def split_blocks(text: str) -> list[LineBlock]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    blocks: list[Block] = []
+    blocks: list[LineBlock] = []
     cur: list[str] = []
     for line in text.split("\n"):
         if line.strip() == "":
             if cur:
-                blocks.append(Block(tuple(cur)))
+                blocks.append(LineBlock(tuple(cur)))
                 cur = []
         else:
             cur.append(line)
     if cur:
-        blocks.append(Block(tuple(cur)))
+        blocks.append(LineBlock(tuple(cur)))
     return blocks
 
 
@@ -117,8 +120,9 @@ def read_meta(front: dict[str, list[str]], copyright: str) -> DocumentMeta:
     )
 
 
-def parse_text(text: str, doc_id: str, source: str) -> Document:
-    """Text → Document with paragraphs (¶0 front matter, ¶1..n body) per language; no alignment yet."""
+def parse_plain(text: str, source: str) -> Parsed:
+    """Plain text → blocks: paragraphs are separated by blank lines, wrapped lines joined as wrapped;
+    a trailing copyright line is metadata."""
     blocks = split_blocks(text)
     if not blocks:
         raise DocumentError(f"{source} has no text")
@@ -133,59 +137,130 @@ def parse_text(text: str, doc_id: str, source: str) -> Document:
             f"{source} has no paragraph breaks ({len(blocks[0].lines)} lines, no blank line between paragraphs); "
             "separate paragraphs with blank lines"
         )
-    # language of each block; blocks with no letters (page numbers, rules) follow the previous block
-    per_lang: dict[str, list[Block]] = {"en": [], "zh": []}
-    other = 0
-    last: str | None = None
-    for b in blocks:
-        lang = paragraph_lang(b.raw)
-        if lang == "other":
-            other += 1
-            continue
-        lang = lang or last
-        if lang is None:
-            continue
-        per_lang[lang].append(b)
-        last = lang
-    known = len(per_lang["en"]) + len(per_lang["zh"])
-    if known == 0 or other > known:
-        raise DocumentError(
-            f"{source} is not in English or Chinese (only English and Chinese documents are supported)"
-        )
+    out = tuple(Block(b.joined(), lines=tuple(b.front_lines())) for b in blocks)
+    return Parsed(out, {"copyright": copyright} if copyright else {}, plain=True)
+
+
+def _languages(parsed: Parsed, source: str, lang: Lang | None) -> tuple[list[str | None], list[Skipped]]:
+    """Each block's language: the file's for a one-language file (``lang``); otherwise told by its
+    prose, a block that cannot tell (code, a table of numbers, a name) following its neighbours."""
+    if lang is not None:
+        return [lang] * len(parsed.blocks), []
+    langs: list[str | None] = []
+    skipped: list[Skipped] = []
+    for b in parsed.blocks:
+        found = None if b.kind == "code" else prose_lang(b.script_text, neutral=b.kind in NEUTRAL_KINDS)
+        if found == "other":
+            skipped.append(Skipped(excerpt(b.text), "not English or Chinese", b.page, "other"))
+        langs.append(found)
+    known = [x for x in langs if x in ("en", "zh")]
+    if not known or len(skipped) > len(known):
+        raise DocumentError(f"{source} is not in English or Chinese (only English and Chinese documents are supported)")
+    last = known[0]  # leading blocks that cannot tell follow the first that can
+    for i, x in enumerate(langs):
+        if x in ("en", "zh"):
+            last = x
+        elif x is None:
+            langs[i] = last
+    return langs, skipped
+
+
+def _plain_front(lb: list[Block], lang: str) -> int:
+    """How many leading blocks of a plain-text language are its front matter (title, byline, date):
+    leading non-prose blocks, but only when prose follows; else a title-like first block."""
+    k = 0
+    while k < len(lb) and k < MAX_FRONT_MATTER and not is_prose(lb[k].text, lang):
+        k += 1
+    if k == len(lb) or not is_prose(lb[k].text, lang):
+        k = 1 if len(lb) > 1 and len(lb[0].text) < 120 else 0
+    return k
+
+
+def _paragraphs(doc_id: str, lang: str, lb: list[Block], plain: bool) -> tuple[list[Paragraph], list[str], int]:
+    """One language's blocks → ¶0 (front matter) and body paragraphs ¶1..n; also ¶0's lines and
+    how many blocks went into it."""
+    if plain:
+        k = _plain_front(lb, lang)
+        front, body = lb[:k], lb[k:]
+        front_lines = [ln for b in front for ln in (b.lines or (b.text,))]
+    else:
+        front = [b for b in lb if b.kind == "front"]
+        body = [b for b in lb if b.kind != "front"]
+        front_lines = [ln for b in front for ln in b.text.split("\n")]
+    out = [Paragraph(doc_id, lang, 0, "\n".join(front_lines), kind="front")] if front_lines else []  # type: ignore[arg-type]
+    out += [
+        Paragraph(doc_id, lang, n, b.text, b.section, b.kind, b.page)  # type: ignore[arg-type]
+        for n, b in enumerate(body, start=1)
+    ]
+    return out, front_lines, len(front)
+
+
+def build_document(parsed: Parsed, doc_id: str, source: str, lang: Lang | None = None) -> Document:
+    """Blocks → Document: every block becomes exactly one paragraph of its language (front matter
+    blocks make up ¶0), or is listed in ``skipped`` with the reason."""
+    blocks = list(parsed.blocks)
+    if parsed.front:
+        blocks.insert(0, Block(parsed.front, "front"))
+    parsed = Parsed(tuple(blocks), parsed.meta, "", parsed.skipped, parsed.plain)
+    if not blocks:
+        raise DocumentError(f"{source} has no text" + (f" (skipped: {parsed.skipped[0].reason})" if parsed.skipped else ""))
+    langs, skipped = _languages(parsed, source, lang)
     paragraphs: list[Paragraph] = []
     front: dict[str, list[str]] = {}
-    for lang in ("en", "zh"):
-        lb = per_lang[lang]
-        if not lb:
-            continue
-        # front matter: leading non-prose blocks, but only when prose follows
-        k = 0
-        while k < len(lb) and k < MAX_FRONT_MATTER and not is_prose(lb[k].joined(), lang):
-            k += 1
-        if k == len(lb) or not is_prose(lb[k].joined(), lang):
-            # no prose right after the leading blocks: keep just a title-like first block as ¶0
-            k = 1 if len(lb) > 1 and len(lb[0].joined()) < 120 else 0
-        if k:
-            lines = [ln for b in lb[:k] for ln in b.front_lines()]
-            front[lang] = lines
-            paragraphs.append(Paragraph(doc_id, lang, 0, "\n".join(lines)))  # type: ignore[arg-type]
-        for n, b in enumerate(lb[k:], start=1):
-            paragraphs.append(Paragraph(doc_id, lang, n, b.joined()))  # type: ignore[arg-type]
-    meta = read_meta(front, copyright)
+    fallback = lang or next((x for x in langs if x in ("en", "zh")), "en")
+    skipped += [replace(s, lang=s.lang or fallback) for s in parsed.skipped]
+    read: list[tuple[str, int, int]] = []
+    for L in ("en", "zh"):
+        lb = [b for b, x in zip(blocks, langs) if x == L]
+        n_skipped = sum(1 for s in skipped if s.lang == L)
+        if lb or n_skipped:
+            paras, front_lines, n_front = _paragraphs(doc_id, L, lb, parsed.plain)
+            paragraphs += paras
+            if front_lines:
+                front[L] = front_lines
+            read.append((L, len(lb) + n_skipped, n_front))
+    meta = read_meta(front, parsed.meta.get("copyright", "")) if parsed.plain else meta_from(parsed.meta, front)
+    h = content_hash(paragraphs)
     return Document(
-        doc_id=doc_id,
-        source=source,
-        meta=meta,
-        paragraphs=tuple(paragraphs),
-        content_hash=content_hash(paragraphs),
-        parse_hash=content_hash(paragraphs),
+        doc_id=doc_id, source=source, meta=meta, paragraphs=tuple(paragraphs), content_hash=h, parse_hash=h,
+        skipped=tuple(skipped), blocks_read=tuple(read),  # type: ignore[arg-type]
     )
+
+
+def meta_from(fields: dict[str, str], front: dict[str, list[str]]) -> DocumentMeta:
+    """Metadata a format carries (front matter, document properties): the title in its language."""
+    title = fields.get("title", "")
+    zh_title = title if HAN_RE.search(title) else ""
+    return DocumentMeta(
+        title="" if zh_title and "en" not in front else title,
+        author=fields.get("author", ""),
+        date=fields.get("date", "") or find_date(" ".join(ln for lines in front.values() for ln in lines)),
+        copyright=fields.get("copyright", ""),
+        title_zh=zh_title if "en" not in front or not title else "",
+    )
+
+
+def file_lang(parsed: Parsed) -> str:
+    """A one-language file's language: Han characters against Latin words over its prose (a
+    Chinese README holds much English: commands, names, tables)."""
+    from rag.lang import LATIN_WORD_RE, count_scripts
+
+    prose = " ".join(b.script_text for b in parsed.blocks if b.kind not in NEUTRAL_KINDS) + " " + parsed.front
+    han = count_scripts(prose)[0]
+    return "zh" if han >= 0.5 * len(LATIN_WORD_RE.findall(prose)) and han else "en"
+
+
+def parse_text(text: str, doc_id: str, source: str) -> Document:
+    """Plain text → Document with paragraphs (¶0 front matter, ¶1..n body) per language; no alignment yet."""
+    return build_document(parse_plain(text, source), doc_id, source)
 
 
 def content_hash(paragraphs: list[Paragraph] | tuple[Paragraph, ...], extra: str = "") -> str:
     h = hashlib.sha256()
     for p in paragraphs:
         h.update(f"{p.doc}\x1f{p.lang}\x1f{p.n}\x1f{p.text}\x1e".encode())
+        if p.section or p.page or p.kind not in ("prose", "front"):
+            h.update(f"{p.section}\x1f{p.kind}\x1f{p.page}\x1e".encode())
     h.update(extra.encode())
     return h.hexdigest()
 

@@ -100,11 +100,20 @@ def _recover_damaged_index(a) -> None:
             a.__dict__.pop(attr, None)
 
 
+def _check_id(doc_id: str | None) -> str | None:
+    import re
+
+    if doc_id is not None and not re.fullmatch(r"[\w.\-]{1,80}", doc_id):
+        raise RagError(f"--id {doc_id!r} is not a document id", hint="use letters, digits, '.', '_' and '-' (at most 80)")
+    return doc_id
+
+
 @app.command()
 def ingest(
     paths: Optional[list[Path]] = typer.Argument(None, help="files or folders (default: the corpus in data/)"),
     rebuild: bool = typer.Option(False, "--rebuild", help="drop the index and start clean"),
     pair: bool = typer.Option(False, "--pair", help="two files: the English version, then the Chinese one"),
+    doc_id: Optional[str] = typer.Option(None, "--id", help="the document id for --pair (default: the English file's name)"),
     json_out: bool = typer.Option(False, "--json", help="one JSON object per document"),
 ) -> None:
     """Parse, align, chunk, embed and store documents. Unchanged documents are skipped."""
@@ -119,7 +128,7 @@ def ingest(
         raise RagError("--pair takes exactly two files", hint="rag ingest --pair article_en.txt article_zh.txt")
     progress = not json_out
     if pair:
-        docs = [a.indexer.prepare_pair(*targets)]
+        docs = [a.indexer.prepare_pair(*targets, doc_id=_check_id(doc_id))]
     else:
         for p in targets:  # every file is checked before the index is touched
             a.indexer.validate_path(p)
@@ -129,21 +138,9 @@ def ingest(
         reports = a.indexer.write(docs, progress=progress) if pair else a.indexer.ingest_paths(targets, progress)
     for r in reports:
         if json_out:
-            _echo_json({
-                "doc": r.doc_id, "status": r.status, "paragraphs": {"en": r.n_en, "zh": r.n_zh},
-                "aligned_pairs": r.pairs, "unaligned": [f"{l.upper()} ¶{n}" for l, n in r.unaligned],
-                "chunks": r.chunks, "seconds": round(r.seconds, 2),
-            })
-            continue
-        if r.status == "unchanged":
-            typer.echo(f"{r.doc_id}: unchanged, nothing to do")
+            _echo_json(r.to_json())
         else:
-            typer.echo(
-                f"{r.doc_id}: {r.status}; paragraphs en={r.n_en} zh={r.n_zh}; aligned pairs={r.pairs}; "
-                f"chunks={r.chunks}; {r.seconds:.1f} s"
-            )
-        if r.unaligned:
-            typer.echo(f"  unaligned: {', '.join(f'{l.upper()} ¶{n}' for l, n in r.unaligned)}")
+            typer.echo("\n".join(r.lines()))
     if not json_out:
         typer.echo(f"done in {time.perf_counter() - t0:.1f} s")
 
@@ -182,9 +179,11 @@ def paragraphs(
                 continue
             twin = d.twin(p.lang, p.n)
             if json_out:
-                _echo_json({"doc": doc_id, "lang": p.lang, "paragraph": p.n, "text": p.text, "aligned": twin})
+                _echo_json({"doc": doc_id, "lang": p.lang, "paragraph": p.n, "text": p.text, "aligned": twin,
+                            "twins": list(d.twins(p.lang, p.n)), "kind": p.kind, "section": list(p.section),
+                            "page": p.page})
             else:
-                typer.echo(f"[{doc_id} {p.label}] {p.text}\n")
+                typer.echo(f"[{doc_id} {p.place}] {p.text}\n")
 
 
 @app.command()

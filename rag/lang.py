@@ -35,6 +35,30 @@ def paragraph_lang(text: str) -> str | None:
     return "zh" if han > latin else "en"
 
 
+GLOSS_RE = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def prose_lang(text: str, neutral: bool = False) -> str | None:
+    """The language of a block's prose (code, URLs and markup already set aside): 'zh', 'en',
+    'other', or None when the block cannot tell (no letters; or a short Latin-only fragment such as
+    a name, an acronym or a heading like "API"; or a table, figure or code block without Han). A
+    gloss in brackets, "Tuosheng Zhang (張沱生)", "阿里云灵积（DashScope）", does not count unless
+    nothing else is left."""
+    unglossed = GLOSS_RE.sub(" ", text)
+    if any(count_scripts(unglossed)):
+        text = unglossed
+    han, latin, other = count_scripts(text)
+    if han == latin == other == 0:
+        return None
+    if other > han and other > latin:
+        return "other"
+    if han >= 2 and han >= 0.1 * (han + latin) or (han and not latin):
+        return "zh"
+    if neutral or len(LATIN_WORD_RE.findall(text)) < 4:
+        return None
+    return "en"
+
+
 # --- OpenCC ---------------------------------------------------------------
 
 

@@ -239,10 +239,10 @@ class AnswerPipeline:
         return same[0].text if same else text
 
     def _exact(self, c, lookup=None):
-        """A citation carries the paragraph's own text, exactly as stored."""
+        """A citation carries the paragraph's own text, exactly as stored, its heading path and page."""
         doc = (lookup or self.retriever.document)(c.doc)
         p = doc.get(c.lang, c.paragraph) if doc else None
-        return replace(c, text=p.text) if p else c
+        return replace(c, text=p.text, section=p.section, page=p.page) if p else c
 
     def _cite(self, q: Quote, lookup=None) -> Citation:
         """The citation of the paragraph a quoted sentence comes from, with that paragraph's stored text."""

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Protocol
 
 from rag.embedder import Embedder, slug
 from rag.errors import ConfigError, IndexCorruptError
-from rag.types import Chunk, Document, DocumentMeta, Paragraph
+from rag.types import Chunk, Document, DocumentMeta, Paragraph, Skipped
 
 log = logging.getLogger(__name__)
 _DUMMY_VEC = [1.0, 0.0]
@@ -64,11 +64,13 @@ def document_to_json(doc: Document) -> str:
             "doc_id": doc.doc_id,
             "source": doc.source,
             "meta": asdict(doc.meta),
-            "paragraphs": [[p.lang, p.n, p.text] for p in doc.paragraphs],
+            "paragraphs": [_paragraph_json(p) for p in doc.paragraphs],
             "alignment": [list(a) for a in doc.alignment],
             "unaligned": [list(u) for u in doc.unaligned],
             "content_hash": doc.content_hash,
             "parse_hash": doc.parse_hash,
+            "skipped": [asdict(s) for s in doc.skipped],
+            "blocks_read": [list(b) for b in doc.blocks_read],
         },
         ensure_ascii=False,
     )
@@ -80,12 +82,27 @@ def document_from_json(s: str) -> Document:
         doc_id=d["doc_id"],
         source=d["source"],
         meta=DocumentMeta(**d["meta"]),
-        paragraphs=tuple(Paragraph(d["doc_id"], lang, n, text) for lang, n, text in d["paragraphs"]),
+        paragraphs=tuple(_paragraph_from(d["doc_id"], row) for row in d["paragraphs"]),
         alignment=tuple((a, b) for a, b in d["alignment"]),
         unaligned=tuple((lang, n) for lang, n in d["unaligned"]),
         content_hash=d["content_hash"],
         parse_hash=d.get("parse_hash", ""),
+        skipped=tuple(Skipped(**s) for s in d.get("skipped", [])),
+        blocks_read=tuple(tuple(b) for b in d.get("blocks_read", [])),
     )
+
+
+def _paragraph_json(p: Paragraph) -> list:
+    """[lang, n, text] plus {section, kind, page} where they say something (older indexes have 3)."""
+    extra = {k: v for k, v in (("section", list(p.section)), ("kind", p.kind), ("page", p.page))
+             if v and not (k == "kind" and v == "prose")}
+    return [p.lang, p.n, p.text, extra] if extra else [p.lang, p.n, p.text]
+
+
+def _paragraph_from(doc_id: str, row: list) -> Paragraph:
+    extra = row[3] if len(row) > 3 else {}
+    return Paragraph(doc_id, row[0], row[1], row[2], tuple(extra.get("section", ())), extra.get("kind", "prose"),
+                     extra.get("page"))
 
 
 def make_client(chroma_url: str | None, path: Path):

@@ -16,16 +16,43 @@ def doc_lang(answer_lang: str) -> Lang:
     return "en" if answer_lang == "en" else "zh"
 
 
+def place_label(lang: str, n: int, section: tuple[str, ...] = (), page: int | None = None) -> str:
+    """"EN ¶12 · Getting Started › Hardware · p. 4": where a paragraph stands, for people."""
+    out = f"{lang.upper()} ¶{n}"
+    if section:
+        out += " · " + " › ".join(section)
+    if page:
+        out += f" · p. {page}"
+    return out
+
+
 @dataclass(frozen=True)
 class Paragraph:
     doc: str
     lang: Lang
     n: int  # 0 = front matter, 1..n body
     text: str
+    section: tuple[str, ...] = ()  # heading path; a heading's own path ends with itself
+    kind: str = "prose"  # front | heading | prose | list | table | code | quote | figure
+    page: int | None = None  # 1-based page of a PDF
 
     @property
     def label(self) -> str:
         return f"{self.lang.upper()} ¶{self.n}"
+
+    @property
+    def place(self) -> str:
+        return place_label(self.lang, self.n, self.section, self.page)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Text of an input file that is not stored as a paragraph, and why."""
+
+    what: str  # the start of the skipped text
+    reason: str
+    page: int | None = None
+    lang: str = ""
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -61,6 +88,9 @@ class Document:
     unaligned: tuple[tuple[Lang, int], ...] = ()
     content_hash: str = ""  # version: text + alignment
     parse_hash: str = ""  # text only (before alignment): tells an unchanged file without embedding it
+    skipped: tuple[Skipped, ...] = ()  # what ingest did not store, with the reason
+    # per language: (lang, text blocks read, of which front matter): read = body + front + skipped
+    blocks_read: tuple[tuple[Lang, int, int], ...] = ()
 
     def by_lang(self, lang: Lang) -> tuple[Paragraph, ...]:
         return tuple(p for p in self.paragraphs if p.lang == lang)
@@ -86,6 +116,12 @@ class Document:
 
     def body_count(self, lang: Lang) -> int:
         return sum(1 for p in self.paragraphs if p.lang == lang and p.n > 0)
+
+    def twins(self, lang: str, n: int) -> tuple[int, ...]:
+        """Every aligned paragraph in the other language (two or three where a translation merged or
+        split paragraphs)."""
+        side = 0 if lang == "en" else 1
+        return tuple(pair[1 - side] for pair in self.alignment if pair[side] == n)
 
 
 @dataclass(frozen=True)
@@ -156,10 +192,17 @@ class Citation:
     lang: Lang
     paragraph: int
     text: str
+    section: tuple[str, ...] = ()  # the cited paragraph's heading path
+    page: int | None = None  # its page in a PDF
 
     @property
     def label(self) -> str:
         return f"{self.lang.upper()} ¶{self.paragraph}"
+
+    @property
+    def place(self) -> str:
+        """"EN ¶12 · Getting Started › Hardware · p. 4"."""
+        return place_label(self.lang, self.paragraph, self.section, self.page)
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -193,7 +236,8 @@ class Answer:
             "answer_language": self.answer_language,
             "refused": self.refused,
             "citations": [
-                {"doc": c.doc, "lang": c.lang, "paragraph": c.paragraph, "text": c.text}
+                {"doc": c.doc, "lang": c.lang, "paragraph": c.paragraph, "text": c.text,
+                 "section": list(c.section), "page": c.page}
                 for c in self.citations
             ],
             "retrieved": [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ingest.align import align, align_by_similarity
+from ingest.align import align, dp_align
 from ingest.chunk import chunk_document, split_paragraph
 from ingest.parse import parse_text
 from rag.embedder import FakeEmbedder
@@ -70,10 +70,53 @@ def test_alignment_by_similarity_when_counts_differ(seed_text):
     assert ("en", 5) in aligned.unaligned
 
 
-def test_align_by_similarity_is_one_to_one():
-    sim = np.array([[0.9, 0.8], [0.85, 0.2]])
-    assert align_by_similarity(sim) == [(0, 0)]  # (1, 1) is below the floor; (1, 0) is taken
-    assert align_by_similarity(np.array([[0.9, 0.1], [0.1, 0.8]])) == [(0, 0), (1, 1)]
+def _vecs(*rows):
+    v = np.asarray(rows, dtype=np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_dp_alignment_links_one_to_one_and_leaves_gaps():
+    E = _vecs([1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1])
+    Z = _vecs([1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1])  # ZH 1 has no English counterpart
+    links = dp_align(E, Z, ["prose"] * 3, ["prose"] * 4)
+    assert links == [((0,), (0,)), ((1,), (2,)), ((2,), (3,))]
+
+
+def test_dp_alignment_joins_a_split_paragraph():
+    # EN 1 was translated as two paragraphs, each carrying half of its meaning
+    E = _vecs([1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1])
+    Z = _vecs([1, 0, 0, 0], [0, 1, 0.2, 0], [0, 0.2, 1, 0], [0, 0, 0, 1])
+    links = dp_align(E, Z, ["prose"] * 3, ["prose"] * 4)
+    assert links == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))]
+    # and the other way round
+    assert dp_align(Z, E, ["prose"] * 4, ["prose"] * 3) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+
+
+def test_dp_alignment_is_monotonic_and_keeps_code_with_code():
+    E = _vecs([1, 0, 0], [0, 1, 0], [0, 0, 1])
+    Z = _vecs([0, 0, 1], [0, 1, 0], [1, 0, 0])  # reversed: only one link can keep the order
+    assert len(dp_align(E, Z, ["prose"] * 3, ["prose"] * 3)) == 1
+    same = _vecs([1, 0], [1, 0])
+    assert dp_align(same[:1], same[:1], ["code"], ["prose"], ) == [((0,), (0,))]  # 1.0 - penalty still links
+    weak = _vecs([1, 0])
+    half = _vecs([0.6, 0.8])  # similarity 0.6: a link for prose, not for code against prose
+    assert dp_align(weak, half, ["prose"], ["prose"]) == [((0,), (0,))]
+    assert dp_align(weak, half, ["code"], ["prose"]) == []
+
+
+def test_headings_anchor_the_sections_when_the_outlines_match():
+    from ingest.align import _segments
+    from rag.types import Paragraph
+
+    def paras(lang, kinds):
+        return [Paragraph("d", lang, i + 1, f"{k}{i}", (("H",) if k == "heading" else ()), k) for i, k in enumerate(kinds)]
+
+    en = paras("en", ["prose", "heading", "prose", "prose", "heading", "prose"])
+    zh = paras("zh", ["prose", "heading", "prose", "heading", "prose", "prose"])
+    segs = [(list(a), list(b)) for a, b in _segments(en, zh)]
+    assert segs == [([0], [0]), ([1], [1]), ([2, 3], [2]), ([4], [3]), ([5], [4, 5])]
+    zh_other = paras("zh", ["prose", "heading", "prose", "prose", "prose", "prose"])
+    assert len(_segments(en, zh_other)) == 1  # outlines differ: one alignment over everything
 
 
 def test_fake_embedder_is_deterministic():

@@ -45,7 +45,7 @@ def test_docs_lists_the_seed(home):
 def test_paragraphs_json(home):
     lines = [json.loads(x) for x in run(["paragraphs", "--lang", "zh", "--json"], home).stdout.splitlines()]
     assert len(lines) == 15
-    assert set(lines[0]) == {"doc", "lang", "paragraph", "text", "aligned"}
+    assert set(lines[0]) == {"doc", "lang", "paragraph", "text", "aligned", "twins", "kind", "section", "page"}
     p1 = next(x for x in lines if x["paragraph"] == 1)
     assert "5月13日至15日" in p1["text"] and p1["aligned"] == 1 and p1["lang"] == "zh"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,10 @@ def test_seed_set_is_well_formed():
             assert it["gold_paragraphs"] and it["keywords"], it["id"]
 
 
-@pytest.mark.parametrize("qset", sorted(SET.parent.glob("*.jsonl")), ids=lambda p: p.stem)
+SEED_SETS = sorted(p for p in SET.parent.glob("*.jsonl") if p.stem != "real")
+
+
+@pytest.mark.parametrize("qset", SEED_SETS, ids=lambda p: p.stem)
 def test_gold_paragraphs_contain_their_keywords(seed_text, qset):
     """Hand check, automated: every keyword group is found in a gold paragraph (either language)."""
     from ingest.parse import parse_text
@@ -109,3 +113,35 @@ def test_ten_questions_end_to_end_with_real_models(real_app, tmp_path):
     # mixed-01 ("What does the article mean by 跛脚鸭?") is a known false refusal (docs/eval.md): at most that one
     assert o["false refusals (count)"] <= 1
     assert o["pass rate"] >= 0.7
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/corpus/real is not here")
+def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords():
+    """eval/sets/real.jsonl: each gold text is in the named document, in the gold language when one is
+    named, and every keyword group is found in a paragraph holding gold text (or the front matter)."""
+    from eval.real_corpus import pairs
+    from ingest.loaders import parse_path
+    from ingest.parse import build_document
+    from rag.lang import to_simplified
+
+    flat = lambda s: re.sub(r"\s+", "", to_simplified(s).lower())  # noqa: E731
+    docs = {}
+    for doc_id, en, zh in pairs(REAL):
+        docs[doc_id] = [p for path, lang in ((en, "en"), (zh, "zh")) for p in build_document(parse_path(path), doc_id, str(path), lang).paragraphs]
+    items = load_set(SET.parent / "real.jsonl")
+    assert len(items) >= 40 and len({d for it in items for d in it["docs"]}) >= 4
+    for it in items:
+        assert set(it["docs"]) <= set(docs), it["id"]
+        if not it["answerable"]:
+            continue
+        paras = [p for d in it["docs"] for p in docs[d]]
+        gold = [p for p in paras if any(flat(g) in flat(p.text) for g in it["gold_text"])]
+        assert gold, (it["id"], "gold text not found")
+        if it.get("gold_lang"):
+            assert {p.lang for p in gold} == {it["gold_lang"]}, (it["id"], "a fact of one version only")
+        hay = flat(" ".join(p.text for p in gold + [p for p in paras if p.n == 0]))
+        for group in it["keywords"]:
+            assert any(flat(k) in hay for k in group), (it["id"], group)

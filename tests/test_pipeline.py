@@ -132,7 +132,7 @@ def test_bad_questions(app, q):
 def test_json_shape(app):
     js = app.pipeline.answer("When are the APEC and G20 summits held?").to_json()
     assert set(js) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes"}
-    assert set(js["citations"][0]) == {"doc", "lang", "paragraph", "text"}
+    assert set(js["citations"][0]) == {"doc", "lang", "paragraph", "text", "section", "page"}
     assert set(js["retrieved"][0]) == {"doc", "lang", "paragraph", "score"}
     assert isinstance(js["citations"][0]["paragraph"], int)
     assert set(js["timings_ms"]) >= {"retrieve", "first_token", "generate", "total"}

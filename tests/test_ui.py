@@ -36,8 +36,28 @@ def test_reader_is_side_by_side_and_highlights(seeded_fake_app):
     out = reader_html(d, ("zh", 3))
     assert out.count('<tr id="pair-') == 15
     assert 'id="pair-en3-zh3" class="pair hl"' in out
-    assert 'class="para zh cited"' in out
+    assert 'class="para zh cited k-prose"' in out and out.count(" cited") == 1
     assert "5月13日至15日" in out and "China-U.S." in out
+
+
+def test_reader_shows_headings_code_pages_and_merged_translations():
+    from rag.types import Document, DocumentMeta, Paragraph
+
+    paras = (
+        Paragraph("d", "en", 1, "Setup", ("Setup",), "heading", 2),
+        Paragraph("d", "en", 2, "Install it, then run it.", ("Setup",), "prose", 2),
+        Paragraph("d", "en", 3, ">>> run()", ("Setup",), "code", 3),
+        Paragraph("d", "zh", 1, "安装", ("安装",), "heading", 2),
+        Paragraph("d", "zh", 2, "先安装。", ("安装",), "prose", 2),
+        Paragraph("d", "zh", 3, "再运行。", ("安装",), "prose", 2),
+        Paragraph("d", "zh", 4, ">>> run()", ("安装",), "code", 3),
+    )
+    doc = Document("d", "d.pdf", DocumentMeta(title="T"), paras, alignment=((1, 1), (2, 2), (2, 3), (3, 4)))
+    out = reader_html(doc, ("zh", 3))
+    assert out.count('<tr id="pair-') == 3  # EN ¶2 beside ZH ¶2–3 in one row
+    assert 'id="pair-en2-zh2-3" class="pair hl"' in out
+    assert '<span class="rhead h1">Setup</span>' in out and "<pre>&gt;&gt;&gt; run()</pre>" in out
+    assert "EN ¶2 · p. 2" in out and 'title="ZH ¶3 · 安装 · p. 2"' in out
 
 
 def test_respond_streams_then_shows_chips_and_details(seeded_fake_app):

@@ -95,12 +95,9 @@ class UIHandlers:
             progress(1.0, desc="done")
         if rep.status == "unchanged":
             return f"Done: `{rep.doc_id}` is already ingested (unchanged).", rep.doc_id
-        unal = f" Unaligned: {', '.join(f'{l.upper()} ¶{n}' for l, n in rep.unaligned)}." if rep.unaligned else ""
-        return (
-            f"Done: `{rep.doc_id}` {rep.status}: EN {rep.n_en} ¶, ZH {rep.n_zh} ¶, {rep.pairs} aligned pairs, "
-            f"{rep.chunks} chunks in {rep.seconds:.1f} s.{unal}",
-            rep.doc_id,
-        )
+        lines = rep.lines()
+        detail = "\n".join(f"- {ln.strip()}" for ln in lines[1:])
+        return f"Done: `{rep.doc_id}` {rep.status}: {rep.chunks} chunks in {rep.seconds:.1f} s.\n{detail}", rep.doc_id
 
     # --- chat -------------------------------------------------------------------
     def respond(self, message: str, chat: list, turns: list, lang_choice: str, scope: str | None):

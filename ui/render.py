@@ -14,10 +14,14 @@ def cite_key(doc: str, lang: str, n: int) -> str:
     return f"{doc}|{lang}|{n}"
 
 
-def chip(doc: str, lang: str, n: int) -> str:
+def chip(doc: str, lang: str, n: int, place: str = "") -> str:
+    """A clickable citation; ``place`` ("EN ¶12 · Getting Started › Hardware · p. 4") is its label when
+    given, and its tooltip always tells the document and the place."""
     # the chat sanitizer strips data-* attributes but keeps classes: the key travels hex-encoded in one
     key = cite_key(doc, lang, n).encode().hex()
-    return f'<span class="cite-chip ck-{key}" role="button" tabindex="0" title="{html.escape(doc, quote=True)}">{lang.upper()} ¶{n}</span>'
+    title = html.escape(f"{doc} · {place}" if place else doc, quote=True)
+    label = html.escape(place or f"{lang.upper()} ¶{n}")
+    return f'<span class="cite-chip ck-{key}" role="button" tabindex="0" title="{title}">{label}</span>'
 
 
 def answer_html(ans: Answer) -> str:
@@ -26,7 +30,7 @@ def answer_html(ans: Answer) -> str:
         return f'<div class="refusal">{html.escape(ans.text)}</div>'
     by_label = {}
     for c in ans.citations:
-        by_label.setdefault((c.lang, c.paragraph), c.doc)
+        by_label.setdefault((c.lang, c.paragraph), c)
 
     def inline(text: str) -> str:
         out = []
@@ -34,8 +38,8 @@ def answer_html(ans: Answer) -> str:
         for m in MARKER_RE.finditer(text):
             out.append(html.escape(text[pos : m.start()]))
             lang, n = m.group(1).lower(), int(m.group(2))
-            doc = by_label.get((lang, n))
-            out.append(" " + chip(doc, lang, n) if doc else html.escape(m.group(0)))
+            c = by_label.get((lang, n))
+            out.append(" " + _inline_chip(c) if c else html.escape(m.group(0)))
             pos = m.end()
         out.append(html.escape(text[pos:]))
         return "".join(out)
@@ -48,10 +52,17 @@ def answer_html(ans: Answer) -> str:
             body.append(inline(line))
     main = "<br>".join(body)
     out = [f'<div class="refusal">{main}</div>' if ans.refused else main, *quotes]  # a refusal may show what the document does say
-    chips = " ".join(chip(c.doc, c.lang, c.paragraph) for c in ans.citations)
+    chips = " ".join(chip(c.doc, c.lang, c.paragraph, c.place) for c in ans.citations)
     docs = sorted({c.doc for c in ans.citations})
     src = f'<div class="cite-row">{chips}<span class="cite-doc">{html.escape(", ".join(docs))}</span></div>' if chips else ""
     return f'<div class="answer">{"".join(out)}</div>{src}'
+
+
+def _inline_chip(c) -> str:
+    """A marker inside the answer text stays short ("EN ¶12"); its tooltip has the section and page."""
+    key = cite_key(c.doc, c.lang, c.paragraph).encode().hex()
+    title = html.escape(f"{c.doc} · {c.place}", quote=True)
+    return f'<span class="cite-chip ck-{key}" role="button" tabindex="0" title="{title}">{c.lang.upper()} ¶{c.paragraph}</span>'
 
 
 def details_markdown(ans: Answer, lang_ui: str = "en") -> str:
@@ -73,36 +84,65 @@ def _md(s: str) -> str:
     return html.escape(s).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
+def reader_rows(doc: Document) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Rows of the side-by-side reader: each alignment link (one paragraph beside one, two or three)
+    and each unaligned paragraph on its own, in reading order."""
+    rows: list[tuple[list[int], list[int]]] = []
+    for a, b in doc.alignment:
+        if rows and (a in rows[-1][0] or b in rows[-1][1]):
+            rows[-1][0].append(a) if a not in rows[-1][0] else None
+            rows[-1][1].append(b) if b not in rows[-1][1] else None
+        else:
+            rows.append(([a], [b]))
+    out = [(tuple(e), tuple(z)) for e, z in rows]
+    out += [((p.n,), ()) for p in doc.by_lang("en") if not doc.twins("en", p.n)]
+    out += [((), (p.n,)) for p in doc.by_lang("zh") if not doc.twins("zh", p.n)]
+    out = [r for r in out if r[0] or r[1]]
+    out.sort(key=lambda r: (r[0][0] if r[0] else (r[1][0] if r[1] else 0), r[1][0] if r[1] else 0))
+    return out
+
+
 def reader_html(doc: Document | None, highlight: tuple[str, int] | None = None) -> str:
     """The whole document, English and Chinese side by side, aligned paragraph by paragraph."""
     if doc is None:
         return '<div class="reader empty">No document yet. Upload one or run <code>rag ingest</code>.</div>'
-    rows: list[tuple[int | None, int | None]] = list(doc.alignment)
-    paired_en = {a for a, _ in rows}
-    paired_zh = {b for _, b in rows}
-    rows += [(p.n, None) for p in doc.by_lang("en") if p.n not in paired_en]
-    rows += [(None, p.n) for p in doc.by_lang("zh") if p.n not in paired_zh]
-    rows.sort(key=lambda r: (r[0] if r[0] is not None else r[1] or 0, r[1] or 0))
     hl_lang, hl_n = highlight if highlight else (None, None)
     out = [f'<div class="reader" data-doc="{html.escape(doc.doc_id, quote=True)}">']
     title = doc.meta.title or doc.meta.title_zh or doc.doc_id
     out.append(f'<div class="reader-title">{html.escape(title)} <span class="reader-doc">{html.escape(doc.doc_id)}</span></div>')
     out.append('<table class="pairs"><thead><tr><th>English</th><th>中文</th></tr></thead><tbody>')
-    for en_n, zh_n in rows:
-        is_hl = (hl_lang == "en" and en_n == hl_n) or (hl_lang == "zh" and zh_n == hl_n)
-        rid = f"pair-en{en_n if en_n is not None else 'x'}-zh{zh_n if zh_n is not None else 'x'}"
+    for en_ns, zh_ns in reader_rows(doc):
+        is_hl = (hl_lang == "en" and hl_n in en_ns) or (hl_lang == "zh" and hl_n in zh_ns)
+        rid = f"pair-en{'-'.join(map(str, en_ns)) or 'x'}-zh{'-'.join(map(str, zh_ns)) or 'x'}"
         out.append(f'<tr id="{rid}" class="pair{" hl" if is_hl else ""}">')
-        for lang, n in (("en", en_n), ("zh", zh_n)):
-            p = doc.get(lang, n) if n is not None else None
-            if p is None:
+        for lang, ns in (("en", en_ns), ("zh", zh_ns)):
+            paras = [p for p in (doc.get(lang, n) for n in ns) if p is not None]
+            if not paras:
                 out.append('<td class="para missing">—</td>')
                 continue
-            cited = " cited" if (is_hl and lang == hl_lang) else ""
-            body = html.escape(p.text).replace("\n", "<br>")
-            out.append(f'<td class="para {lang}{cited}" data-label="{lang.upper()} ¶{n}"><span class="plabel">{lang.upper()} ¶{n}</span> {body}</td>')
+            out.append(_reader_cell(paras, lang, hl_n if hl_lang == lang else None))
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
+
+
+def _paragraph_html(p) -> str:
+    """One paragraph in the reader: headings look like headings, code keeps its lines, PDFs show the page."""
+    label = f"{p.lang.upper()} ¶{p.n}" + (f" · p. {p.page}" if p.page else "")
+    if p.kind == "code":
+        body = f"<pre>{html.escape(p.text)}</pre>"
+    elif p.kind == "heading":
+        body = f'<span class="rhead h{min(len(p.section) or 1, 4)}">{html.escape(p.text)}</span>'
+    else:
+        body = html.escape(p.text).replace("\n", "<br>")
+    return f'<div class="rpara k-{p.kind}" title="{html.escape(p.place, quote=True)}"><span class="plabel">{label}</span> {body}</div>'
+
+
+def _reader_cell(paras, lang: str, cited_n: int | None) -> str:
+    cited = " cited" if cited_n is not None and any(p.n == cited_n for p in paras) else ""
+    labels = ", ".join(f"{lang.upper()} ¶{p.n}" for p in paras)
+    kinds = " ".join(sorted({f"k-{p.kind}" for p in paras}))
+    return f'<td class="para {lang}{cited} {kinds}" data-label="{labels}">{"".join(_paragraph_html(p) for p in paras)}</td>'
 
 
 CSS = """
@@ -122,6 +162,9 @@ CSS = """
 .pairs td.cited { outline:2px solid #f59e0b; background:#ffe9a8 !important; }
 .plabel { display:inline-block; font-size:.75em; color:#1d4ed8; font-weight:700; margin-right:.3em; }
 .hidden-ctl { display:none !important; }
+.rhead { font-weight:700; } .rhead.h1 { font-size:1.3em; } .rhead.h2 { font-size:1.15em; } .rhead.h3 { font-size:1.05em; }
+.pairs td.k-heading { padding-top:.9em; }
+.pairs td pre { white-space:pre-wrap; font-size:.85em; background:#f3f4f6; padding:.3em; margin:0; }
 """
 
 # clicks on chips anywhere (chat messages are re-rendered, so the listener is delegated)

@@ -1,0 +1,93 @@
+"""What every loader returns: the file's text blocks in reading order, with their structure.
+
+A loader turns a file into a ``Parsed``: blocks (heading, prose, list item, table row, code, quote,
+figure), each with its heading path and page; the metadata the format carries (front matter,
+document properties); and what it skipped, with the reason. Nothing is dropped without a ``Skipped``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.lang import HAN_RE
+from rag.types import Skipped  # noqa: F401  (loaders report with it)
+
+KINDS = ("front", "heading", "prose", "list", "table", "code", "quote", "figure")
+NEUTRAL_KINDS = ("table", "figure", "code")  # Latin text in these does not make a block English
+# a character after which a wrapped line continues without a space (CJK text and punctuation)
+_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+URL_RE = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\w+")
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    kind: str = "prose"
+    level: int = 0  # heading level 1..6; 0 for other blocks
+    section: tuple[str, ...] = ()  # heading path; a heading's own path ends with itself
+    page: int | None = None  # 1-based page (PDF)
+    prose: str | None = None  # the text less code, URLs and markup: what its language is told by
+    lines: tuple[str, ...] = ()  # plain text: the block's lines (a front-matter block keeps them)
+
+    @property
+    def script_text(self) -> str:
+        return URL_RE.sub(" ", self.text if self.prose is None else self.prose)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    blocks: tuple[Block, ...]
+    meta: dict[str, str] = field(default_factory=dict)  # title, author, date, … (front matter, properties)
+    front: str = ""  # front matter as text: the document's ¶0
+    skipped: tuple[Skipped, ...] = ()
+    plain: bool = False  # plain text: leading title/byline/date blocks are its front matter
+
+
+def excerpt(text: str, n: int = 40) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def join_lines(lines: list[str]) -> str:
+    """Wrapped lines → one line: no space between CJK characters, a hyphen at a line end joins the
+    word ("exam-" + "ple"), otherwise one space."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _CJK_END.search(out) and _CJK_START.search(line):
+            out += line
+        elif re.search(r"[a-z]-$", out) and re.match(r"[a-z]", line):
+            out = out[:-1] + line
+        else:
+            out += " " + line
+    return out
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of spaces inside lines, keep line breaks, trim."""
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+class Sections:
+    """The heading path as headings go by: a heading of level n closes every open level >= n."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, str]] = []
+
+    def heading(self, level: int, title: str) -> tuple[str, ...]:
+        self._open = [(lv, t) for lv, t in self._open if lv < level] + [(level, title)]
+        return self.path
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self._open)
+
+
+def has_han(text: str) -> bool:
+    return bool(HAN_RE.search(text))

@@ -1,0 +1,165 @@
+"""HTML → blocks with lxml's HTML parser: whole ``.html`` files and the HTML blocks inside Markdown.
+
+Block elements (headings, paragraphs, list items, table rows, ``pre``, block quotes) become blocks;
+inline elements give their text (links their text, images their alt text, ``<br>`` a line break,
+``<sup>`` a caret); ``script``/``style`` content and comments are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines, tidy
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+KIND_OF = {"li": "list", "dt": "list", "dd": "list", "tr": "table", "pre": "code", "blockquote": "quote"}
+BLOCK_TAGS = set(HEADINGS) | set(KIND_OF) | {
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "body", "html",
+    "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "figure", "figcaption", "caption",
+    "details", "summary", "form", "fieldset", "center", "hr", "address",
+}
+NOT_TEXT = {"script", "style", "template", "noscript", "head", "svg", "math"}
+
+
+def _source_text(s: str) -> str:
+    """Whitespace as a browser shows it: a source line break between CJK characters is no space;
+    a source line break with nothing else between two elements keeps them on separate lines."""
+    if "\n" not in s:
+        return s
+    return "\n" if not s.strip() else join_lines(s.split("\n"))
+
+
+class _Walker:
+    def __init__(self, sections: Sections) -> None:
+        self.sections = sections
+        self.blocks: list[Block] = []
+        self.skipped: list[Skipped] = []
+        self.buf: list[str] = []
+
+    # --- inline text ---
+    def inline(self, el) -> str:
+        """The text of an element and its inline children (block children are walked separately)."""
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:  # a comment or processing instruction
+            self._skip_comment(el)
+            return ""
+        if tag == "head":  # its <title> is the document's title (metadata); scripts and styles are reported
+            for child in el:
+                if isinstance(child.tag, str) and child.tag in NOT_TEXT:
+                    self._skip_not_text(child, child.tag)
+            return ""
+        if tag in NOT_TEXT:
+            self._skip_not_text(el, tag)
+            return ""
+        if tag == "br":
+            return "\n"
+        if tag == "img":
+            return el.get("alt") or ""
+        parts = ["^" if tag == "sup" else "", _source_text(el.text or "")]
+        for child in el:
+            parts.append(self.inline(child))
+            parts.append(_source_text(child.tail or ""))
+        return "".join(parts)
+
+    def _skip_comment(self, el) -> None:
+        text = (el.text or "").strip()
+        if text:
+            self.skipped.append(Skipped(excerpt(f"<!--{text}-->"), "HTML comment"))
+
+    def _skip_not_text(self, el, tag: str) -> None:
+        text = "".join(el.itertext()).strip()
+        if text:
+            self.skipped.append(Skipped(excerpt(text), f"<{tag}> content is not document text"))
+
+    # --- blocks ---
+    def flush(self, kind: str = "prose", level: int = 0) -> None:
+        text = tidy("".join(self.buf)) if kind != "code" else "".join(self.buf).strip("\n")
+        self.buf = []
+        if not text.strip():
+            return
+        if kind == "heading":
+            text = text.replace("\n", " ")
+            self.blocks.append(Block(text, "heading", level, self.sections.heading(level, text)))
+        else:
+            images_only = kind == "prose" and self._images_only
+            self.blocks.append(Block(text, "figure" if images_only else kind, 0, self.sections.path))
+
+    def walk(self, el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "head":
+            self.inline(el)
+            return
+        if tag in HEADINGS:
+            self.flush()
+            self.buf.append("".join(el.itertext()) if el.find(".//img") is None else self.inline(el))
+            self.flush("heading", HEADINGS[tag])
+        elif tag == "pre":
+            self.flush()
+            self.buf.append("".join(el.itertext()))
+            self.flush("code")
+        elif tag == "tr":
+            self.flush()
+            cells = [tidy(self.inline(c)).replace("\n", " ") for c in el if isinstance(c.tag, str)]
+            self.buf.append(" | ".join(c for c in cells if c))
+            self.flush("table")
+        elif tag in BLOCK_TAGS:
+            self.flush()
+            self._images_only = self._only_images(el)
+            self._walk_children(el)
+            self.flush(KIND_OF.get(tag, "prose"))
+        else:
+            self.buf.append(self.inline(el))
+
+    def _walk_children(self, el) -> None:
+        self.buf.append(_source_text(el.text or ""))
+        for child in el:
+            if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or child.find(".//p") is not None):
+                kind = KIND_OF.get(el.tag, "prose")
+                self.flush(kind)
+                self.walk(child)
+            else:
+                self.buf.append(self.inline(child))
+            self.buf.append(_source_text(child.tail or ""))
+
+    @staticmethod
+    def _only_images(el) -> bool:
+        text = "".join(t for t in el.itertext()).strip()
+        return not text and el.find(".//img") is not None
+
+    _images_only = False
+
+
+def html_blocks(html: str, sections: Sections) -> tuple[list[Block], list[Skipped]]:
+    """Blocks and skipped parts of an HTML fragment or document, continuing ``sections``."""
+    import lxml.html
+
+    if not html.strip():
+        return [], []
+    w = _Walker(sections)
+    try:
+        root = lxml.html.document_fromstring(html) if re.search(r"<html|<body", html, re.I) else (
+            lxml.html.fragment_fromstring(html, create_parent="div")
+        )
+    except Exception:  # lxml refuses a few odd fragments (a lone comment): keep its text as is
+        return [Block(html.strip(), "prose", 0, sections.path)], []
+    w.walk(root)
+    w.flush()
+    return w.blocks, w.skipped
+
+
+def parse_html(text: str) -> Parsed:
+    import lxml.html
+
+    sections = Sections()
+    blocks, skipped = html_blocks(text, sections)
+    meta = {}
+    try:
+        title = lxml.html.document_fromstring(text).findtext(".//title")
+    except Exception:
+        title = None
+    first = next((b.text for b in blocks if b.kind == "heading"), "")
+    if title and title.strip():
+        meta["title"] = title.strip()
+    elif first:
+        meta["title"] = first
+    return Parsed(tuple(blocks), meta, "", tuple(skipped))
