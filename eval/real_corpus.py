@@ -32,12 +32,10 @@ def pairs(root: Path) -> list[tuple[str, Path, Path]]:
 def ingest_all(app, root: Path = DEFAULT, progress: bool = True) -> list:
     """Ingest every pair (unchanged ones are skipped); returns the ingest reports."""
     from ingest.indexer import ingest_lock
+    from ingest.targets import Target
 
-    reports = []
     with ingest_lock(app.settings.home):
-        for doc_id, en, zh in pairs(root):
-            reports += app.indexer.write([app.indexer.prepare_pair(en, zh, doc_id)], progress=progress)
-    return reports
+        return app.indexer.ingest([Target(doc_id, en, zh) for doc_id, en, zh in pairs(root)], progress)
 
 
 def main(argv: list[str]) -> None:

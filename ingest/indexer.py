@@ -14,8 +14,9 @@ from typing import Iterator
 from ingest.align import AlignStats, align, merge_pair, stats
 from ingest.blocks import Parsed
 from ingest.chunk import chunk_document, split_paragraph
-from ingest.loaders import SUPPORTED, doc_id_for, pair_id_for, parse_bytes, parse_path
+from ingest.loaders import doc_id_for, parse_bytes, parse_path
 from ingest.parse import build_document, file_lang
+from ingest.targets import Target
 from rag.errors import DocumentError, IndexBusyError
 from rag.types import Document, Skipped
 
@@ -102,19 +103,6 @@ def ingest_lock(home: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED)
-            if not found:
-                raise DocumentError(f"{p} holds no supported documents ({', '.join(sorted(SUPPORTED))})")
-            out.extend(found)
-        else:
-            out.append(p)
-    return out
-
-
 class Indexer:
     def __init__(self, store, embedder, chunk_chars: int = 900, overlap: int = 1) -> None:
         self.store = store
@@ -156,6 +144,11 @@ class Indexer:
     def prepare_path(self, path: Path) -> Document:
         return self.prepare_parsed(parse_path(path), doc_id_for(path), str(path))
 
+    def prepare(self, target: Target) -> Document:
+        if target.zh is None:
+            return self.prepare_parsed(parse_path(target.en), target.doc_id, str(target.en))
+        return self.prepare_pair(target.en, target.zh, target.doc_id)
+
     def prepare_pair(self, en_path: Path, zh_path: Path, doc_id: str | None = None) -> Document:
         """Two one-language files: every block of each is in that file's language."""
         docs = []
@@ -168,21 +161,30 @@ class Indexer:
                     f"{'Chinese' if got == 'zh' else 'English'}"
                 )
             docs.append(build_document(parsed, want, str(path), lang=want))  # type: ignore[arg-type]
-        merged = merge_pair(docs[0], docs[1], doc_id or pair_id_for(en_path), f"{en_path} + {zh_path}")
+        if doc_id is None:
+            from ingest.targets import plan
+
+            doc_id = plan([en_path, zh_path], pair=True)[0].doc_id
+        merged = merge_pair(docs[0], docs[1], doc_id, f"{en_path} + {zh_path}")
         return self._unchanged(merged) or align(merged, self._embed_paragraphs)
 
-    def validate_path(self, path: Path) -> None:
-        """Read and parse a file without keeping it: raises the user-facing error for bad input."""
-        build_document(parse_path(path), doc_id_for(path), str(path))
+    def validate(self, target: Target) -> None:
+        """Read and parse a document's files without keeping them: raises the user-facing error for bad input."""
+        for path, lang in zip(target.paths, ("en", "zh") if target.zh else (None,)):
+            parsed = parse_path(path)
+            if lang and file_lang(parsed) != lang:
+                raise DocumentError(f"{path} should be the {'English' if lang == 'en' else 'Chinese'} version of "
+                                    f"{target.doc_id}, but it reads as {'Chinese' if lang == 'en' else 'English'}")
+            build_document(parsed, target.doc_id, str(path), lang)
 
-    def ingest_paths(self, paths: list[Path], progress: bool = True) -> list[IngestReport]:
+    def ingest(self, targets: list[Target], progress: bool = True) -> list[IngestReport]:
         """One document at a time (memory stays bounded however many files); validate them first."""
         from tqdm import tqdm
 
         reports: list[IngestReport] = []
-        many = len(paths) > 1
-        for p in tqdm(paths, desc="ingest", unit="doc", disable=not (progress and many)):
-            reports.extend(self.write([self.prepare_path(p)], progress=progress and not many))
+        many = len(targets) > 1
+        for t in tqdm(targets, desc="ingest", unit="doc", disable=not (progress and many)):
+            reports.extend(self.write([self.prepare(t)], progress=progress and not many))
         return reports
 
     def prepare_upload(self, data: bytes, name: str) -> Document:

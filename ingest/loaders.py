@@ -14,17 +14,11 @@ MARKDOWN_EXT = {".md", ".markdown"}
 HTML_EXT = {".html", ".htm"}
 SUPPORTED = TEXT_EXT | MARKDOWN_EXT | HTML_EXT | {".pdf", ".docx"}
 MAX_BYTES = 50 * 1024 * 1024
-LANG_TAG = re.compile(r"[._-](en|zh|cn|en-us|zh-cn|zh-tw|zh-hans|zh-hant)$", re.I)
 
 
 def doc_id_for(path: Path) -> str:
     stem = re.sub(r"\.{2,}", ".", re.sub(r"[^\w.\-]+", "_", path.stem)).strip("._-")
     return stem[:80] or "document"
-
-
-def pair_id_for(en_path: Path) -> str:
-    """A pair's id: the English file's name without its language tag (``css-in-js.en.md`` → ``css-in-js``)."""
-    return LANG_TAG.sub("", doc_id_for(en_path)) or "document"
 
 
 def parse_bytes(data: bytes, name: str) -> Parsed:

@@ -112,30 +112,27 @@ def _check_id(doc_id: str | None) -> str | None:
 def ingest(
     paths: Optional[list[Path]] = typer.Argument(None, help="files or folders (default: the corpus in data/)"),
     rebuild: bool = typer.Option(False, "--rebuild", help="drop the index and start clean"),
-    pair: bool = typer.Option(False, "--pair", help="two files: the English version, then the Chinese one"),
-    doc_id: Optional[str] = typer.Option(None, "--id", help="the document id for --pair (default: the English file's name)"),
+    pair: bool = typer.Option(False, "--pair", help="two files: the English version, then the Chinese one "
+                              "(in a folder, x.en.md + x.zh.md are paired by their names)"),
+    doc_id: Optional[str] = typer.Option(None, "--id", help="the document id of one file or --pair (default: the file name)"),
     json_out: bool = typer.Option(False, "--json", help="one JSON object per document"),
 ) -> None:
     """Parse, align, chunk, embed and store documents. Unchanged documents are skipped."""
-    from ingest.indexer import expand_paths, ingest_lock
+    from ingest.indexer import ingest_lock
+    from ingest.targets import plan
 
     a = _app()
     t0 = time.perf_counter()
     if rebuild and not a.settings.chroma_url:
         _recover_damaged_index(a)
-    targets = expand_paths(list(paths) if paths else [a.settings.corpus])
-    if pair and len(targets) != 2:
-        raise RagError("--pair takes exactly two files", hint="rag ingest --pair article_en.txt article_zh.txt")
+    targets = plan(list(paths) if paths else [a.settings.corpus], pair, _check_id(doc_id))
     progress = not json_out
-    if pair:
-        docs = [a.indexer.prepare_pair(*targets, doc_id=_check_id(doc_id))]
-    else:
-        for p in targets:  # every file is checked before the index is touched
-            a.indexer.validate_path(p)
+    for t in targets:  # every file is checked before the index is touched
+        a.indexer.validate(t)
     with ingest_lock(a.settings.home):
         if rebuild:
             a.store.reset()
-        reports = a.indexer.write(docs, progress=progress) if pair else a.indexer.ingest_paths(targets, progress)
+        reports = a.indexer.ingest(targets, progress)
     for r in reports:
         if json_out:
             _echo_json(r.to_json())

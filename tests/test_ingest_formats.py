@@ -371,3 +371,25 @@ def test_seed_article_parses_exactly_as_before(seed_text):
 
 
 SEED_SNAPSHOT = "4761c25aeb87b6b7"  # the parse before the structure-aware ingest (main at b8eb9a5)
+
+
+def test_a_folder_pairs_files_by_their_language_tags_and_keeps_ids_apart(tmp_path):
+    from ingest.targets import plan
+
+    for rel in ("a/README.en.md", "a/README.zh.md", "b/README.md", "c/notes_en.txt", "c/notes_zh.txt",
+                "c/solo.zh.md", "d/README.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    got = {(t.doc_id, t.en.relative_to(tmp_path).as_posix(), t.zh and t.zh.relative_to(tmp_path).as_posix())
+           for t in plan([tmp_path])}
+    assert got == {
+        ("a-README", "a/README.en.md", "a/README.zh.md"),
+        ("b-README", "b/README.md", None),
+        ("d-README", "d/README.md", None),
+        ("notes", "c/notes_en.txt", "c/notes_zh.txt"),
+        ("solo.zh", "c/solo.zh.md", None),
+    }
+    [one] = plan([tmp_path / "c/notes_en.txt", tmp_path / "c/notes_zh.txt"], pair=True)
+    assert (one.doc_id, one.zh.name) == ("notes", "notes_zh.txt")
+    with pytest.raises(DocumentError, match="--pair takes exactly two files"):
+        plan([tmp_path / "b/README.md"], pair=True)

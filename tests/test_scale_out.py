@@ -84,7 +84,7 @@ def test_many_documents_from_a_folder_cite_the_right_document(tmp_path):
             encoding="utf-8",
         )
     app = _app(Settings(home=tmp_path / "home", embedding_model="fake", llm_model="fake"))
-    from ingest.indexer import expand_paths
+    from ingest.targets import expand_paths
 
     paths = expand_paths([folder])
     assert len(paths) == 300

@@ -1,0 +1,99 @@
+"""What to ingest: files and folders → documents (one file, or two files that are one text's English
+and Chinese versions), each with a document id that no other document of the same run has."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.loaders import SUPPORTED, doc_id_for
+from rag.errors import DocumentError
+
+# a language tag at the end of a file's stem: README.en.md / README_zh.md / index.zh-CN.md / a-en.txt
+LANG_TAG = re.compile(r"^(?P<base>.+?)[._-](?P<tag>en|en-us|en-gb|zh|cn|zh-cn|zh-hans|zh-tw|zh-hant|zh-hk)$", re.I)
+
+
+@dataclass(frozen=True)
+class Target:
+    doc_id: str
+    en: Path  # the file, or the English file of a pair
+    zh: Path | None = None  # the Chinese file of a pair
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return (self.en,) if self.zh is None else (self.en, self.zh)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED)
+            if not found:
+                raise DocumentError(f"{p} holds no supported documents ({', '.join(sorted(SUPPORTED))})")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def _tagged(path: Path) -> tuple[str, str] | None:
+    """(base name, 'en'|'zh') when the stem ends with a language tag."""
+    m = LANG_TAG.match(path.stem)
+    if not m:
+        return None
+    return m.group("base"), "en" if m.group("tag").lower().startswith("en") else "zh"
+
+
+def find_pairs(files: list[Path]) -> list[Target]:
+    """Files whose names differ only by a language tag (``x.en.md`` + ``x.zh.md``, same folder and
+    format) are one document's two versions; every other file is a document of its own."""
+    keyed: dict[tuple[Path, str, str], dict[str, Path]] = {}
+    for f in files:
+        t = _tagged(f)
+        if t:
+            keyed.setdefault((f.parent, t[0], f.suffix.lower()), {})[t[1]] = f
+    paired = {f for group in keyed.values() if len(group) == 2 for f in group.values()}
+    targets: list[Target] = []
+    for f in files:
+        t = _tagged(f)
+        if f not in paired:
+            targets.append(Target(doc_id_for(f), f))
+        elif t and t[1] == "en":
+            group = keyed[(f.parent, t[0], f.suffix.lower())]
+            targets.append(Target(doc_id_for(f.with_name(t[0] + f.suffix)), group["en"], group["zh"]))
+    return unique_ids(targets)
+
+
+def unique_ids(targets: list[Target]) -> list[Target]:
+    """Two documents of one run never share an id: a clash is told apart by the folder's name
+    (``qwen/README.md`` → ``qwen-README``), then by a number."""
+    counts = Counter(t.doc_id for t in targets)
+    out: list[Target] = []
+    seen: set[str] = set()
+    for t in targets:
+        doc_id = t.doc_id
+        if counts[doc_id] > 1 and t.en.parent.name:
+            doc_id = doc_id_for(Path(f"{t.en.parent.name}-{doc_id}"))
+        base, k = doc_id, 2
+        while doc_id in seen:
+            doc_id, k = f"{base}-{k}", k + 1
+        seen.add(doc_id)
+        out.append(Target(doc_id, t.en, t.zh))
+    return out
+
+
+def plan(paths: list[Path], pair: bool = False, doc_id: str | None = None) -> list[Target]:
+    """The documents an ingest command names: with ``pair``, exactly two files (English, Chinese)."""
+    files = expand_paths(paths)
+    if pair:
+        if len(files) != 2:
+            raise DocumentError("--pair takes exactly two files: the English version, then the Chinese one")
+        t = _tagged(files[0])
+        return [Target(doc_id or doc_id_for(files[0].with_name(t[0] + files[0].suffix) if t else files[0]), *files)]
+    if doc_id is not None and len(files) != 1:
+        raise DocumentError("--id names one document: give one file (or --pair and two)")
+    targets = find_pairs(files)
+    return [Target(doc_id, *t.paths)] if doc_id is not None else targets
