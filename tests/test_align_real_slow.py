@@ -76,3 +76,19 @@ def test_pdf_pair_is_aligned_paragraph_by_paragraph(indexer, tmp_path):
     (tmp_path / "report_zh.pdf").write_bytes(make_pdf(ZH_PDF, True))
     doc = indexer.prepare_pair(tmp_path / "report_en.pdf", tmp_path / "report_zh.pdf")
     assert doc.alignment == tuple((n, n) for n in range(1, 6)) and doc.unaligned == ()
+
+
+def test_a_real_pair_as_pdfs_aligns_like_its_markdown(indexer, tmp_path):
+    """check-conduct typeset as two PDFs: page furniture gone, its links are the Markdown pair's links."""
+    from tests.test_ingest_formats import pdf_from_blocks, real_blocks, squash
+
+    for lang in ("en", "zh"):
+        (tmp_path / f"cc.{lang}.pdf").write_bytes(pdf_from_blocks(real_blocks(lang), lang == "zh"))
+    pdf = indexer.prepare_pair(tmp_path / "cc.en.pdf", tmp_path / "cc.zh.pdf")
+    md = _doc(indexer, REAL / "antd" / "check-conduct")
+
+    def links(doc):
+        return {(squash(doc.get("en", a).text), squash(doc.get("zh", b).text)) for a, b in doc.alignment if a and b}
+
+    assert len(links(pdf) & links(md)) >= 0.9 * len(links(md))
+    assert all(p.page for p in pdf.paragraphs)

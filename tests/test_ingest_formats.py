@@ -393,3 +393,81 @@ def test_a_folder_pairs_files_by_their_language_tags_and_keeps_ids_apart(tmp_pat
     assert (one.doc_id, one.zh.name) == ("notes", "notes_zh.txt")
     with pytest.raises(DocumentError, match="--pair takes exactly two files"):
         plan([tmp_path / "b/README.md"], pair=True)
+
+
+# --- a real pair turned into PDFs and DOCX files -----------------------------------
+
+SIZES = {1: 20, 2: 17, 3: 14}  # heading font sizes by level; body text is 10
+
+
+def real_blocks(lang: str):
+    return parse_path(REAL / "antd" / f"check-conduct.{lang}.md").blocks
+
+
+def pdf_from_blocks(blocks, cjk: bool) -> bytes:
+    """The blocks typeset as a PDF: headings larger, a running header and a page number on every page."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    font = "china-s" if cjk else "helv"
+    page, y = None, 800.0
+    for b in blocks:
+        size = SIZES.get(b.level, 10) if b.kind == "heading" else 10
+        for attempt in range(2):
+            if page is None or y > 700:
+                page = doc.new_page()
+                page.insert_text((72, 30), "Ant Design blog", fontname=font, fontsize=8)
+                page.insert_text((300, 820), str(doc.page_count), fontname=font, fontsize=8)
+                y = 70.0
+            left = page.insert_textbox(pymupdf.Rect(72, y, 520, 780), b.text, fontname=font, fontsize=size)
+            if left >= 0:
+                y = 780 - left + 12
+                break
+            y = 800.0  # did not fit: next page
+    return doc.tobytes()
+
+
+def docx_from_blocks(blocks) -> bytes:
+    import docx
+
+    d = docx.Document()
+    for b in blocks:
+        if b.kind == "heading":
+            d.add_heading(b.text, level=b.level)
+        elif b.kind == "list":
+            d.add_paragraph(b.text, style="List Bullet")
+        else:
+            d.add_paragraph(b.text)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@needs_real
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_real_document_as_pdf_keeps_text_headings_and_pages(lang):
+    md = real_blocks(lang)
+    parsed = parse_bytes(pdf_from_blocks(md, lang == "zh"), f"check-conduct.{lang}.pdf")
+    assert [squash(b.text) for b in parsed.blocks] == [squash(b.text) for b in md]
+    assert [b.kind == "heading" for b in parsed.blocks] == [b.kind == "heading" for b in md]
+    assert [b.section for b in parsed.blocks] == [b.section for b in md]
+    pages = [b.page for b in parsed.blocks]
+    assert pages == sorted(pages) and pages[0] == 1 and pages[-1] >= 3
+    reasons = Counter(s.reason for s in parsed.skipped)
+    assert reasons == {"running header or footer": pages[-1], "page number": pages[-1]}
+
+
+@needs_real
+def test_a_real_pair_as_docx_files_ingests_with_its_structure(fake_app, tmp_path):
+    for lang in ("en", "zh"):
+        (tmp_path / f"check-conduct.{lang}.docx").write_bytes(docx_from_blocks(real_blocks(lang)))
+    doc = fake_app.indexer.prepare_pair(tmp_path / "check-conduct.en.docx", tmp_path / "check-conduct.zh.docx")
+    for lang in ("en", "zh"):
+        md = real_blocks(lang)
+        got = doc.by_lang(lang)
+        assert [(p.text, p.section, p.kind == "heading") for p in got] == [(b.text, b.section, b.kind == "heading") for b in md]
+    assert doc.doc_id == "check-conduct"
