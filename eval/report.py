@@ -45,16 +45,22 @@ def summarize(items: list[dict], results: list[dict], meta: dict | None = None) 
     by_id = {it["id"]: it for it in items}
     groups_cat: dict[str, list[dict]] = defaultdict(list)
     groups_dir: dict[str, list[dict]] = defaultdict(list)
+    groups_doc: dict[str, list[dict]] = defaultdict(list)
     for r in results:
         it = by_id.get(r["id"], {"question": r.get("question", "")})
         groups_cat[it.get("category", "uncategorized")].append(r)
         groups_dir[direction(it)].append(r)
-    return {
+        if it.get("docs"):  # a set that names the document each question is asked over
+            groups_doc[", ".join(it["docs"])].append(r)
+    out = {
         "meta": meta or {},
         "overall": _agg(results),
         "per_category": {k: _agg(v) for k, v in sorted(groups_cat.items())},
         "per_direction": {k: _agg(v) for k, v in sorted(groups_dir.items())},
     }
+    if groups_doc:
+        out["per_document"] = {k: _agg(v) for k, v in sorted(groups_doc.items())}
+    return out
 
 
 def _fmt(v) -> str:
@@ -86,6 +92,8 @@ def write_report(out_dir: Path, items: list[dict], results: list[dict], meta: di
     md += [f"| {k} | {_fmt(v)} |" for k, v in o.items()]
     md += ["", "## Per category", "", _table(summary["per_category"], cols)]
     md += ["", "## Per language direction", "", _table(summary["per_direction"], cols)]
+    if summary.get("per_document"):
+        md += ["", "## Per document", "", _table(summary["per_document"], cols)]
     md += ["", "## Plots", ""] + [f"![{p.stem}]({p.name})" for p in plots]
     failed = [r for r in results if not r["metrics"]["pass"]]
     if failed:

@@ -25,6 +25,16 @@ def _app():
     return App()
 
 
+def _indexed_app():
+    """The composition root, for a command that needs documents to work on."""
+    from rag.errors import IndexMissingError
+
+    a = _app()
+    if not a.store.versions():
+        raise IndexMissingError("the index is empty")
+    return a
+
+
 def _echo_json(obj) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -194,9 +204,7 @@ def search(
     from rag.query import validate_question
 
     q = validate_question(query)
-    a = _app()
-    if not a.store.versions():
-        raise RagError("the index is empty", hint="run `rag ingest` first")
+    a = _indexed_app()
     for h in a.retriever.paragraphs(q, k=k, docs=doc):
         if json_out:
             _echo_json({"doc": h.doc, "lang": h.lang, "paragraph": h.paragraph, "score": round(h.score, 4), "text": h.text})
@@ -246,9 +254,7 @@ def ask(
 
     validate_question(question)
     forced = _lang_option(lang)
-    a = _app()
-    if not a.store.versions():
-        raise RagError("the index is empty", hint="run `rag ingest` first")
+    a = _indexed_app()
     ans = a.pipeline.answer(question, lang=forced, k=k, docs=doc)
     if json_out:
         _echo_json(ans.to_json())
@@ -264,9 +270,7 @@ def chat(
     from rag.errors import InputError
 
     forced = _lang_option(lang)
-    a = _app()
-    if not a.store.versions():
-        raise RagError("the index is empty", hint="run `rag ingest` first")
+    a = _indexed_app()
     history: list[tuple[str, str]] = []
     typer.echo("Ask about the document (empty line to quit).")
     while True:
@@ -328,9 +332,7 @@ def eval_run(
     from eval.runner import build_pipeline, load_set, run
 
     items = load_set(file)
-    a = _app()
-    if not a.store.versions():
-        raise RagError("the index is empty", hint="run `rag ingest` first")
+    a = _indexed_app()
     pipe = build_pipeline(a, pipeline)
     a.warm_up()
     results = run(items, pipe, out, limit=limit)

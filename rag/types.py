@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Literal
 
 Lang = Literal["en", "zh"]
@@ -250,6 +250,3 @@ class Answer:
             ],
         }
 
-
-def as_dict(obj) -> dict:
-    return asdict(obj)

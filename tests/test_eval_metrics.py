@@ -88,3 +88,20 @@ def test_direction():
 def test_percentile_and_mean():
     assert m.percentile([1, 2, 3, 4], 50) == 2.5
     assert m.mean([None, 1, 0]) == 0.5 and m.mean([None]) is None
+
+
+def test_gold_given_as_text_is_matched_in_the_cited_paragraph():
+    from eval.metrics import citation_hit, citation_precision, passed
+    from eval.report import summarize
+
+    item = {"id": "r1", "question": "Which port?", "answerable": True, "docs": ["qwen"], "gold_text": ["--port 8000"],
+            "keywords": [["8000"]], "answer_lang": "en"}
+    good = {"answer": "It listens on port 8000 [ZH ¶7].", "answer_language": "en", "refused": False,
+            "citations": [{"doc": "qwen", "lang": "zh", "paragraph": 7, "text": "python -m x --host localhost --port  8000"}]}
+    bad = {**good, "citations": [{"doc": "qwen", "lang": "en", "paragraph": 2, "text": "Quickstart"}]}
+    assert citation_hit(item, good) is True and passed(item, good)
+    assert citation_hit(item, bad) is False and not passed(item, bad)
+    assert citation_precision(item, good) == 1.0
+    assert citation_hit({**item, "gold_lang": "en"}, good) is False  # a fact of one version: that version
+    results = [{"id": "r1", "question": "Which port?", "metrics": {"pass": True}, "timings_ms": {}}]
+    assert summarize([item], results)["per_document"]["qwen"]["pass rate"] == 1.0
