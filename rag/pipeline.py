@@ -128,13 +128,13 @@ class AnswerPipeline:
 
     def header(self, doc: Document | None, lang: str, full: bool = True) -> str:
         """The article header as one source line: title always; byline and date when ``full``."""
-        if doc is None:
+        if doc is None or doc.front is None:  # no front matter to cite the header by
             return ""
         p = prompts.load(lang)
         m = doc.meta
         if not (m.title or m.author or m.date):
             return ""
-        p0 = "en" if doc.get("en", 0) else "zh"
+        p0 = doc.front.lang
         parts = [f"{p['header_title']}: {m.full_title}"]
         if not full:
             return f"[{p0.upper()} ¶0] " + " | ".join(parts)
@@ -161,10 +161,10 @@ class AnswerPipeline:
                 h = self.header(doc, lang, full)
                 if h:
                     headers.append(h)
-                    p0_lang = "en" if doc.get("en", 0) else "zh"
+                    p0_lang = doc.front.lang
                     # cite ¶0 by what the model saw (labels in the question's language) plus its own text
                     shown = h.split("] ", 1)[-1]
-                    text = doc.get(p0_lang, 0).text
+                    text = doc.front.text
                     hits.append(Hit(pair.doc, p0_lang, 0, f"{shown}\n{text}" if full else text, 0.0))  # type: ignore[arg-type]
             ordered = sorted(pair.members, key=lambda h: h.lang != first)
             for h in ordered:
@@ -197,7 +197,7 @@ class AnswerPipeline:
             return found
         for d in dict.fromkeys(p.doc for p in pairs):
             doc = (lookup or self.retriever.document)(d)
-            if doc:
+            if doc and doc.front:
                 for f in header_answers(question, doc.meta):
                     found.setdefault(f, doc)
         return found
@@ -268,7 +268,7 @@ class AnswerPipeline:
         p = prompts.load(lang)
         doc = next(iter(fields.values()))  # the first document whose header answers the question
         m = doc.meta
-        p0 = "en" if doc.get("en", 0) else "zh"
+        p0 = doc.front.lang
         label = f"{p0.upper()} ¶0"
         values = {"author": m.author, "title": m.full_title}
         text = " ".join(p[f"header_answer_{f}"].format(value=values[f], label=label) for f in fields if values.get(f))

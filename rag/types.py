@@ -105,6 +105,12 @@ class Document:
                 return p
         return None
 
+    @property
+    def front(self) -> Paragraph | None:
+        """¶0, the front matter (English first): where the header's fields are cited. A document
+        without front matter (a README that starts with its headings) has none."""
+        return self.get("en", 0) or self.get("zh", 0)
+
     def twin(self, lang: str, n: int) -> int | None:
         """The aligned paragraph number in the other language, if any."""
         for en_n, zh_n in self.alignment:

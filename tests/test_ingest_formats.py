@@ -471,3 +471,16 @@ def test_a_real_pair_as_docx_files_ingests_with_its_structure(fake_app, tmp_path
         got = doc.by_lang(lang)
         assert [(p.text, p.section, p.kind == "heading") for p in got] == [(b.text, b.section, b.kind == "heading") for b in md]
     assert doc.doc_id == "check-conduct"
+
+
+def test_a_document_without_front_matter_is_answered_without_a_header(fake_app):
+    """A README that starts with its headings has a title (its H1) but no ¶0: the answer pipeline
+    must neither cite a ¶0 nor fail (the pipeline before this work raised AttributeError here)."""
+    md = ("# Quick Guide\n\nThe service listens on port 8000 by default and can be changed with a flag.\n\n"
+          "## Memory\n\nThe small model needs 2.9GB of memory to generate text.\n")
+    doc = fake_app.indexer.prepare_upload(md.encode(), "guide.md")
+    fake_app.indexer.write([doc], progress=False)
+    assert doc.meta.title == "Quick Guide" and doc.front is None
+    for question in ("What is the title of the document?", "Which port does the service listen on?"):
+        ans = fake_app.pipeline.answer(question, docs=["guide"])
+        assert all(c.paragraph > 0 for c in ans.citations), question
