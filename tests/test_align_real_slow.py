@@ -68,7 +68,8 @@ def test_a_translation_that_splits_paragraphs_is_linked_whole(indexer):
     assert doc.unaligned == ()
     en3 = next(p for p in doc.by_lang("en") if p.text.startswith("In CSS-in-JS, hash is used"))
     zh = [doc.get("zh", z).text for z in doc.twins("en", en3.n)]
-    assert [t[:12] for t in zh] == ["在 CSS-in-JS 中，h", "image.png", "如此便可以引入一个 CSS-"]
+    assert len(zh) == 3
+    assert zh[0].startswith("在 CSS-in-JS 中，hash") and zh[1] == "image.png" and zh[2].startswith("如此便可以引入")
 
 
 def test_pdf_pair_is_aligned_paragraph_by_paragraph(indexer, tmp_path):
