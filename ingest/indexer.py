@@ -146,10 +146,10 @@ class Indexer:
 
     def prepare(self, target: Target) -> Document:
         if target.zh is None:
-            return self.prepare_parsed(parse_path(target.en), target.doc_id, str(target.en))
-        return self.prepare_pair(target.en, target.zh, target.doc_id)
+            return self.prepare_parsed(parse_path(target.en), target.doc_id, target.source)
+        return self.prepare_pair(target.en, target.zh, target.doc_id, target.source)
 
-    def prepare_pair(self, en_path: Path, zh_path: Path, doc_id: str | None = None) -> Document:
+    def prepare_pair(self, en_path: Path, zh_path: Path, doc_id: str | None = None, source: str = "") -> Document:
         """Two one-language files: every block of each is in that file's language."""
         docs = []
         for path, want in ((en_path, "en"), (zh_path, "zh")):
@@ -165,7 +165,7 @@ class Indexer:
             from ingest.targets import plan
 
             doc_id = plan([en_path, zh_path], pair=True)[0].doc_id
-        merged = merge_pair(docs[0], docs[1], doc_id, f"{en_path} + {zh_path}")
+        merged = merge_pair(docs[0], docs[1], doc_id, source or f"{en_path} + {zh_path}")
         return self._unchanged(merged) or align(merged, self._embed_paragraphs)
 
     def validate(self, target: Target) -> None:

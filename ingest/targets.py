@@ -20,10 +20,15 @@ class Target:
     doc_id: str
     en: Path  # the file, or the English file of a pair
     zh: Path | None = None  # the Chinese file of a pair
+    label: str = ""  # the source as people know it (an upload's own names, not its temporary path)
 
     @property
     def paths(self) -> tuple[Path, ...]:
         return (self.en,) if self.zh is None else (self.en, self.zh)
+
+    @property
+    def source(self) -> str:
+        return self.label or " + ".join(str(p) for p in self.paths)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -47,14 +52,18 @@ def _tagged(path: Path) -> tuple[str, str] | None:
     return m.group("base"), "en" if m.group("tag").lower().startswith("en") else "zh"
 
 
-def find_pairs(files: list[Path]) -> list[Target]:
-    """Files whose names differ only by a language tag (``x.en.md`` + ``x.zh.md``, same folder and
-    format) are one document's two versions; every other file is a document of its own."""
-    keyed: dict[tuple[Path, str, str], dict[str, Path]] = {}
+def find_pairs(files: list[Path], same_folder: bool = True) -> list[Target]:
+    """Files whose names differ only by a language tag (``x.en.md`` + ``x.zh.md``, same format, and
+    same folder unless ``same_folder`` is off, as for uploads) are one document's two versions; every
+    other file is a document of its own."""
+    def key(f: Path, base: str):
+        return (f.parent if same_folder else None, base, f.suffix.lower())
+
+    keyed: dict[tuple, dict[str, Path]] = {}
     for f in files:
         t = _tagged(f)
         if t:
-            keyed.setdefault((f.parent, t[0], f.suffix.lower()), {})[t[1]] = f
+            keyed.setdefault(key(f, t[0]), {})[t[1]] = f
     paired = {f for group in keyed.values() if len(group) == 2 for f in group.values()}
     targets: list[Target] = []
     for f in files:
@@ -62,12 +71,12 @@ def find_pairs(files: list[Path]) -> list[Target]:
         if f not in paired:
             targets.append(Target(doc_id_for(f), f))
         elif t and t[1] == "en":
-            group = keyed[(f.parent, t[0], f.suffix.lower())]
+            group = keyed[key(f, t[0])]
             targets.append(Target(doc_id_for(f.with_name(t[0] + f.suffix)), group["en"], group["zh"]))
-    return unique_ids(targets)
+    return unique_ids(targets, by_folder=same_folder)
 
 
-def unique_ids(targets: list[Target]) -> list[Target]:
+def unique_ids(targets: list[Target], by_folder: bool = True) -> list[Target]:
     """Two documents of one run never share an id: a clash is told apart by the folder's name
     (``qwen/README.md`` → ``qwen-README``), then by a number."""
     counts = Counter(t.doc_id for t in targets)
@@ -75,14 +84,21 @@ def unique_ids(targets: list[Target]) -> list[Target]:
     seen: set[str] = set()
     for t in targets:
         doc_id = t.doc_id
-        if counts[doc_id] > 1 and t.en.parent.name:
+        if by_folder and counts[doc_id] > 1 and t.en.parent.name:
             doc_id = doc_id_for(Path(f"{t.en.parent.name}-{doc_id}"))
         base, k = doc_id, 2
         while doc_id in seen:
             doc_id, k = f"{base}-{k}", k + 1
         seen.add(doc_id)
-        out.append(Target(doc_id, t.en, t.zh))
+        out.append(Target(doc_id, t.en, t.zh, t.label))
     return out
+
+
+def uploads(paths: list[Path]) -> list[Target]:
+    """Uploaded files (each in a temporary folder of its own, under its own name): paired by name,
+    shown by name."""
+    targets = find_pairs(paths, same_folder=False)
+    return [Target(t.doc_id, t.en, t.zh, " + ".join(p.name for p in t.paths)) for t in targets]
 
 
 def plan(paths: list[Path], pair: bool = False, doc_id: str | None = None) -> list[Target]:

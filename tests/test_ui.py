@@ -135,3 +135,36 @@ def test_gradio_client_with_real_models(real_app):
     assert "September" in en["answer"]
     assert not zh["refused"] and {x["paragraph"] for x in zh["citations"]} & {3}
     assert "9月" in zh["answer"] or "九月" in zh["answer"]
+
+
+def test_upload_of_two_files_named_as_one_texts_versions_makes_one_pair(fake_app, tmp_path):
+    """Gradio keeps each upload in a temporary folder of its own: the pair is found by the names."""
+    from rag.errors import RagError
+    from tests.test_ingest_formats import REAL
+
+    real = REAL / "antd"
+    if not real.exists():
+        pytest.skip("../shared/corpus/real is not here")
+    h = UIHandlers(fake_app)
+    files = []
+    for i, name in enumerate(("css-in-js.en.md", "css-in-js.zh.md", "check-conduct.en.md")):
+        d = tmp_path / f"upload{i}"
+        d.mkdir()
+        (d / name).write_bytes((real / name).read_bytes())
+        files.append(str(d / name))
+    text, doc_id = h.ingest_upload(files)
+    docs = {d.doc_id: d for d in fake_app.store.documents()}
+    # a lone tagged file keeps its tag: the other version, uploaded later alone, must not replace it
+    assert set(docs) == {"css-in-js", "check-conduct.en"} and doc_id == "check-conduct.en"
+    assert docs["css-in-js"].source == "css-in-js.en.md + css-in-js.zh.md"
+    assert (docs["css-in-js"].n_en, docs["css-in-js"].n_zh, docs["check-conduct.en"].n_zh) == (11, 21, 0)
+    assert "en: 12 blocks read → 11 paragraphs + ¶0" in text
+    # a "pair" whose Chinese file is English is refused before anything is stored
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "notes.en.md").write_text("# Notes\n\nAn English paragraph that is long enough to be read as prose.\n")
+    (bad / "notes.zh.md").write_text("# Notes\n\nAnother English paragraph, though the name says Chinese.\n")
+    before = fake_app.store.versions()
+    with pytest.raises(RagError, match="should be the Chinese version"):
+        h.ingest_upload([str(bad / "notes.en.md"), str(bad / "notes.zh.md"), files[0]])
+    assert fake_app.store.versions() == before

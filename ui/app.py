@@ -37,6 +37,19 @@ TRANSLATIONS = {
 }
 
 
+def _as_list(files) -> list:
+    if files is None:
+        return []
+    return list(files) if isinstance(files, (list, tuple)) else [files]
+
+
+def _upload_summary(rep) -> str:
+    if rep.status == "unchanged":
+        return f"Done: `{rep.doc_id}` is already ingested (unchanged)."
+    detail = "\n".join(f"- {ln.strip()}" for ln in rep.lines()[1:])
+    return f"Done: `{rep.doc_id}` {rep.status}: {rep.chunks} chunks in {rep.seconds:.1f} s.\n{detail}"
+
+
 class UIHandlers:
     """Event handlers, separate from the layout so they can be tested without a browser."""
 
@@ -73,31 +86,35 @@ class UIHandlers:
             return gr.update(), gr.update()
         return self.reader(doc_id, (lang, n_int)), gr.update(value=doc_id)
 
-    def ingest_upload(self, file, progress=None):
-        """Validate, then ingest an uploaded file. Returns (status markdown, ok)."""
+    def ingest_upload(self, files, progress=None):
+        """Validate, then ingest uploaded files: one document each, or two files named as one text's
+        English and Chinese versions (x.en.md + x.zh.md) as one pair. Returns (status markdown, doc id)."""
         from ingest.indexer import ingest_lock
+        from ingest.targets import uploads
 
-        if file is None:
+        paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in _as_list(files)]
+        if not paths:
             raise InputError("choose a file first")
-        path = Path(file if isinstance(file, str) else getattr(file, "name", file))
         limit = int(self.app.settings.max_upload_mb * 1024 * 1024)
-        size = path.stat().st_size if path.exists() else 0
-        if size > limit:
-            raise InputError(f"{path.name} is {size / 1e6:.1f} MB; the limit is {self.app.settings.max_upload_mb:g} MB")
+        for path in paths:
+            size = path.stat().st_size if path.exists() else 0
+            if size > limit:
+                raise InputError(f"{path.name} is {size / 1e6:.1f} MB; the limit is {self.app.settings.max_upload_mb:g} MB")
+        targets = uploads(paths)
         if progress:
             progress(0.1, desc="parsing")
-        doc = self.app.indexer.prepare_upload(path.read_bytes(), path.name)
-        if progress:
-            progress(0.5, desc="embedding")
+        for t in targets:  # every file is checked before anything is stored
+            self.app.indexer.validate(t)
+        docs = []
+        for i, t in enumerate(targets):
+            if progress:
+                progress(0.2 + 0.6 * i / len(targets), desc=f"aligning and embedding {t.doc_id}")
+            docs.append(self.app.indexer.prepare(t))
         with ingest_lock(self.app.settings.home):
-            [rep] = self.app.indexer.write([doc], progress=False)
+            reports = self.app.indexer.write(docs, progress=False)
         if progress:
             progress(1.0, desc="done")
-        if rep.status == "unchanged":
-            return f"Done: `{rep.doc_id}` is already ingested (unchanged).", rep.doc_id
-        lines = rep.lines()
-        detail = "\n".join(f"- {ln.strip()}" for ln in lines[1:])
-        return f"Done: `{rep.doc_id}` {rep.status}: {rep.chunks} chunks in {rep.seconds:.1f} s.\n{detail}", rep.doc_id
+        return "\n\n".join(_upload_summary(r) for r in reports), reports[-1].doc_id
 
     # --- chat -------------------------------------------------------------------
     def respond(self, message: str, chat: list, turns: list, lang_choice: str, scope: str | None):
@@ -171,7 +188,8 @@ def build_ui(app: App):
                 doc_select = gr.Dropdown(choices, value=choices[0][1] if choices else None, label=i18n("document"), elem_id="doc-select")
                 reader = gr.HTML(h.reader(choices[0][1] if choices else None), elem_id="reader")
                 with gr.Accordion(i18n("upload"), open=False, elem_id="upload-panel"):
-                    upload = gr.File(file_types=[".txt", ".md", ".pdf", ".docx"], elem_id="upload", label=f"txt · md · pdf · docx (≤ {app.settings.max_upload_mb:g} MB)")
+                    upload = gr.File(file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"], file_count="multiple",
+                                     elem_id="upload", label=f"md · html · pdf · docx · txt; x.en.md + x.zh.md as a pair (≤ {app.settings.max_upload_mb:g} MB each)")
                     ingest_btn = gr.Button(i18n("ingest"), elem_id="ingest")
                     status = gr.Markdown(elem_id="upload-status")
                 docs_md = gr.Markdown(h.docs_markdown(), elem_id="docs")
