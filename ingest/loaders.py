@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from ingest.blocks import Parsed
@@ -36,14 +37,31 @@ def parse_bytes(data: bytes, name: str) -> Parsed:
 
         parsed = parse_docx(data, name)
     else:
-        text = decode_bytes(data, name)
+        text = (ext in HTML_EXT and declared_charset_text(data)) or decode_bytes(data, name)
         if not text.strip():
             raise DocumentError(f"{name} has no text")
         text = check_text(text, name)
         parsed = _parse_text_format(text, ext, name)
     if not parsed.blocks and not parsed.front:
-        raise DocumentError(f"{name} has no text")
+        held = Counter(sk.reason for sk in parsed.skipped)
+        what = f"; skipped: {', '.join(f'{r} ×{n}' for r, n in held.items())}" if held else ""
+        raise DocumentError(f"{name} has no text{what}")
     return parsed
+
+
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def declared_charset_text(data: bytes) -> str | None:
+    """An HTML file in the encoding its ``<meta charset>`` declares (the HTML standard's prescan of
+    the first 1024 bytes), e.g. an English page in ISO-8859-1; None when it declares none or lies."""
+    m = META_CHARSET.search(data[:1024])
+    if not m:
+        return None
+    try:
+        return data.decode(m.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
 
 
 def _parse_text_format(text: str, ext: str, name: str) -> Parsed:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from ingest.blocks import NEUTRAL_KINDS, Block, Parsed, excerpt
 from rag.errors import DocumentError
-from rag.lang import CLOSERS, HAN_RE, ZH_SENT_END, prose_lang
+from rag.lang import CLOSERS, HAN_RE, LATIN_WORD_RE, ZH_SENT_END, count_scripts, prose_lang
 from rag.types import Document, DocumentMeta, Lang, Paragraph, Skipped
 
 COPYRIGHT_RE = re.compile(r"copyright|\(c\)|©|all rights reserved|版权所有|版權所有", re.I)
@@ -154,6 +154,9 @@ def _languages(parsed: Parsed, source: str, lang: Lang | None) -> tuple[list[str
             skipped.append(Skipped(excerpt(b.text), "not English or Chinese", b.page, "other"))
         langs.append(found)
     known = [x for x in langs if x in ("en", "zh")]
+    if not known and not skipped and any(count_scripts(b.text)[:2] for b in parsed.blocks):
+        # no block can tell (a list of names, a table of operators): the file as a whole decides
+        return [file_lang(parsed, everything=True)] * len(langs), skipped
     if not known or len(skipped) > len(known):
         raise DocumentError(f"{source} is not in English or Chinese (only English and Chinese documents are supported)")
     last = known[0]  # leading blocks that cannot tell follow the first that can
@@ -240,12 +243,10 @@ def meta_from(fields: dict[str, str], front: dict[str, list[str]]) -> DocumentMe
     )
 
 
-def file_lang(parsed: Parsed) -> str:
+def file_lang(parsed: Parsed, everything: bool = False) -> str:
     """A one-language file's language: Han characters against Latin words over its prose (a
-    Chinese README holds much English: commands, names, tables)."""
-    from rag.lang import LATIN_WORD_RE, count_scripts
-
-    prose = " ".join(b.script_text for b in parsed.blocks if b.kind not in NEUTRAL_KINDS) + " " + parsed.front
+    Chinese README holds much English: commands, names, tables); ``everything``: over all its text."""
+    prose = " ".join(b.script_text for b in parsed.blocks if everything or b.kind not in NEUTRAL_KINDS) + " " + parsed.front
     han = count_scripts(prose)[0]
     return "zh" if han >= 0.5 * len(LATIN_WORD_RE.findall(prose)) and han else "en"
 

@@ -484,3 +484,25 @@ def test_a_document_without_front_matter_is_answered_without_a_header(fake_app):
     for question in ("What is the title of the document?", "Which port does the service listen on?"):
         ans = fake_app.pipeline.answer(question, docs=["guide"])
         assert all(c.paragraph > 0 for c in ans.citations), question
+
+
+def test_an_html_page_in_the_charset_it_declares():
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head>'
+            "<body><h1>News</h1><p>Fix typos (Jan Pokorný), thanks to Stéphane. Copyright © 2004.</p></body></html>")
+    doc = build_document(parse_bytes(page.encode("latin-1"), "news.html"), "n", "news.html")
+    assert [p.text for p in doc.by_lang("en")] == ["News", "Fix typos (Jan Pokorný), thanks to Stéphane. Copyright © 2004."]
+
+
+def test_a_document_whose_blocks_cannot_tell_their_language_takes_the_files():
+    """A list of names or a table of operators: no block is decisive, the file as a whole is English."""
+    md = "# Contributors\n\n| Name | Mail |\n|---|---|\n| Thomas Leonard | tal197 |\n| David Faure | faure |\n"
+    doc = build_document(parse_markdown(md), "c", "c.md")
+    assert doc.langs == ("en",) and doc.body_count("en") == 3
+    zh = build_document(parse_markdown("# 贡献者\n\n| 名字 |\n|---|\n| 张三 |\n"), "z", "z.md")
+    assert zh.langs == ("zh",)
+
+
+def test_a_page_with_no_text_says_what_it_held():
+    page = b"<html><head><script>var a = 1;</script></head><body><!-- x --><script>b()</script></body></html>"
+    with pytest.raises(DocumentError, match=r"has no text; skipped: <script> content is not document text ×2, HTML comment ×1"):
+        parse_bytes(page, "t.html")
