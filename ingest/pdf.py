@@ -32,7 +32,7 @@ def _raw_blocks(doc) -> list[_Raw]:
     out: list[_Raw] = []
     for pno, page in enumerate(doc, start=1):
         height = page.rect.height or 1.0
-        for b in page.get_text("dict", sort=True)["blocks"]:
+        for b in page.get_text("dict")["blocks"]:  # content-stream order: columns stay whole
             lines = ["".join(s["text"] for s in ln["spans"]) for ln in b.get("lines", [])]
             sizes = [s["size"] for ln in b.get("lines", []) for s in ln["spans"] if s["text"].strip()]
             text = join_lines(lines)

@@ -506,3 +506,21 @@ def test_a_page_with_no_text_says_what_it_held():
     page = b"<html><head><script>var a = 1;</script></head><body><!-- x --><script>b()</script></body></html>"
     with pytest.raises(DocumentError, match=r"has no text; skipped: <script> content is not document text ×2, HTML comment ×1"):
         parse_bytes(page, "t.html")
+
+
+def test_a_two_column_pdf_page_is_read_column_by_column():
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    left = ["The first column opens the report with a long paragraph about revenue.",
+            "It continues in the first column with the outlook for next year."]
+    right = ["The second column starts with the risks the company faces this year.",
+             "It ends with the dividend policy that the board approved in March."]
+    for col, paras in ((72, left), (310, right)):
+        y = 80
+        for text in paras:
+            page.insert_textbox(pymupdf.Rect(col, y, col + 220, y + 80), text, fontsize=10)
+            y += 90
+    parsed = parse_bytes(doc.tobytes(), "columns.pdf")
+    assert [b.text for b in parsed.blocks] == left + right
