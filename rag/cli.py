@@ -160,10 +160,42 @@ def docs(json_out: bool = typer.Option(False, "--json")) -> None:
         typer.echo("no documents yet; run `rag ingest`")
     for d in infos:
         if json_out:
-            _echo_json({"doc": d.doc_id, "title": d.title, "source": d.source, "paragraphs": {"en": d.n_en, "zh": d.n_zh},
-                        "aligned_pairs": d.pairs, "chunks": d.chunks, "version": d.version[:12]})
+            _echo_json({"doc": d.doc_id, "title": d.title, "source": d.source, "languages": d.languages,
+                        "paragraphs": {"en": d.n_en, "zh": d.n_zh}, "aligned_pairs": d.pairs, "chunks": d.chunks,
+                        "version": d.version[:12], "ingested_at": d.ingested_at})
         else:
             typer.echo(f"{d.doc_id}  en={d.n_en} zh={d.n_zh} pairs={d.pairs} chunks={d.chunks}  {d.title}  [{d.source}]")
+
+
+@app.command()
+def rm(doc_ids: list[str] = typer.Argument(..., metavar="DOC...", help="document ids (see `rag docs`)")) -> None:
+    """Delete documents: their record, paragraphs and chunks."""
+    from ingest.indexer import ingest_lock
+
+    a = _app()
+    known = {d.doc_id for d in a.store.documents()}
+    missing = [d for d in doc_ids if d not in known]
+    if missing:  # nothing is deleted when any id is wrong
+        raise RagError(f"no document {', '.join(map(repr, missing))}; nothing was deleted", hint="see `rag docs`")
+    with ingest_lock(a.settings.home):
+        for d in doc_ids:
+            a.store.delete_document(d)
+            typer.echo(f"{d}: deleted")
+
+
+@app.command()
+def rename(doc_id: str = typer.Argument(..., metavar="DOC"), title: str = typer.Argument(...)) -> None:
+    """Give a document a new title (what `rag docs`, the UI and answers' headers show)."""
+    from ingest.indexer import ingest_lock
+
+    title = " ".join(title.split())
+    if not title:
+        raise RagError("the title is empty", hint='rag rename DOC "A new title"')
+    a = _app()
+    with ingest_lock(a.settings.home):
+        if not a.store.rename_document(doc_id, title):
+            raise RagError(f"no document {doc_id!r}; nothing was renamed", hint="see `rag docs`")
+    typer.echo(f"{doc_id}: {title}")
 
 
 @app.command()

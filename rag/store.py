@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
@@ -43,6 +44,11 @@ class DocInfo:
     n_zh: int
     pairs: int
     chunks: int
+    ingested_at: str = ""  # ISO 8601, UTC
+
+    @property
+    def languages(self) -> list[str]:
+        return [lang for lang, n in (("en", self.n_en), ("zh", self.n_zh)) if n]
 
 
 class Store(Protocol):
@@ -51,6 +57,7 @@ class Store(Protocol):
     def get_document(self, doc_id: str) -> Document | None: ...
     def write_document(self, doc: Document, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None: ...
     def delete_document(self, doc_id: str) -> bool: ...
+    def rename_document(self, doc_id: str, title: str) -> bool: ...
     def search(
         self, vector: list[float], k: int, docs: Iterable[str] | None = None, versions: dict[str, str] | None = None
     ) -> list[ChunkHit]: ...
@@ -162,6 +169,7 @@ class ChromaStore:
             DocInfo(
                 doc_id=i, source=m.get("source", ""), title=m.get("title", ""), version=m["version"],
                 n_en=m.get("n_en", 0), n_zh=m.get("n_zh", 0), pairs=m.get("pairs", 0), chunks=m.get("chunks", 0),
+                ingested_at=m.get("ingested_at", ""),
             )
             for i, m in zip(got["ids"], got["metadatas"])
         ]
@@ -192,6 +200,7 @@ class ChromaStore:
             "n_zh": doc.body_count("zh"),
             "pairs": sum(1 for a, b in doc.alignment if a > 0),
             "chunks": len(chunks),
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         # the flip: one upsert makes the new version current
         self.docs_coll.upsert(ids=[doc.doc_id], documents=[document_to_json(doc)], metadatas=[meta], embeddings=[_DUMMY_VEC])
@@ -205,10 +214,23 @@ class ChromaStore:
             coll.delete(ids=ids[start : start + 500])
 
     def delete_document(self, doc_id: str) -> bool:
-        if not self.docs_coll.get(ids=[doc_id])["ids"]:
-            return False
-        self.docs_coll.delete(ids=[doc_id])
+        """Record first, then chunks: queries see only documents with a record, so a delete cut short
+        leaves the document gone, and its left-over chunks go with the next delete of that id."""
+        existed = bool(self.docs_coll.get(ids=[doc_id])["ids"])
+        if existed:
+            self.docs_coll.delete(ids=[doc_id])
         self._delete_chunks({"doc": doc_id})
+        return existed
+
+    def rename_document(self, doc_id: str, title: str) -> bool:
+        """A new title for people; the document's version, and so its chunks, stay as they are."""
+        got = self.docs_coll.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return False
+        doc = document_from_json(got["documents"][0])
+        doc = replace(doc, meta=replace(doc.meta, title=title))
+        meta = {**got["metadatas"][0], "title": title}
+        self.docs_coll.upsert(ids=[doc_id], documents=[document_to_json(doc)], metadatas=[meta], embeddings=[_DUMMY_VEC])
         return True
 
     def reset(self) -> None:

@@ -117,3 +117,50 @@ def test_folder_of_1000_documents_one_at_a_time(tmp_path):
     assert len(docs) == 1000
     para = [json.loads(x) for x in run(["paragraphs", "--doc", "note_0617", "--json"], tmp_path / "h2").stdout.splitlines()]
     assert para[-1]["text"] == "The depot number 617 shipped 1851 crates in week 45."
+
+
+def test_rm_and_rename(tmp_path):
+    """Documents a user no longer wants go, wholly; a wrong id changes nothing."""
+    home = tmp_path / "home"
+    note = tmp_path / "note.md"
+    note.write_text("# Harbor note\n\nThe harbor opens at six in the morning and closes at nine at night.\n", encoding="utf-8")
+    run(["ingest", str(DEFAULT_CORPUS), str(note)], home)
+    docs = {json.loads(x)["doc"]: json.loads(x) for x in run(["docs", "--json"], home).stdout.splitlines()}
+    assert set(docs) == {"000_e8aec6b6a6faab82", "note"}
+    assert docs["note"]["languages"] == ["en"] and docs["note"]["ingested_at"].endswith("+00:00")
+
+    bad = run(["rm", "note", "nope"], home, check=False)
+    assert bad.returncode != 0 and "no document 'nope'; nothing was deleted" in bad.stderr
+    assert "note" in run(["docs"], home).stdout
+
+    out = run(["rename", "note", "Harbor  opening  hours"], home).stdout
+    assert "note: Harbor opening hours" in out
+    assert json.loads([x for x in run(["docs", "--json"], home).stdout.splitlines() if '"note"' in x][0])["title"] == "Harbor opening hours"
+    assert run(["rename", "nope", "X"], home, check=False).returncode != 0
+    assert "the title is empty" in run(["rename", "note", "  "], home, check=False).stderr
+
+    assert "note: deleted" in run(["rm", "note"], home).stdout
+    assert "note" not in run(["docs"], home).stdout
+    hits = [json.loads(x) for x in run(["search", "harbor opens at six", "--json"], home).stdout.splitlines()]
+    assert all(h["doc"] != "note" for h in hits)
+
+
+def test_an_interrupted_delete_leaves_the_document_gone_and_the_next_one_finishes(fake_app, tmp_path):
+    from ingest.targets import plan
+
+    note = tmp_path / "note.md"
+    note.write_text("# Harbor note\n\nThe harbor opens at six in the morning and closes at nine at night.\n", encoding="utf-8")
+    fake_app.indexer.ingest(plan([note]), progress=False)
+    store = fake_app.store
+    chunks = store.client.get_collection(store.chunk_name)
+
+    def left() -> int:
+        return len(chunks.get(where={"doc": "note"}, include=[])["ids"])
+
+    assert left() > 0
+    store.docs_coll.delete(ids=["note"])  # a delete that stopped right after the record went
+    assert "note" not in store.versions()
+    assert all(h.doc != "note" for h in fake_app.retriever.paragraphs("harbor opens at six", k=5))
+    assert left() > 0  # its chunks are still there, unseen
+    assert store.delete_document("note") is False  # gone already; the second delete cleans up
+    assert left() == 0
