@@ -168,3 +168,19 @@ def test_upload_of_two_files_named_as_one_texts_versions_makes_one_pair(fake_app
     with pytest.raises(RagError, match="should be the Chinese version"):
         h.ingest_upload([str(bad / "notes.en.md"), str(bad / "notes.zh.md"), files[0]])
     assert fake_app.store.versions() == before
+
+
+def test_delete_a_document_from_the_ui(seeded_fake_app, tmp_path):
+    from rag.errors import InputError
+
+    h = UIHandlers(seeded_fake_app)
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nA short note about the harbor, long enough to be a paragraph of prose.\n", encoding="utf-8")
+    h.ingest_upload(str(note))
+    table = h.docs_markdown()
+    assert table.startswith("| title | id | EN ¶ | ZH ¶ | pairs | source | ingested |") and "`note`" in table and "note.md" in table
+    with pytest.raises(InputError, match="no document 'nope'"):
+        h.delete_document("nope")
+    assert h.delete_document("note") == "Deleted `note`."
+    assert "note" not in {d.doc_id for d in seeded_fake_app.store.documents()}
+    assert "`note`" not in h.docs_markdown() and len(seeded_fake_app.store.documents()) == 1

@@ -102,6 +102,18 @@ def test_upload_then_ask_about_it(browser, ui_url, artifacts, tmp_path):
     assert "2.3 million" in answer or "230" in answer
     assert "harbor_report" in page.locator("#chat .cite-row").last.inner_text()
     page.screenshot(path=str(artifacts / "ui-upload-ask.png"), full_page=True)
+    # the uploaded document is the one shown; delete it, asked first
+    assert "harbor_report" in page.inner_text("#docs")
+    page.click("#delete")
+    page.wait_for_selector("#delete-yes", state="visible")
+    page.click("#delete-no")  # cancel keeps it
+    page.wait_for_selector("#delete-yes", state="hidden")
+    assert "harbor_report" in page.inner_text("#docs")
+    page.click("#delete")
+    page.click("#delete-yes")
+    page.wait_for_selector("#upload-status:has-text('Deleted')", timeout=30_000)
+    page.wait_for_function("!document.querySelector('#docs').innerText.includes('harbor_report')", timeout=30_000)
+    page.screenshot(path=str(artifacts / "ui-deleted.png"), full_page=True)
     page.close()
 
 

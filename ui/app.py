@@ -28,11 +28,13 @@ TRANSLATIONS = {
         "answer_lang": "Answer language", "search_in": "Search in", "clear": "Clear chat", "document": "Document",
         "upload": "Upload a document", "ingest": "Ingest", "documents": "Documents", "examples": "Examples",
         "all_docs": "All documents", "details": "Sources, scores and timings",
+        "delete": "Delete this document…", "confirm_delete": "Delete it for good", "cancel": "Cancel",
     },
     "zh": {
         "chat": "对话", "placeholder": "用中文或英文提问…", "send": "提问", "answer_lang": "回答语言",
         "search_in": "检索范围", "clear": "清空对话", "document": "文档", "upload": "上传文档", "ingest": "导入",
         "documents": "已导入文档", "examples": "示例问题", "all_docs": "全部文档", "details": "来源、分数与耗时",
+        "delete": "删除此文档…", "confirm_delete": "确认删除", "cancel": "取消",
     },
 }
 
@@ -61,11 +63,26 @@ class UIHandlers:
         return [(f"{d.title or d.doc_id} ({d.doc_id})", d.doc_id) for d in self.app.store.documents()]
 
     def docs_markdown(self) -> str:
+        """The document table: title, id, languages, paragraphs, aligned pairs, source, when ingested."""
         infos = self.app.store.documents()
         if not infos:
             return "_No documents yet._"
-        lines = [f"- **{html.escape(d.title or d.doc_id)}** · `{d.doc_id}` · EN {d.n_en} ¶ / ZH {d.n_zh} ¶ · {d.pairs} pairs" for d in infos]
-        return "\n".join(lines)
+        rows = ["| title | id | EN ¶ | ZH ¶ | pairs | source | ingested |", "|---|---|---|---|---|---|---|"]
+        for d in infos:
+            cells = [d.title or d.doc_id, f"`{d.doc_id}`", str(d.n_en), str(d.n_zh), str(d.pairs),
+                     Path(d.source.split(" + ")[0]).name + (" + …" if " + " in d.source else ""), d.ingested_at[:16].replace("T", " ")]
+            rows.append("| " + " | ".join(html.escape(c).replace("|", "\\|") for c in cells) + " |")
+        return "\n".join(rows)
+
+    def delete_document(self, doc_id: str | None) -> str:
+        """Delete a document (its record, paragraphs and chunks); the message says what happened."""
+        from ingest.indexer import ingest_lock
+
+        if not doc_id or doc_id not in {d.doc_id for d in self.app.store.documents()}:
+            raise InputError(f"no document {doc_id!r} to delete")
+        with ingest_lock(self.app.settings.home):
+            self.app.store.delete_document(doc_id)
+        return f"Deleted `{doc_id}`."
 
     def reader(self, doc_id: str | None, highlight=None) -> str:
         doc = self.app.retriever.document(doc_id) if doc_id else None
@@ -186,6 +203,10 @@ def build_ui(app: App):
             with gr.Column(scale=6):
                 choices = h.doc_choices()
                 doc_select = gr.Dropdown(choices, value=choices[0][1] if choices else None, label=i18n("document"), elem_id="doc-select")
+                with gr.Row():
+                    delete_btn = gr.Button(i18n("delete"), elem_id="delete", size="sm", variant="secondary")
+                    confirm_btn = gr.Button(i18n("confirm_delete"), elem_id="delete-yes", size="sm", variant="stop", visible=False)
+                    cancel_btn = gr.Button(i18n("cancel"), elem_id="delete-no", size="sm", visible=False)
                 reader = gr.HTML(h.reader(choices[0][1] if choices else None), elem_id="reader")
                 with gr.Accordion(i18n("upload"), open=False, elem_id="upload-panel"):
                     upload = gr.File(file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"], file_count="multiple",
@@ -223,6 +244,7 @@ def build_ui(app: App):
             )
 
         ingest_btn.click(do_upload, inputs=[upload], outputs=[status, doc_select, scope, docs_md, reader], api_visibility="private")
+        _wire_delete(h, delete_btn, confirm_btn, cancel_btn, doc_select, [status, doc_select, scope, docs_md, reader])
         api_q = gr.Textbox(visible=False)
         api_lang = gr.Textbox(visible=False)
         api_out = gr.JSON(visible=False)
@@ -230,6 +252,32 @@ def build_ui(app: App):
         api_btn.click(h.ask_api, inputs=[api_q, api_lang], outputs=[api_out], api_name="ask")
     demo.queue(default_concurrency_limit=app.settings.ui_concurrency, max_size=64)
     return demo, i18n
+
+
+def _wire_delete(h: UIHandlers, delete_btn, confirm_btn, cancel_btn, doc_select, outputs) -> None:
+    """Delete asks first: the button shows "Delete for good" and "Cancel"; only the first deletes."""
+    import gradio as gr
+
+    def ask(doc_id):
+        return gr.update(visible=False), gr.update(visible=bool(doc_id)), gr.update(visible=bool(doc_id))
+
+    def back():
+        return gr.update(visible=True), gr.update(visible=False), gr.update(visible=False)
+
+    def really(doc_id):
+        try:
+            msg = h.delete_document(doc_id)
+        except RagError as e:
+            msg = f"Not deleted: {html.escape(e.user_message())}"
+        choices = h.doc_choices()
+        first = choices[0][1] if choices else None
+        return (msg, gr.update(choices=choices, value=first), gr.update(choices=[("All documents · 全部文档", ALL_DOCS)] + choices, value=ALL_DOCS),
+                h.docs_markdown(), h.reader(first))
+
+    buttons = [delete_btn, confirm_btn, cancel_btn]
+    delete_btn.click(ask, inputs=[doc_select], outputs=buttons, api_visibility="private")
+    cancel_btn.click(back, outputs=buttons, api_visibility="private")
+    confirm_btn.click(really, inputs=[doc_select], outputs=outputs, api_visibility="private").then(back, outputs=buttons, api_visibility="private")
 
 
 def launch(app: App, host: str | None = None, port: int | None = None, block: bool = True):
