@@ -7,85 +7,20 @@ import logging
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ingest.align import AlignStats, align, merge_pair, stats
+from ingest.align import align, merge_pair, stats
 from ingest.blocks import Parsed
 from ingest.chunk import chunk_document, split_paragraph
 from ingest.loaders import doc_id_for, parse_bytes, parse_path
 from ingest.parse import build_document, file_lang
 from ingest.targets import Target
 from rag.errors import DocumentError, IndexBusyError
-from rag.types import Document, Skipped
+from ingest.report import IngestReport
+from rag.types import Document
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    doc_id: str
-    source: str
-    status: str  # added | updated | unchanged
-    n_en: int
-    n_zh: int
-    pairs: int
-    unaligned: tuple[tuple[str, int], ...]
-    chunks: int
-    seconds: float
-    blocks_read: tuple[tuple[str, int], ...] = ()  # per language: text blocks read from the file(s)
-    skipped: tuple[Skipped, ...] = ()  # what was not stored, and why
-    alignment: AlignStats | None = None
-
-    def paragraphs(self, lang: str) -> int:
-        return self.n_en if lang == "en" else self.n_zh
-
-    def lines(self) -> list[str]:
-        """What `rag ingest` prints: per language, blocks read → paragraphs stored, and every skip."""
-        if self.status == "unchanged":
-            return [f"{self.doc_id}: unchanged, nothing to do"]
-        out = [f"{self.doc_id}: {self.status}; chunks={self.chunks}; {self.seconds:.1f} s"]
-        for lang, read, front in self.blocks_read:
-            skipped = [s for s in self.skipped if s.lang == lang]
-            line = f"  {lang}: {read} blocks read → {self.paragraphs(lang)} paragraphs"
-            line += f" + ¶0 (front matter, {front} block{'s' if front != 1 else ''})" if front else ""
-            out.append(line + (f"; {len(skipped)} skipped" if skipped else ""))
-        for (lang, reason), items in _group(self.skipped).items():
-            pages = sorted({s.page for s in items if s.page})
-            where = f", pages {', '.join(map(str, pages))}" if pages else ""
-            out.append(f"    skipped {lang} ×{len(items)}: {reason}{where} (“{items[0].what}”)")
-        if self.alignment is not None:
-            a = self.alignment
-            out.append(f"  aligned: {a.links} links ({a.merged} joining two or three paragraphs); "
-                       f"unaligned: en {a.unaligned_en}, zh {a.unaligned_zh}")
-        if self.unaligned:
-            shown = ", ".join(f"{lang.upper()} ¶{n}" for lang, n in self.unaligned[:30])
-            more = f" and {len(self.unaligned) - 30} more" if len(self.unaligned) > 30 else ""
-            out.append(f"  unaligned: {shown}{more}")
-        return out
-
-    def to_json(self) -> dict:
-        a = self.alignment
-        return {
-            "doc": self.doc_id, "status": self.status, "paragraphs": {"en": self.n_en, "zh": self.n_zh},
-            "blocks": {lang: {"read": read, "front_matter": front, "paragraphs": self.paragraphs(lang),
-                              "skipped": sum(1 for s in self.skipped if s.lang == lang)}
-                       for lang, read, front in self.blocks_read},
-            "skipped": [{"lang": s.lang, "reason": s.reason, "text": s.what, "page": s.page} for s in self.skipped],
-            "aligned_pairs": self.pairs,
-            "alignment": None if a is None else {"links": a.links, "merged": a.merged,
-                                                 "unaligned": {"en": a.unaligned_en, "zh": a.unaligned_zh}},
-            "unaligned": [f"{lang.upper()} ¶{n}" for lang, n in self.unaligned],
-            "chunks": self.chunks, "seconds": round(self.seconds, 2),
-        }
-
-
-def _group(skipped) -> dict[tuple[str, str], list[Skipped]]:
-    out: dict[tuple[str, str], list[Skipped]] = {}
-    for s in skipped:
-        out.setdefault((s.lang, s.reason), []).append(s)
-    return out
 
 
 @contextmanager
@@ -101,6 +36,20 @@ def ingest_lock(home: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+LANG_NAME = {"en": "English", "zh": "Chinese"}
+
+
+def _one_language(path: Path, want: str, doc_id: str | None) -> Document:
+    """One version of a pair: the file must read as ``want``; every block of it is in that language."""
+    parsed = parse_path(path)
+    got = file_lang(parsed)
+    if got != want:
+        of = f" of {doc_id}" if doc_id else ""
+        raise DocumentError(f"{path} should be the {LANG_NAME[want]} version{of}, but it reads as {LANG_NAME[got]} "
+                            "(--pair takes the English file first, then the Chinese one)")
+    return build_document(parsed, want, str(path), lang=want)  # type: ignore[arg-type]
 
 
 class Indexer:
@@ -151,16 +100,7 @@ class Indexer:
 
     def prepare_pair(self, en_path: Path, zh_path: Path, doc_id: str | None = None, source: str = "") -> Document:
         """Two one-language files: every block of each is in that file's language."""
-        docs = []
-        for path, want in ((en_path, "en"), (zh_path, "zh")):
-            parsed = parse_path(path)
-            got = file_lang(parsed)
-            if got != want:
-                raise DocumentError(
-                    f"--pair wants an English file then a Chinese file, but {path} reads as "
-                    f"{'Chinese' if got == 'zh' else 'English'}"
-                )
-            docs.append(build_document(parsed, want, str(path), lang=want))  # type: ignore[arg-type]
+        docs = [_one_language(en_path, "en", doc_id), _one_language(zh_path, "zh", doc_id)]
         if doc_id is None:
             from ingest.targets import plan
 
@@ -170,12 +110,11 @@ class Indexer:
 
     def validate(self, target: Target) -> None:
         """Read and parse a document's files without keeping them: raises the user-facing error for bad input."""
-        for path, lang in zip(target.paths, ("en", "zh") if target.zh else (None,)):
-            parsed = parse_path(path)
-            if lang and file_lang(parsed) != lang:
-                raise DocumentError(f"{path} should be the {'English' if lang == 'en' else 'Chinese'} version of "
-                                    f"{target.doc_id}, but it reads as {'Chinese' if lang == 'en' else 'English'}")
-            build_document(parsed, target.doc_id, str(path), lang)
+        if target.zh is None:
+            build_document(parse_path(target.en), target.doc_id, str(target.en))
+        else:
+            _one_language(target.en, "en", target.doc_id)
+            _one_language(target.zh, "zh", target.doc_id)
 
     def ingest(self, targets: list[Target], progress: bool = True) -> list[IngestReport]:
         """One document at a time (memory stays bounded however many files); validate them first."""

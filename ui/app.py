@@ -258,13 +258,14 @@ def _wire_delete(h: UIHandlers, delete_btn, confirm_btn, cancel_btn, doc_select,
     """Delete asks first: the button shows "Delete for good" and "Cancel"; only the first deletes."""
     import gradio as gr
 
-    def ask(doc_id):
+    # (these names become endpoint names: none may be "ask", the public API's)
+    def confirm_delete_first(doc_id):
         return gr.update(visible=False), gr.update(visible=bool(doc_id)), gr.update(visible=bool(doc_id))
 
-    def back():
+    def keep_document():
         return gr.update(visible=True), gr.update(visible=False), gr.update(visible=False)
 
-    def really(doc_id):
+    def delete_for_good(doc_id):
         try:
             msg = h.delete_document(doc_id)
         except RagError as e:
@@ -275,9 +276,11 @@ def _wire_delete(h: UIHandlers, delete_btn, confirm_btn, cancel_btn, doc_select,
                 h.docs_markdown(), h.reader(first))
 
     buttons = [delete_btn, confirm_btn, cancel_btn]
-    delete_btn.click(ask, inputs=[doc_select], outputs=buttons, api_visibility="private")
-    cancel_btn.click(back, outputs=buttons, api_visibility="private")
-    confirm_btn.click(really, inputs=[doc_select], outputs=outputs, api_visibility="private").then(back, outputs=buttons, api_visibility="private")
+    delete_btn.click(confirm_delete_first, inputs=[doc_select], outputs=buttons, api_visibility="private")
+    cancel_btn.click(keep_document, outputs=buttons, api_visibility="private")
+    confirm_btn.click(delete_for_good, inputs=[doc_select], outputs=outputs, api_visibility="private").then(
+        keep_document, outputs=buttons, api_visibility="private"
+    )
 
 
 def launch(app: App, host: str | None = None, port: int | None = None, block: bool = True):
