@@ -173,6 +173,13 @@ def test_every_real_file_keeps_all_its_text(stem, lang):
     (got_lang, read, front), = doc.blocks_read
     assert got_lang == lang and read == doc.body_count(lang) + front + len(doc.skipped)
     assert {s.reason for s in doc.skipped} <= {"HTML comment", "<style> content is not document text"}
+    # every Markdown heading and code block is a paragraph of its own kind
+    from ingest.md import _md
+
+    tokens = _md().parse(source)
+    kinds = Counter(p.kind for p in doc.paragraphs)
+    assert kinds["heading"] == sum(1 for t in tokens if t.type == "heading_open")
+    assert kinds["code"] == sum(1 for t in tokens if t.type in ("fence", "code_block") and t.content.strip())
 
 
 @needs_real
