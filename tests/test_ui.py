@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.types import Answer, Citation, Hit
@@ -184,3 +186,21 @@ def test_delete_a_document_from_the_ui(seeded_fake_app, tmp_path):
     assert h.delete_document("note") == "Deleted `note`."
     assert "note" not in {d.doc_id for d in seeded_fake_app.store.documents()}
     assert "`note`" not in h.docs_markdown() and len(seeded_fake_app.store.documents()) == 1
+
+
+def test_ask_over_one_several_or_all_documents(seeded_fake_app, tmp_path):
+    from ui.app import scope_docs
+
+    assert scope_docs([]) is None and scope_docs(None) is None and scope_docs("*") is None
+    assert scope_docs(["a", "b"]) == ["a", "b"] and scope_docs("a") == ["a"]
+    h = UIHandlers(seeded_fake_app)
+    note = tmp_path / "harbor.md"
+    note.write_text("# Harbor\n\nThe harbor reopened on 4 March after the storm, and repairs cost 2.3 million dollars.\n", encoding="utf-8")
+    h.ingest_upload(str(note))
+    seed = seeded_fake_app.store.documents()[0].doc_id
+    for scope, allowed in (([seed], {seed}), (["harbor"], {"harbor"}), ([seed, "harbor"], {seed, "harbor"})):
+        *_, (chat, _turns, _) = list(h.respond("When did the harbor reopen after the storm?", [], [], "Auto", scope))
+        answer = next(m for m in chat if m["role"] == "assistant" and m.get("metadata"))
+        # the details panel lists every retrieved paragraph with its document
+        retrieved = {d.replace("\\", "") for d in re.findall(r"¶\d+ \(([^)]+)\)", answer["content"])}
+        assert retrieved and retrieved <= allowed, (scope, retrieved)

@@ -39,6 +39,13 @@ TRANSLATIONS = {
 }
 
 
+def scope_docs(scope) -> list[str] | None:
+    """The documents to ask over: the ones picked (one, several), or None for all of them."""
+    picked = [scope] if isinstance(scope, str) else list(scope or [])
+    picked = [d for d in picked if d and d != ALL_DOCS]
+    return picked or None
+
+
 def _as_list(files) -> list:
     if files is None:
         return []
@@ -143,7 +150,7 @@ class UIHandlers:
         chat.append({"role": "assistant", "content": "…"})
         yield chat, turns, ""
         lang = LANG_CHOICES.get(lang_choice)
-        docs = None if not scope or scope == ALL_DOCS else [scope]
+        docs = scope_docs(scope)
         try:
             partial = ""
             for ev in self.app.pipeline.stream(message, history=[tuple(t) for t in turns], lang=lang, docs=docs):
@@ -197,7 +204,8 @@ def build_ui(app: App):
                     send = gr.Button(i18n("send"), variant="primary", scale=1, elem_id="send")
                 with gr.Row():
                     lang = gr.Radio(list(LANG_CHOICES), value="Auto", label=i18n("answer_lang"), elem_id="lang")
-                    scope = gr.Dropdown([("All documents · 全部文档", ALL_DOCS)] + h.doc_choices(), value=ALL_DOCS, label=i18n("search_in"), elem_id="scope")
+                    scope = gr.Dropdown(h.doc_choices(), value=[], multiselect=True, label=i18n("search_in"), elem_id="scope",
+                                        info="none picked: all documents · 不选即全部文档")
                     clear = gr.Button(i18n("clear"), elem_id="clear")
                 gr.Examples(EXAMPLES, inputs=[box], label=i18n("examples"))
             with gr.Column(scale=6):
@@ -238,7 +246,7 @@ def build_ui(app: App):
             return (
                 msg,
                 gr.update(choices=choices, value=doc_id),
-                gr.update(choices=[("All documents · 全部文档", ALL_DOCS)] + choices),
+                gr.update(choices=choices),
                 h.docs_markdown(),
                 h.reader(doc_id),
             )
@@ -272,7 +280,7 @@ def _wire_delete(h: UIHandlers, delete_btn, confirm_btn, cancel_btn, doc_select,
             msg = f"Not deleted: {html.escape(e.user_message())}"
         choices = h.doc_choices()
         first = choices[0][1] if choices else None
-        return (msg, gr.update(choices=choices, value=first), gr.update(choices=[("All documents · 全部文档", ALL_DOCS)] + choices, value=ALL_DOCS),
+        return (msg, gr.update(choices=choices, value=first), gr.update(choices=choices, value=[]),
                 h.docs_markdown(), h.reader(first))
 
     buttons = [delete_btn, confirm_btn, cancel_btn]
