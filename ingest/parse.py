@@ -154,7 +154,7 @@ def _languages(parsed: Parsed, source: str, lang: Lang | None) -> tuple[list[str
             skipped.append(Skipped(excerpt(b.text), "not English or Chinese", b.page, "other"))
         langs.append(found)
     known = [x for x in langs if x in ("en", "zh")]
-    if not known and not skipped and any(count_scripts(b.text)[:2] for b in parsed.blocks):
+    if not known and not skipped and any(sum(count_scripts(b.text)[:2]) for b in parsed.blocks):
         # no block can tell (a list of names, a table of operators): the file as a whole decides
         return [file_lang(parsed, everything=True)] * len(langs), skipped
     if not known or len(skipped) > len(known):
