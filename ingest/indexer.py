@@ -85,11 +85,6 @@ class Indexer:
         doc = build_document(parsed, doc_id, source)
         return self._unchanged(doc) or align(doc, self._embed_paragraphs if len(doc.langs) == 2 else None)
 
-    def prepare_text(self, text: str, doc_id: str, source: str) -> Document:
-        from ingest.parse import parse_plain
-
-        return self.prepare_parsed(parse_plain(text, source), doc_id, source)
-
     def prepare_path(self, path: Path) -> Document:
         return self.prepare_parsed(parse_path(path), doc_id_for(path), str(path))
 

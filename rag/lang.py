@@ -25,16 +25,6 @@ def count_scripts(text: str) -> tuple[int, int, int]:
     return len(HAN_RE.findall(text)), len(LATIN_RE.findall(text)), len(OTHER_LETTER_RE.findall(text))
 
 
-def paragraph_lang(text: str) -> str | None:
-    """'zh', 'en', 'other' or None (no letters) by dominant script."""
-    han, latin, other = count_scripts(text)
-    if han == latin == other == 0:
-        return None
-    if other > han and other > latin:
-        return "other"
-    return "zh" if han > latin else "en"
-
-
 GLOSS_RE = re.compile(r"[(（][^()（）]*[)）]")
 
 
