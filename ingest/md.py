@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, tidy
+from ingest.blocks import _CJK_START, Block, Parsed, Sections, Skipped, excerpt, tidy
 from ingest.web import html_blocks
 
 HEADING_ID = re.compile(r"\s*\{#[^}\s]*\}\s*$")  # "## When to use {#when-to-use}" (Pandoc/dumi heading id)
@@ -29,8 +29,7 @@ def _md():
 def _resolve_soft(s: str) -> str:
     def repl(m: re.Match) -> str:
         a, b = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 1]
-        cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-        return "" if a and b and cjk.match(a) and cjk.match(b) else " "
+        return "" if a and b and _CJK_START.match(a) and _CJK_START.match(b) else " "
 
     return re.sub(SOFT + "+", repl, s)
 
@@ -90,6 +89,8 @@ class _Reader:
         self.counters: list[int] = []
         self.table: list[list[str]] = []
         self.row: list[str] = []
+        self.in_table = False
+        self._item_started = False  # the next paragraph opens a list item (takes its marker)
 
     def emit(self, text: str, kind: str, prose: str | None = None, level: int = 0) -> None:
         if not text.strip():
@@ -157,8 +158,6 @@ class _Reader:
             self.table_token(tok)
         return i + 1
 
-    in_table = False
-    _item_started = False
 
     def paragraph(self, tok) -> None:
         text, prose = inline_text(tok)
