@@ -142,6 +142,8 @@ class Indexer:
                 t0 = time.perf_counter()
                 if status != "unchanged":
                     self.store.write_document(doc, chunks, on_batch=bar.update)
+                else:  # a write killed after its flip left the old version's chunks behind
+                    self.store.drop_stale(doc.doc_id, doc.content_hash)
                 reports.append(
                     IngestReport(
                         doc_id=doc.doc_id, source=doc.source, status=status,

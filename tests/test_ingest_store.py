@@ -52,6 +52,24 @@ def test_changed_document_replaces_its_chunks(fake_app, tmp_path, seed_text):
     assert all(m["version"] != old_version for m in raw["metadatas"])
 
 
+def test_rerun_clears_chunks_a_write_killed_after_its_flip_left(fake_app, tmp_path, seed_text, monkeypatch):
+    """Killed between the flip and the clean-up: the rerun finds the file unchanged and still clears."""
+    path = tmp_path / "article.txt"
+    path.write_text(seed_text, encoding="utf-8")
+    _ingest(fake_app, path)
+    old_version = fake_app.store.versions()["article"]
+    path.write_text(seed_text.replace("Since last autumn", "Since last winter"), encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(type(fake_app.store), "drop_stale", lambda self, doc_id, version=None: None)
+        _ingest(fake_app, path)  # the "kill": old chunks stay
+    raw = fake_app.store.vs._collection.get(include=["metadatas"])
+    assert any(m["version"] == old_version for m in raw["metadatas"])
+    [report] = _ingest(fake_app, path)
+    assert report.status == "unchanged"
+    raw = fake_app.store.vs._collection.get(include=["metadatas"])
+    assert {m["version"] for m in raw["metadatas"]} == {fake_app.store.versions()["article"]}
+
+
 def test_queries_only_see_the_current_version(fake_app, tmp_path, seed_text):
     """Chunks of a new version written but not yet flipped are invisible (crash between the steps)."""
     from ingest.align import align
