@@ -47,7 +47,7 @@ def make_app(home: Path, fake: bool, **overrides):
     from rag.settings import Settings
 
     if fake:
-        from rag.embedder import FakeEmbedder
+        from rag.index.embedder import FakeEmbedder
         from rag.llm import FakeBackend
 
         return App(Settings(home=home, embedding_model="fake", llm_model="fake", **overrides), embedder=FakeEmbedder(), chat_model=FakeBackend())
@@ -105,7 +105,7 @@ def _synthetic(n: int, dim: int, seed: int = 0):
 
 def bench_retrieval(app, sizes: list[int], queries: int = 20) -> list[dict]:
     """Real Chroma, the same code path as `rag search` (Retriever.paragraphs), query embedding excluded."""
-    from rag.store import document_to_json
+    from rag.index.store import document_to_json
     from rag.types import Document, DocumentMeta, Paragraph
 
     dim = len(app.embedder.embed_query("x"))

@@ -9,9 +9,10 @@ import time
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from rag.citations import parse_markers
-from rag.lang import text_language, to_simplified
-from rag.query import analyze, validate_question
+from rag.answer.citations import parse_markers
+from rag.text.chinese import to_simplified
+from rag.text.language import text_language
+from rag.answer.query import analyze, validate_question
 from rag.types import Answer, Citation, Hit
 
 NAIVE_PROMPT = ChatPromptTemplate.from_messages(

@@ -6,7 +6,8 @@ import math
 import re
 from typing import Any
 
-from rag.lang import detect_language, text_language, to_simplified
+from rag.text.chinese import to_simplified
+from rag.text.language import detect_language, text_language
 
 MARKER_RE = re.compile(r"\[(EN|ZH) ¶\d+\]")
 

@@ -49,8 +49,8 @@ def build_pipeline(app, name: str):
         from eval.baselines import NaivePipeline
 
         return NaivePipeline(app.retriever, app.chat_model)
-    from rag.pipeline import AnswerPipeline
-    from rag.retrieve import Retriever
+    from rag.answer.pipeline import AnswerPipeline
+    from rag.index.retrieve import Retriever
 
     mode = "dense" if name == "dense" else "bm25"
     retriever = Retriever(app.store, app.embedder, app.settings.dense_k, app.settings.lexical_weight, mode=mode)

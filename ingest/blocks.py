@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.lang import HAN_RE
+from rag.text.script import HAN_RE
 from rag.types import Skipped  # noqa: F401  (loaders report with it)
 
 KINDS = ("front", "heading", "prose", "list", "table", "code", "quote", "figure")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from rag.lang import sentence_spans
+from rag.text.sentences import sentence_spans
 from rag.types import Chunk, Document
 
 

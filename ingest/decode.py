@@ -20,12 +20,13 @@ def _looks_binary(data: bytes) -> bool:
 
 def _zh_score(text: str) -> float:
     """How much of the Han text segments into known multi-character words (real text scores high)."""
-    from rag.lang import HAN_RE, _jieba, to_simplified
+    from rag.text.chinese import jieba_lib, to_simplified
+    from rag.text.script import HAN_RE
 
     han = "".join(HAN_RE.findall(text))[:4000]
     if not han:
         return 0.0
-    words = _jieba().lcut(to_simplified(han), HMM=False)
+    words = jieba_lib().lcut(to_simplified(han), HMM=False)
     in_words = sum(len(w) for w in words if len(w) > 1)
     return in_words / len(han)
 

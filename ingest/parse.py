@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 
 from ingest.blocks import NEUTRAL_KINDS, Block, Parsed, excerpt
 from rag.errors import DocumentError
-from rag.lang import CLOSERS, HAN_RE, LATIN_WORD_RE, ZH_SENT_END, count_scripts, prose_lang
+from rag.text.script import HAN_RE, LATIN_WORD_RE, count_scripts, prose_lang
+from rag.text.sentences import CLOSERS, ZH_SENT_END
 from rag.types import Document, DocumentMeta, Lang, Paragraph, Skipped
 
 COPYRIGHT_RE = re.compile(r"copyright|\(c\)|©|all rights reserved|版权所有|版權所有", re.I)

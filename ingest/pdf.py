@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines
 from rag.errors import DocumentError
-from rag.lang import ZH_SENT_END
+from rag.text.sentences import ZH_SENT_END
 
 MARGIN = 0.08  # top and bottom share of the page where running headers and footers live
 PAGE_NO = re.compile(r"^\s*(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?\s*(?:/\s*\d{1,4})?\s*$|^\s*第\s*\d{1,4}\s*页\s*$", re.I)

@@ -233,7 +233,7 @@ def search(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Ranked paragraphs for a query (dense + lexical)."""
-    from rag.query import validate_question
+    from rag.answer.query import validate_question
 
     q = validate_question(query)
     a = _indexed_app()
@@ -282,7 +282,7 @@ def ask(
     doc: Optional[list[str]] = typer.Option(None, "--doc", help="limit to these documents"),
 ) -> None:
     """Answer a question from the documents, with checked paragraph citations."""
-    from rag.query import validate_question
+    from rag.answer.query import validate_question
 
     validate_question(question)
     forced = _lang_option(lang)

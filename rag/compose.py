@@ -25,7 +25,7 @@ class App:
     def embedder(self):
         if self._embedder is not None:
             return self._embedder
-        from rag.embedder import FakeEmbedder, SentenceTransformerEmbedder
+        from rag.index.embedder import FakeEmbedder, SentenceTransformerEmbedder
         from rag.models import resolve
 
         name = self.settings.embedding_model
@@ -40,19 +40,19 @@ class App:
     def client(self):
         if self._client is not None:
             return self._client
-        from rag.store import make_client
+        from rag.index.store import make_client
 
         return make_client(self.settings.chroma_url, self.settings.chroma_path)
 
     @cached_property
     def store(self):
-        from rag.store import ChromaStore
+        from rag.index.store import ChromaStore
 
         return ChromaStore(self.client, self.embedder)
 
     @cached_property
     def retriever(self):
-        from rag.retrieve import Retriever
+        from rag.index.retrieve import Retriever
 
         return Retriever(self.store, self.embedder, self.settings.dense_k, self.settings.lexical_weight)
 
@@ -72,7 +72,7 @@ class App:
 
     @cached_property
     def pipeline(self):
-        from rag.pipeline import AnswerPipeline
+        from rag.answer.pipeline import AnswerPipeline
 
         return AnswerPipeline(self.retriever, self.chat_model, self.settings)
 

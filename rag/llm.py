@@ -132,7 +132,7 @@ _SOURCE_RE = re.compile(r"^\[(EN|ZH) ¶(\d+)\]\s*(.*)$", re.M)
 
 
 def _overlap(a: str, b: str) -> float:
-    from rag.lang import tokenize
+    from rag.text.tokens import tokenize
 
     ta, tb = set(tokenize(a)), set(tokenize(b))
     return len(ta & tb) / max(1, len(ta))
@@ -140,7 +140,7 @@ def _overlap(a: str, b: str) -> float:
 
 def rule_based_reply(messages: list[BaseMessage]) -> str:
     """A deterministic stand-in for the LLM: judges by word overlap, answers extractively."""
-    from rag.lang import split_sentences
+    from rag.text.sentences import split_sentences
 
     system = next((m.content for m in messages if m.type == "system"), "")
     user = messages[-1].content if messages else ""

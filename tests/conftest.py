@@ -26,7 +26,7 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def fake_app(settings):
     from rag.compose import App
-    from rag.embedder import FakeEmbedder
+    from rag.index.embedder import FakeEmbedder
 
     return App(settings, embedder=FakeEmbedder())
 
@@ -40,7 +40,7 @@ def seeded_fake_app(fake_app):
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from rag.embedder import SentenceTransformerEmbedder
+    from rag.index.embedder import SentenceTransformerEmbedder
     from rag.models import resolve
 
     path = resolve("embeddinggemma-300m", REAL_MODELS_DIR, "embedding")

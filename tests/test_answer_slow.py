@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from rag.lang import is_traditional, text_language
+from rag.text.chinese import is_traditional
+from rag.text.language import text_language
 
 pytestmark = pytest.mark.slow
 
@@ -117,8 +118,8 @@ def test_beijing_for_the_chinese_side_is_answered_and_the_gloss_is_not_shown(rea
 
 
 def test_yes_no_answer_never_affirms_what_its_sentence_negates(real_app):
-    from rag.citations import strip_markers
-    from rag.negation import first_sentence, negated
+    from rag.answer.citations import strip_markers
+    from rag.answer.negation import first_sentence, negated
 
     for q in ("Did Trump make explicit commitments on the Taiwan question?", "特朗普總統在台灣問題上做出明確承諾了嗎？"):
         ans = real_app.pipeline.answer(q)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag.compose import App
-from rag.embedder import FakeEmbedder
+from rag.index.embedder import FakeEmbedder
 from rag.errors import RagError
 from rag.llm import FakeBackend
 from rag.settings import Settings

@@ -5,7 +5,7 @@ from dataclasses import replace
 from ingest.align import align, dp_align
 from ingest.chunk import chunk_document, split_paragraph
 from ingest.parse import parse_text
-from rag.embedder import FakeEmbedder
+from rag.index.embedder import FakeEmbedder
 import numpy as np
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rag.citations import CitationMatcher, parse_markers, strip_markers
+from rag.answer.citations import CitationMatcher, parse_markers, strip_markers
 from rag.types import Hit
 
 EN1 = Hit("d", "en", 1, "U.S. President Donald Trump paid a state visit to China from May this year, the first in nine years.", 0.6)

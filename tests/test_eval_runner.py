@@ -33,7 +33,7 @@ SEED_SETS = sorted(p for p in SET.parent.glob("*.jsonl") if p.stem != "real")
 def test_gold_paragraphs_contain_their_keywords(seed_text, qset):
     """Hand check, automated: every keyword group is found in a gold paragraph (either language)."""
     from ingest.parse import parse_text
-    from rag.lang import to_simplified
+    from rag.text.chinese import to_simplified
 
     doc = parse_text(seed_text, "s", "s")
     meta = doc.meta
@@ -125,7 +125,7 @@ def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords():
     from eval.real_corpus import pairs
     from ingest.loaders import parse_path
     from ingest.parse import build_document
-    from rag.lang import to_simplified
+    from rag.text.chinese import to_simplified
 
     flat = lambda s: re.sub(r"\s+", "", to_simplified(s).lower())  # noqa: E731
     docs = {}

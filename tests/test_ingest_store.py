@@ -95,8 +95,8 @@ def test_rebuild_starts_clean(seeded_fake_app):
 
 
 def test_one_collection_per_embedding_model(seeded_fake_app):
-    from rag.embedder import FakeEmbedder
-    from rag.store import ChromaStore
+    from rag.index.embedder import FakeEmbedder
+    from rag.index.store import ChromaStore
 
     other = ChromaStore(seeded_fake_app.client, FakeEmbedder(name="another-model"))
     assert other.chunk_name != seeded_fake_app.store.chunk_name

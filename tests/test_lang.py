@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from rag.lang import detect_language, is_traditional, split_sentences, text_language, to_simplified, tokenize
+from rag.text.chinese import is_traditional, to_simplified
+from rag.text.language import detect_language, text_language
+from rag.text.sentences import split_sentences
+from rag.text.tokens import tokenize
 
 
 @pytest.mark.parametrize(

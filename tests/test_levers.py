@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from rag.factcheck import drop_unsupported_years, unsupported_years
-from rag.grounding import quoted_terms, quotes_found, ungrounded_terms
-from rag.lang import to_traditional
-from rag.quotes import pick_quotes, render_quotes
+from rag.answer.factcheck import drop_unsupported_years, unsupported_years
+from rag.answer.grounding import quoted_terms, quotes_found, ungrounded_terms
+from rag.text.chinese import to_traditional
+from rag.answer.quotes import pick_quotes, render_quotes
 from rag.types import Answer, Citation, Hit
 from tests.test_pipeline import make_app
 
@@ -170,7 +170,7 @@ def test_a_question_with_an_unknown_acronym_is_refused_without_asking_the_model(
      ("What does the author think?", False), ("作者怎么看？", False), ("Why is it important?", False)],
 )
 def test_polar_questions(q, polar):
-    from rag.pipeline import is_polar
+    from rag.answer.pipeline import is_polar
 
     assert is_polar(q) is polar
 
@@ -184,7 +184,7 @@ def _lenient_only(messages):
 
 def test_yes_no_question_gets_the_lenient_check(settings):
     from rag.compose import App
-    from rag.embedder import FakeEmbedder
+    from rag.index.embedder import FakeEmbedder
     from rag.llm import FakeBackend
     from rag.settings import DEFAULT_CORPUS
 
@@ -236,7 +236,7 @@ def test_traditional_conversion_does_not_read_across_words():
      ("What position did Beijing reiterate during the summit?", []), ("哪些机构参与了对话？", [])],
 )
 def test_questions_that_ask_for_a_header_field(q, fields):
-    from rag.about import header_fields_asked, is_about_article
+    from rag.answer.about import header_fields_asked, is_about_article
 
     assert header_fields_asked(q) == fields
     if fields:
@@ -246,7 +246,7 @@ def test_questions_that_ask_for_a_header_field(q, fields):
 
 
 def test_header_answers_only_fields_the_document_has():
-    from rag.about import header_answers
+    from rag.answer.about import header_answers
     from rag.types import DocumentMeta
 
     assert header_answers("Who wrote the article?", DocumentMeta(title="T", author="Tuosheng Zhang")) == ["author"]
@@ -309,7 +309,7 @@ def test_pipeline_answers_a_metonymy_question_only_when_switched_on(settings):
 
 
 def test_header_line_copied_in_front_of_an_answer_is_dropped(settings):
-    from rag.pipeline import strip_header_echo
+    from rag.answer.pipeline import strip_header_echo
 
     header = "[ZH ¶0] 标题: What the New Developments Mean (中美關係新變化的重大意義)"
     echo = "标题: What the New Developments Mean (中美關係新變化的重大意義) 第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
@@ -341,7 +341,7 @@ ZH12 = "第三,在中美元首会晤期间,中方重点提出台湾问题并重�
      ("特朗普总统没有做出承诺吗？", "是的[ZH ¶12]。", False)],  # a negated question: yes/no is ambiguous
 )
 def test_yes_no_answer_that_drops_the_sentences_negation(q, answer, contradicted):
-    from rag.negation import contradiction
+    from rag.answer.negation import contradiction
 
     found = contradiction(q, answer, [hit("zh", 12, ZH12)], "zh")
     assert (found is not None) is contradicted
@@ -350,7 +350,7 @@ def test_yes_no_answer_that_drops_the_sentences_negation(q, answer, contradicted
 
 
 def test_no_answer_without_a_negated_sentence_is_left_alone():
-    from rag.negation import contradiction, negated
+    from rag.answer.negation import contradiction, negated
 
     e2 = "The two sides agreed to expand exchanges and cooperation in public health, trade and tourism."
     assert contradiction("Did the two sides agree to expand cooperation in public health?", "Yes, they did [EN ¶2].", [hit("en", 2, e2)], "en") is None
@@ -371,7 +371,7 @@ def test_pipeline_answers_no_with_the_sentence_only_when_switched_on(settings):
 
 
 def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
-    from rag.grounding import gloss_capitals, unglossed
+    from rag.answer.grounding import gloss_capitals, unglossed
 
     texts = ["中美关系 中国 美国", "China-U.S. relations"]
     q, glossed = gloss_capitals("北京担心美国中期选举后的什么？", texts)
@@ -388,8 +388,8 @@ def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
 
 
 def test_best_sentence_is_the_most_similar_body_sentence():
-    from rag.embedder import FakeEmbedder
-    from rag.sentence_evidence import best_sentence
+    from rag.index.embedder import FakeEmbedder
+    from rag.answer.sentence_evidence import best_sentence
 
     emb = FakeEmbedder()
     hits = [hit("en", 0, "Toward the end of the year the heads of state meet."), hit("en", 3, EN3), hit("zh", 13, ZH13)]
@@ -406,7 +406,7 @@ def test_best_sentence_is_the_most_similar_body_sentence():
 
 
 def test_model_no_is_overruled_by_a_similar_sentence_only_when_the_lever_is_on(settings):
-    from rag.sentence_evidence import best_sentence
+    from rag.answer.sentence_evidence import best_sentence
 
     q = "whether the administration will become a lame duck after the midterm elections?"
     probe = make_app(settings, replies=["NO"])
@@ -442,13 +442,13 @@ def test_model_no_is_overruled_by_a_similar_sentence_only_when_the_lever_is_on(s
      ("文章提到了哪些对话？", False), ("王毅说了什么？", False)],
 )
 def test_past_tense_questions(q, past):
-    from rag.premise import asks_past
+    from rag.answer.premise import asks_past
 
     assert asks_past(q) is past
 
 
 def test_false_premise_needs_a_future_sentence_about_what_is_asked():
-    from rag.premise import false_premise, future_part
+    from rag.answer.premise import false_premise, future_part
     from rag.types import Quote
 
     xi = Quote("d", "en", 3, EN3.split(". ")[0] + ".")

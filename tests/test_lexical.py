@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from rag.lexical import BM25Index
+from rag.index.lexical import BM25Index
 
 
 def _reference(docs, query, k1=1.5, b=0.75):

@@ -7,9 +7,10 @@ import re
 import pytest
 
 from rag.compose import App
-from rag.embedder import FakeEmbedder
+from rag.index.embedder import FakeEmbedder
 from rag.errors import InputError
-from rag.lang import is_traditional, text_language
+from rag.text.chinese import is_traditional
+from rag.text.language import text_language
 from rag.llm import FakeBackend
 from rag.settings import DEFAULT_CORPUS
 
@@ -151,7 +152,7 @@ def test_json_shape(app):
     ],
 )
 def test_follow_up_detection(q, expected):
-    from rag.pipeline import is_follow_up
+    from rag.answer.pipeline import is_follow_up
 
     assert is_follow_up(q) is expected
 
@@ -201,14 +202,14 @@ def test_adaptive_context_keeps_only_close_pairs(settings):
 
 
 def test_tidy_chinese():
-    from rag.pipeline import tidy_chinese
+    from rag.answer.pipeline import tidy_chinese
 
     assert tidy_chinese("特朗普于 5 月 13 日至 15 日访华") == "特朗普于5月13日至15日访华"
     assert tidy_chinese("APEC 和 G20 峰会") == "APEC 和 G20峰会"  # a space after a Latin word stays
 
 
 def test_tidy_english():
-    from rag.pipeline import tidy_english
+    from rag.answer.pipeline import tidy_english
 
     assert tidy_english("The U. S. side and the U. S. A. agreed.") == "The U.S. side and the U.S.A. agreed."
     assert tidy_english("Mr. T. Smith. A. Next sentence.") == "Mr. T. Smith. A. Next sentence."

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from ingest.chunk import split_paragraph
 from ingest.parse import parse_text
-from rag.lang import sentence_spans
+from rag.text.sentences import sentence_spans
 from rag.settings import DEFAULT_CORPUS
 
 SEED = parse_text(DEFAULT_CORPUS.read_text(encoding="utf-8"), "seed", "seed")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rag.compose import App
-from rag.embedder import FakeEmbedder
+from rag.index.embedder import FakeEmbedder
 from rag.llm import FakeBackend
 from rag.settings import DEFAULT_CORPUS, Settings
 

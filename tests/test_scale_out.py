@@ -7,7 +7,7 @@ import time
 import pytest
 
 from rag.compose import App
-from rag.embedder import FakeEmbedder
+from rag.index.embedder import FakeEmbedder
 from rag.llm import FakeBackend
 from rag.settings import DEFAULT_CORPUS, Settings
 from tests.servers import chroma_server

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from rag.citations import MARKER_RE
+from rag.answer.citations import MARKER_RE
 from rag.types import Answer, Document
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from rag.embedder import Embedder, cosine_matrix
-from rag.quotes import sentences
+from rag.index.embedder import Embedder, cosine_matrix
+from rag.answer.quotes import sentences
 from rag.types import Hit, Quote
 
 

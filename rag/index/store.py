@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from rag.embedder import Embedder, slug
+from rag.index.embedder import Embedder, slug
 from rag.errors import ConfigError, IndexCorruptError
 from rag.types import Chunk, Document, DocumentMeta, Paragraph, Skipped
 

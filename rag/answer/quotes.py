@@ -14,7 +14,9 @@ import re
 from collections import Counter
 from typing import Sequence
 
-from rag.lang import sentence_spans, to_simplified, tokenize
+from rag.text.chinese import to_simplified
+from rag.text.sentences import sentence_spans
+from rag.text.tokens import tokenize
 from rag.types import Hit, Quote
 
 _TRIM = " \t\r\n"

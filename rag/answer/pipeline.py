@@ -13,18 +13,20 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import RunnableLambda
 
-from rag import prompts
-from rag.about import header_answers, is_about_article
-from rag.citations import CitationMatcher, strip_markers
-from rag.factcheck import drop_unsupported_years
-from rag.grounding import gloss_capitals, quotes_found, unglossed, ungrounded_terms
-from rag.lang import is_traditional, split_sentences, text_language, to_simplified, to_traditional
-from rag.negation import contradiction
-from rag.premise import asks_past, false_premise
-from rag.query import analyze, validate_question
-from rag.quotes import pick_quotes, render_quotes, says
-from rag.retrieve import PairHit, Retriever
-from rag.sentence_evidence import best_sentence
+from rag.answer import prompts
+from rag.answer.about import header_answers, is_about_article
+from rag.answer.citations import CitationMatcher, strip_markers
+from rag.answer.factcheck import drop_unsupported_years
+from rag.answer.grounding import gloss_capitals, quotes_found, unglossed, ungrounded_terms
+from rag.text.chinese import is_traditional, to_simplified, to_traditional
+from rag.text.language import text_language
+from rag.text.sentences import split_sentences
+from rag.answer.negation import contradiction
+from rag.answer.premise import asks_past, false_premise
+from rag.answer.query import analyze, validate_question
+from rag.answer.quotes import pick_quotes, render_quotes, says
+from rag.index.retrieve import PairHit, Retriever
+from rag.answer.sentence_evidence import best_sentence
 from rag.settings import Settings
 from rag.types import Answer, Citation, Document, Hit, Quote, doc_lang
 

@@ -169,7 +169,7 @@ class FakeEmbedder(CachingEmbedder):
         self.calls = 0
 
     def _vec(self, text: str) -> list[float]:
-        from rag.lang import tokenize
+        from rag.text.tokens import tokenize
 
         v = [0.0] * self.dim
         for tok in tokenize(text) or [text.strip() or "∅"]:

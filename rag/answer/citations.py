@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.lang import CLOSERS, ZH_SENT_END, split_sentences, tokenize
+from rag.text.sentences import CLOSERS, ZH_SENT_END, split_sentences
+from rag.text.tokens import tokenize
 from rag.types import Citation, Hit
 
 MARKER_RE = re.compile(r"\s*[\[【(（]\s*(EN|ZH|En|Zh|en|zh)\s*[¶#]?\s*(\d{1,4})\s*[\]】)）]")

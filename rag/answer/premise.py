@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from rag.lang import to_simplified, tokenize
+from rag.text.chinese import to_simplified
+from rag.text.tokens import tokenize
 from rag.types import Quote
 
 _EN_PAST = re.compile(r"\b(did|was|were|had)\b|\b(has|have)\b(\s+[\w.-]+){0,4}?\s+(been|\w+ed)\b", re.I)

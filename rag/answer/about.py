@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rag.lang import to_simplified
+from rag.text.chinese import to_simplified
 from rag.types import DocumentMeta
 
 # any mention of the article's header facts (a question that *may* be about them)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from rag.citations import strip_markers
-from rag.lang import split_sentences, to_simplified
-from rag.quotes import pick_quotes
+from rag.answer.citations import strip_markers
+from rag.text.chinese import to_simplified
+from rag.text.sentences import split_sentences
+from rag.answer.quotes import pick_quotes
 from rag.types import Hit, Quote
 
 _EN_NEG = re.compile(r"\b(not|no|never|neither|nor|cannot|none|nothing|without)\b|n['’]t\b", re.I)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.lang import _EN_STOP, _ZH_STOP, HAN_RE, LATIN_WORD_RE, detect_language, to_simplified
+from rag.text.chinese import to_simplified
+from rag.text.language import detect_language
+from rag.text.script import HAN_RE, LATIN_WORD_RE
+from rag.text.tokens import EN_STOP, ZH_STOP
 
 _NAME_RE = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -31,9 +34,9 @@ _ZH_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "j"})  # persons, p
 def _posseg():
     import jieba.posseg as pseg
 
-    from rag.lang import _jieba
+    from rag.text.chinese import jieba_lib
 
-    _jieba()  # quiet logging, one initialisation
+    jieba_lib()  # quiet logging, one initialisation
     return pseg
 
 
@@ -166,12 +169,12 @@ def quoted_terms(question: str) -> list[str]:
     detected = detect_language(question)
     if detected.startswith("mixed:"):
         if detected.endswith("en"):
-            from rag.lang import _jieba
+            from rag.text.chinese import jieba_lib
 
             for run in _HAN_RUN.findall(to_simplified(question)):
-                terms.extend(w for w in _jieba().lcut(run) if len(w) >= 2 and w not in _ZH_STOP)
+                terms.extend(w for w in jieba_lib().lcut(run) if len(w) >= 2 and w not in ZH_STOP)
         else:
-            terms.extend(w for w in LATIN_WORD_RE.findall(question) if (len(w) >= 3 or w.isupper()) and w.lower() not in _EN_STOP)
+            terms.extend(w for w in LATIN_WORD_RE.findall(question) if (len(w) >= 3 or w.isupper()) and w.lower() not in EN_STOP)
     return list(dict.fromkeys(terms))
 
 

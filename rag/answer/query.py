@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 from rag.errors import InputError
-from rag.lang import answer_language, detect_language, to_simplified
+from rag.text.chinese import to_simplified
+from rag.text.language import answer_language, detect_language
 from rag.types import Query
 
 MAX_QUESTION_CHARS = 2000

@@ -10,9 +10,10 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from rag.lang import to_simplified, tokenize
-from rag.lexical import BM25Index
-from rag.store import ChunkHit
+from rag.text.chinese import to_simplified
+from rag.text.tokens import tokenize
+from rag.index.lexical import BM25Index
+from rag.index.store import ChunkHit
 from rag.types import Document, Hit
 
 log = logging.getLogger(__name__)

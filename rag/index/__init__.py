@@ -1,0 +1,1 @@
+"""Index: embeddings, the vector store, lexical search and retrieval."""

@@ -1,0 +1,1 @@
+"""CJK-aware text handling: scripts, Chinese conversion, language, sentences, tokens."""
