@@ -31,7 +31,7 @@ def main(argv=None) -> None:
 
     from bench.run import machine, make_app
     from rag.settings import DEFAULT_CORPUS
-    from tests.ui_server import running_ui
+    from ui.local import running_ui
 
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(Path(tmp), fake=False)

@@ -56,10 +56,10 @@ def make_app(home: Path, fake: bool, **overrides):
 
 def bench_ingest(app) -> dict:
     from ingest.chunk import chunk_document
+    from rag.index.embedder import SentenceTransformerEmbedder
     from rag.settings import DEFAULT_CORPUS
 
-    if hasattr(app.embedder, "warm_up"):
-        app.embedder.warm_up()  # loading the model is start-up, not ingest
+    app.embedder.warm_up()  # loading the model is start-up, not ingest
     t0 = time.perf_counter()
     doc = app.indexer.prepare_path(DEFAULT_CORPUS)
     app.indexer.write([doc], progress=False)
@@ -68,7 +68,7 @@ def bench_ingest(app) -> dict:
     texts = [c.text for c in chunk_document(doc, app.settings.chunk_chars)]
     emb = app.embedder
     bare = None
-    if hasattr(emb, "model"):
+    if isinstance(emb, SentenceTransformerEmbedder):
         m = emb.model
         t1 = time.perf_counter()
         m.encode(texts, batch_size=app.settings.embedding_batch_size, prompt_name="document" if "document" in (m.prompts or {}) else None)
@@ -111,7 +111,7 @@ def bench_retrieval(app, sizes: list[int], queries: int = 20) -> list[dict]:
     dim = len(app.embedder.embed_query("x"))
     rows = []
     total = 0
-    coll = app.store.vs._collection
+    coll = app.client.get_collection(app.store.chunk_name)
     docs_coll = app.store.docs_coll
     vecs_q = [app.embedder.embed_query(f"query {i} about dialogue and trust") for i in range(queries)]
     orig_embed_query = app.embedder.embed_query
@@ -179,7 +179,7 @@ def bench_answers(app, limit: int) -> dict:
 
 def bench_ui_rss(fake: bool) -> dict:
     """Peak RSS (VmHWM) of `rag ui` with both models loaded, after one question."""
-    from tests.ui_server import free_port
+    from ui.local import free_port
 
     home = Path(tempfile.mkdtemp(prefix="bench-ui-"))
     port = free_port()

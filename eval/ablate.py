@@ -18,22 +18,13 @@ from pathlib import Path
 
 from eval.report import write_report
 from eval.runner import load_set, run
+from rag.answer.stages import levers
 
-# name -> (what the lever does, the settings that switch it off)
+# name -> (what the lever does, the settings that switch it off): the levers of the stage registry
 LEVERS: dict[str, tuple[str, dict]] = {
     "default": ("every lever on (the shipped configuration)", {}),
     "start": ("every lever of this list off: the pipeline #9 started from", {}),  # filled in below
-    "quotes": ("supporting quotes under the answer", {"quotes": False}),
-    "years": ("years no source states are removed", {"drop_invented_years": False}),
-    "quoted-terms": ("the model's NO is overruled when the context holds every term the question quotes", {"trust_quoted_terms": False}),
-    "similarity-0.56": ("the model's NO is overruled by a paragraph ≥ 0.56 similar (off: 0.60, the start)", {"trust_retrieval_above": 0.60}),
-    "polar-check": ("yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),
-    "header-fields": ("author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
-    "metonymy": ("a capital standing for its government (\"What worries Beijing…\") is grounded by the country's name and glossed for the model", {"capital_metonymy": False}),
-    "negation": ("a yes/no answer that drops the negation of its sentence becomes \"No\" and the sentence", {"negation_check": False}),
-    "sentence-evidence": ("the model's NO is overruled by a context sentence as similar as a trusted paragraph (embedded on that path only)", {"sentence_evidence": False}),
-    "premise": ("a past-tense question whose best-matching sentence puts the event in the future is refused with that sentence", {"premise_check": False}),
-    "header-meta-only": ("byline and date in the context only for questions about the article", {"header_for_meta_only": False}),
+    **{lever.name: (lever.doc, lever.off) for lever in levers()},
 }
 # the start switches off every lever built in #9 (header-meta-only predates it and stays on)
 LEVERS["start"][1].update({k: v for name, (_, off) in LEVERS.items() if name not in ("default", "start", "header-meta-only") for k, v in off.items()})

@@ -39,8 +39,6 @@ def load_set(path: Path) -> list[dict]:
 
 def build_pipeline(app, name: str):
     """The pipeline to evaluate, from the same composition root as the CLI and UI."""
-    from dataclasses import replace
-
     if name not in PIPELINES:
         raise InputError(f"unknown pipeline {name!r}; choose one of {', '.join(PIPELINES)}")
     if name == "full":
@@ -49,12 +47,11 @@ def build_pipeline(app, name: str):
         from eval.baselines import NaivePipeline
 
         return NaivePipeline(app.retriever, app.chat_model)
-    from rag.answer.pipeline import AnswerPipeline
-    from rag.index.retrieve import Retriever
+    from rag.compose import App
 
-    mode = "dense" if name == "dense" else "bm25"
-    retriever = Retriever(app.store, app.embedder, app.settings.dense_k, app.settings.lexical_weight, mode=mode)
-    return AnswerPipeline(retriever, app.chat_model, app.settings)
+    mode = "dense" if name == "dense" else "bm25"  # the same parts, another retrieval mode
+    return App(app.settings.model_copy(update={"retrieval_mode": mode}), embedder=app.embedder,
+               chat_model=app.chat_model, client=app.client).pipeline
 
 
 def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, progress: bool = True,

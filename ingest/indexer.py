@@ -15,9 +15,11 @@ from ingest.blocks import Parsed
 from ingest.chunk import chunk_document, split_paragraph
 from ingest.loaders import doc_id_for, parse_bytes, parse_path
 from ingest.parse import build_document, file_lang
+from ingest.report import IngestReport
 from ingest.targets import Target
 from rag.errors import DocumentError, IndexBusyError
-from ingest.report import IngestReport
+from rag.index.embedder import Embedder
+from rag.index.store import Store
 from rag.types import Document
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ def _one_language(path: Path, want: str, doc_id: str | None) -> Document:
 
 
 class Indexer:
-    def __init__(self, store, embedder, chunk_chars: int = 900, overlap: int = 1) -> None:
+    def __init__(self, store: Store, embedder: Embedder, chunk_chars: int = 900, overlap: int = 1) -> None:
         self.store = store
         self.embedder = embedder
         self.chunk_chars = chunk_chars

@@ -90,26 +90,6 @@ def models_verify() -> None:
 # --- ingest and inspection -----------------------------------------------
 
 
-def _recover_damaged_index(a) -> None:
-    """`--rebuild` on an index that cannot even be opened: move it aside and start clean."""
-    import shutil
-
-    from rag.errors import IndexCorruptError
-
-    try:
-        a.store.documents()
-    except IndexCorruptError:
-        path = a.settings.chroma_path
-        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
-        shutil.move(str(path), str(aside))
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()  # forget the failed client for this path
-        typer.echo(f"the index could not be opened; moved it to {aside} and starting clean", err=True)
-        for attr in ("client", "store", "retriever", "indexer", "pipeline"):
-            a.__dict__.pop(attr, None)
-
-
 def _check_id(doc_id: str | None) -> str | None:
     import re
 
@@ -133,8 +113,9 @@ def ingest(
 
     a = _app()
     t0 = time.perf_counter()
-    if rebuild and not a.settings.chroma_url:
-        _recover_damaged_index(a)
+    aside = a.recover_index() if rebuild else None
+    if aside:
+        typer.echo(f"the index could not be opened; moved it to {aside} and starting clean", err=True)
     targets = plan(list(paths) if paths else [a.settings.corpus], pair, _check_id(doc_id))
     progress = not json_out
     for t in targets:  # every file is checked before the index is touched

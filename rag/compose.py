@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from functools import cached_property
+from pathlib import Path
 
 from rag.settings import Settings, get_settings
 
@@ -54,7 +55,8 @@ class App:
     def retriever(self):
         from rag.index.retrieve import Retriever
 
-        return Retriever(self.store, self.embedder, self.settings.dense_k, self.settings.lexical_weight)
+        s = self.settings
+        return Retriever(self.store, self.embedder, s.dense_k, s.lexical_weight, mode=s.retrieval_mode)
 
     @cached_property
     def indexer(self):
@@ -78,7 +80,22 @@ class App:
 
     def warm_up(self) -> None:
         """Load both models now (the UI does this at start so the first question is fast)."""
-        if hasattr(self.embedder, "warm_up"):
-            self.embedder.warm_up()
-        if hasattr(self.chat_model, "warm_up"):
-            self.chat_model.warm_up()
+        self.embedder.warm_up()
+        self.chat_model.warm_up()
+
+    def recover_index(self) -> Path | None:
+        """A local index that cannot even be opened is moved aside (returned) and the parts built on it
+        are forgotten, so the next use starts clean; None when the index opens (or is a server's)."""
+        from rag.errors import IndexCorruptError
+        from rag.index.store import set_aside
+
+        if self.settings.chroma_url:
+            return None
+        try:
+            self.store.documents()
+            return None
+        except IndexCorruptError:
+            aside = set_aside(self.settings.chroma_path)
+        for attr in ("client", "store", "retriever", "indexer", "pipeline"):
+            self.__dict__.pop(attr, None)
+        return aside

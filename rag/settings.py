@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
     dense_k: int = 12
     lexical_weight: float = 0.5  # weight of the BM25 list in the fusion (dense = 1.0)
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval
     check_answerable: bool = True  # the model's YES/NO verdict before answering
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)

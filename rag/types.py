@@ -217,10 +217,37 @@ class Citation:
 
 @dataclass(frozen=True)
 class Query:
+    """A question and every feature a stage asks about, computed once (``rag.answer.query.analyze``)."""
+
     text: str  # what the user typed
     lang: AnswerLang  # language the answer is given in
-    detected: str  # en | zh | zh-Hant | mixed
+    detected: str  # en | zh | zh-Hant | mixed:<main>
     search_text: str  # standalone question (history resolved), simplified script
+    standalone: str = ""  # the standalone question as written (follow-ups rewritten)
+    follow_up: bool = False  # leans on earlier turns ("and the second one?")
+    polar: bool = False  # a yes/no question
+    past: bool = False  # presupposes that something has happened
+    about_doc: bool = False  # asks about the document itself (author, title, date, position)
+    fields: tuple[str, ...] = ()  # header fields asked for directly: author, affiliation, title, date
+    terms: tuple[str, ...] = ()  # names, years and acronyms that some document must mention
+    quoted: tuple[str, ...] = ()  # what it quotes: text in quotation marks, other-script words
+
+    @property
+    def prompt_lang(self) -> str:
+        """The prompt file's language: 'en' or 'zh' (traditional Chinese uses 'zh', converted after)."""
+        return "en" if self.lang == "en" else "zh"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The refuse-or-answer decision and the rule of ``rag.answer.verdict`` that made it."""
+
+    refused: bool
+    rule: str
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        return {"refused": self.refused, "rule": self.rule, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -234,6 +261,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str = ""
     quotes: tuple[Quote, ...] = ()
+    verdict: Verdict | None = None  # which rule decided to answer or refuse
 
     def to_json(self) -> dict:
         return {
@@ -254,5 +282,6 @@ class Answer:
             "quotes": [
                 {"doc": q.doc, "lang": q.lang, "paragraph": q.paragraph, "sentence": q.sentence} for q in self.quotes
             ],
+            "decided_by": self.verdict.to_json() if self.verdict else None,
         }
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: temp data dirs, the fake embedder/LLM, and session-scoped real models (slow)."""
+"""Shared fixtures and builders: temp data dirs, the fake embedder/LLM, an app over the sample
+article with scripted model replies, the state after some stages, and session-scoped real models (slow)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,29 @@ from rag.settings import DEFAULT_CORPUS, Settings
 
 REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_path)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def make_app(settings: Settings, replies: list[str] | None = None):
+    """An app over the sample article: the fake embedder, and the model's replies in order (then rule-based)."""
+    from rag.compose import App
+    from rag.index.embedder import FakeEmbedder
+    from rag.llm import FakeBackend
+
+    app = App(settings, embedder=FakeEmbedder(), chat_model=FakeBackend(replies))
+    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    return app
+
+
+def state_after(app, question: str, last: str = "context", **kw):
+    """The AnswerState once the stages up to ``last`` have run (or one settled the answer)."""
+    from rag.answer.state import AnswerState
+
+    state = AnswerState(question, **kw)
+    for stage in app.pipeline.stages:
+        list(stage.run(state))
+        if stage.name == last or state.answer is not None:
+            break
+    return state
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.ui_server import free_port
+from ui.local import free_port
 
 
 @contextmanager

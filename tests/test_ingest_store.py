@@ -48,7 +48,7 @@ def test_changed_document_replaces_its_chunks(fake_app, tmp_path, seed_text):
     assert any("Since last winter" in c.text for c in chunks)
     assert not any("Since last autumn" in c.text for c in chunks)
     # nothing of the old version is left in the collection at all
-    raw = fake_app.store.vs._collection.get(include=["metadatas"])
+    raw = fake_app.store.vs.get(include=["metadatas"])
     assert all(m["version"] != old_version for m in raw["metadatas"])
 
 
@@ -62,11 +62,11 @@ def test_rerun_clears_chunks_a_write_killed_after_its_flip_left(fake_app, tmp_pa
     with monkeypatch.context() as m:
         m.setattr(type(fake_app.store), "drop_stale", lambda self, doc_id, version=None: None)
         _ingest(fake_app, path)  # the "kill": old chunks stay
-    raw = fake_app.store.vs._collection.get(include=["metadatas"])
+    raw = fake_app.store.vs.get(include=["metadatas"])
     assert any(m["version"] == old_version for m in raw["metadatas"])
     [report] = _ingest(fake_app, path)
     assert report.status == "unchanged"
-    raw = fake_app.store.vs._collection.get(include=["metadatas"])
+    raw = fake_app.store.vs.get(include=["metadatas"])
     assert {m["version"] for m in raw["metadatas"]} == {fake_app.store.versions()["article"]}
 
 

@@ -7,10 +7,10 @@ import pytest
 
 from rag.answer.factcheck import drop_unsupported_years, unsupported_years
 from rag.answer.grounding import quoted_terms, quotes_found, ungrounded_terms
-from rag.text.chinese import to_traditional
 from rag.answer.quotes import pick_quotes, render_quotes
+from rag.text.chinese import to_traditional
 from rag.types import Answer, Citation, Hit
-from tests.test_pipeline import make_app
+from tests.conftest import make_app, state_after
 
 EN3 = (
     "In September, Chinese President Xi Jinping is expected to pay a state visit to the United States at the "
@@ -128,11 +128,11 @@ def test_quoted_terms_of_mixed_and_quoted_questions():
     assert quoted_terms("What does “lame duck” mean?") == ["lame duck"]
     assert "GDP" in quoted_terms("文章提到的中国GDP增长率是多少？")
     assert quoted_terms("When did Trump visit China?") == []
-    assert quotes_found("What does 'lame duck' mean?", ["whether it will become a lame duck"]) == ["lame duck"]
-    assert quotes_found("文章提到的中国GDP增长率是多少？", ["中国 APEC"]) == []
+    assert quotes_found(quoted_terms("What does 'lame duck' mean?"), ["whether it will become a lame duck"]) == ["lame duck"]
+    assert quotes_found(quoted_terms("文章提到的中国GDP增长率是多少？"), ["中国 APEC"]) == []
     corpus = ["特朗普访华中国。", "特朗普与中国。", "中国与特朗普会晤。", "跛脚鸭"]
-    assert quotes_found("What did 特朗普 eat in 中国?", corpus[:2], corpus) == []  # common words prove nothing
-    assert quotes_found("What does the article mean by 跛脚鸭?", corpus[3:], corpus)
+    assert quotes_found(quoted_terms("What did 特朗普 eat in 中国?"), corpus[:2], corpus) == []  # common words prove nothing
+    assert quotes_found(quoted_terms("What does the article mean by 跛脚鸭?"), corpus[3:], corpus)
 
 
 def test_model_no_is_overruled_when_the_context_holds_the_quoted_term(settings):
@@ -170,7 +170,7 @@ def test_a_question_with_an_unknown_acronym_is_refused_without_asking_the_model(
      ("What does the author think?", False), ("作者怎么看？", False), ("Why is it important?", False)],
 )
 def test_polar_questions(q, polar):
-    from rag.answer.pipeline import is_polar
+    from rag.answer.query import is_polar
 
     assert is_polar(q) is polar
 
@@ -206,9 +206,8 @@ def test_yes_no_question_gets_the_lenient_check(settings):
 
 def test_full_header_for_every_question_when_switched_off(settings):
     app = make_app(settings.model_copy(update={"header_for_meta_only": False}))
-    pairs, _ = app.retriever.pairs("When are the APEC and G20 summits held?", k=2)
-    header, _, _ = app.pipeline.context(pairs, "en", "When are the APEC and G20 summits held?")
-    assert "Tuosheng Zhang" in header and "June 22, 2026" in header
+    state = state_after(app, "When are the APEC and G20 summits held?", k=2)
+    assert "Tuosheng Zhang" in state.header and "June 22, 2026" in state.header
 
 
 # --- traditional script ----------------------------------------------------------------------------------
@@ -246,11 +245,11 @@ def test_questions_that_ask_for_a_header_field(q, fields):
 
 
 def test_header_answers_only_fields_the_document_has():
-    from rag.answer.about import header_answers
+    from rag.answer.about import header_answers, header_fields_asked
     from rag.types import DocumentMeta
 
-    assert header_answers("Who wrote the article?", DocumentMeta(title="T", author="Tuosheng Zhang")) == ["author"]
-    assert header_answers("When was the article published?", DocumentMeta(title="T", author="A")) == []
+    assert header_answers(header_fields_asked("Who wrote the article?"), DocumentMeta(title="T", author="Tuosheng Zhang")) == ["author"]
+    assert header_answers(header_fields_asked("When was the article published?"), DocumentMeta(title="T", author="A")) == []
 
 
 def test_author_and_title_questions_are_answered_with_the_headers_words(settings):
@@ -309,7 +308,7 @@ def test_pipeline_answers_a_metonymy_question_only_when_switched_on(settings):
 
 
 def test_header_line_copied_in_front_of_an_answer_is_dropped(settings):
-    from rag.answer.pipeline import strip_header_echo
+    from rag.answer.polish import strip_header_echo
 
     header = "[ZH ¶0] 标题: What the New Developments Mean (中美關係新變化的重大意義)"
     echo = "标题: What the New Developments Mean (中美關係新變化的重大意義) 第三,特朗普总统并未做出明确承诺[ZH ¶12]。"
@@ -410,11 +409,9 @@ def test_model_no_is_overruled_by_a_similar_sentence_only_when_the_lever_is_on(s
 
     q = "whether the administration will become a lame duck after the midterm elections?"
     probe = make_app(settings, replies=["NO"])
-    pl = probe.pipeline
-    pairs, hits = pl.retriever.pairs(q, k=settings.top_k)
-    _, _, ctx = pl.context(pairs, "en", q)
-    para = max(h.dense for h in hits if h.dense is not None)
-    sent = best_sentence(pl.retriever.embedder, q, ctx)
+    state = state_after(probe, q)
+    para = state.best_similarity
+    sent = best_sentence(probe.embedder, q, state.context)
     assert sent is not None and sent.paragraph == 10 and sent.score > para + 0.1
     between = settings.model_copy(update={"trust_retrieval_above": (para + sent.score) / 2})
     ans = make_app(between, replies=["NO", "It is a key concern [EN ¶10]."]).pipeline.answer(q)

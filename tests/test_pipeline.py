@@ -6,19 +6,10 @@ import re
 
 import pytest
 
-from rag.compose import App
-from rag.index.embedder import FakeEmbedder
 from rag.errors import InputError
 from rag.text.chinese import is_traditional
 from rag.text.language import text_language
-from rag.llm import FakeBackend
-from rag.settings import DEFAULT_CORPUS
-
-
-def make_app(settings, replies=None):
-    app = App(settings, embedder=FakeEmbedder(), chat_model=FakeBackend(replies))
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
-    return app
+from tests.conftest import make_app, state_after
 
 
 @pytest.fixture
@@ -132,7 +123,8 @@ def test_bad_questions(app, q):
 
 def test_json_shape(app):
     js = app.pipeline.answer("When are the APEC and G20 summits held?").to_json()
-    assert set(js) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes"}
+    assert set(js) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by"}
+    assert js["decided_by"] == {"refused": False, "rule": "model-yes", "reason": "the model's check said YES (or was unclear)"}
     assert set(js["citations"][0]) == {"doc", "lang", "paragraph", "text", "section", "page"}
     assert set(js["retrieved"][0]) == {"doc", "lang", "paragraph", "score"}
     assert isinstance(js["citations"][0]["paragraph"], int)
@@ -152,7 +144,7 @@ def test_json_shape(app):
     ],
 )
 def test_follow_up_detection(q, expected):
-    from rag.answer.pipeline import is_follow_up
+    from rag.answer.query import is_follow_up
 
     assert is_follow_up(q) is expected
 
@@ -164,13 +156,11 @@ def test_stray_sentence_in_the_other_language_is_dropped(settings):
 
 
 def test_header_has_byline_and_date_only_for_questions_about_the_article(app):
-    pl = app.pipeline
-    pairs, _ = app.retriever.pairs("When are the APEC and G20 summits held?", k=2)
-    header, _, _ = pl.context(pairs, "en", "When are the APEC and G20 summits held?")
+    header = state_after(app, "When are the APEC and G20 summits held?", k=2).header
     assert "Title:" in header and "June 22" not in header and "Tuosheng" not in header
-    header, _, hits = pl.context(pairs, "en", "Who wrote this article and when was it published?")
+    header = state_after(app, "Who wrote this article and when was it published?", k=2).header
     assert "Tuosheng Zhang" in header and "June 22, 2026" in header
-    zh_header, _, _ = pl.context(pairs, "zh", "这篇文章的作者是谁？")
+    zh_header = state_after(app, "这篇文章的作者是谁？", k=2).header
     assert "作者" in zh_header and "文章发表日期" in zh_header
 
 
@@ -202,14 +192,14 @@ def test_adaptive_context_keeps_only_close_pairs(settings):
 
 
 def test_tidy_chinese():
-    from rag.answer.pipeline import tidy_chinese
+    from rag.answer.polish import tidy_chinese
 
     assert tidy_chinese("特朗普于 5 月 13 日至 15 日访华") == "特朗普于5月13日至15日访华"
     assert tidy_chinese("APEC 和 G20 峰会") == "APEC 和 G20峰会"  # a space after a Latin word stays
 
 
 def test_tidy_english():
-    from rag.answer.pipeline import tidy_english
+    from rag.answer.polish import tidy_english
 
     assert tidy_english("The U. S. side and the U. S. A. agreed.") == "The U.S. side and the U.S.A. agreed."
     assert tidy_english("Mr. T. Smith. A. Next sentence.") == "Mr. T. Smith. A. Next sentence."

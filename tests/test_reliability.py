@@ -65,7 +65,7 @@ def test_sigkill_during_reingest_leaves_old_or_new_never_a_mix(tmp_path, delay):
     # a rerun completes the new version and clears what the killed run left behind
     subprocess.run(rag + ["ingest", str(doc)], env=env_for(home), check=True, capture_output=True, timeout=300)
     assert check_consistent(home, doc) == "v2"
-    raw = fake_app(home).store.vs._collection.get(include=["metadatas"])
+    raw = fake_app(home).store.vs.get(include=["metadatas"])
     assert len({m["version"] for m in raw["metadatas"]}) == 1
 
 
@@ -116,7 +116,7 @@ def test_ui_holds_20_concurrent_sessions(seeded_fake_app):
     """20 clients at once for a bounded time: no errors, every answer complete and for its own question."""
     from gradio_client import Client
 
-    from tests.ui_server import running_ui
+    from ui.local import running_ui
 
     questions = [
         "When are the APEC and G20 summits held?", "APEC和G20峰会在哪里举行？", "What does the article say about Track II dialogues?",
@@ -154,7 +154,7 @@ def test_ui_holds_20_concurrent_sessions(seeded_fake_app):
 def test_safe_serving_defaults_and_password(tmp_path):
     import httpx
 
-    from tests.ui_server import free_port
+    from ui.local import free_port
     from ui.app import launch
 
     s = Settings()

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rag.types import Answer, Citation, Hit
-from tests.ui_server import running_ui
+from ui.local import running_ui
 from ui.app import UIHandlers
 from ui.render import answer_html, reader_html
 

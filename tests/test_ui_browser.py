@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.ui_server import running_ui
+from ui.local import running_ui
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

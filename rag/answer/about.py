@@ -8,6 +8,7 @@ has that field: the model's NO is then overruled, because the answer is in front
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from rag.text.chinese import to_simplified
 from rag.types import DocumentMeta
@@ -67,7 +68,7 @@ def header_fields_asked(question: str) -> list[str]:
     return [name for name, rx in _FIELD_RES.items() if rx.search(q)]
 
 
-def header_answers(question: str, meta: DocumentMeta) -> list[str]:
-    """The header fields the question asks for that ``meta`` has (so the header answers it)."""
+def header_answers(asked: Sequence[str], meta: DocumentMeta) -> list[str]:
+    """The header fields asked for (``header_fields_asked``) that ``meta`` has (so the header answers them)."""
     have = {"author": meta.author, "affiliation": meta.affiliation, "title": meta.title or meta.title_zh, "date": meta.date}
-    return [f for f in header_fields_asked(question) if have.get(f)]
+    return [f for f in asked if have.get(f)]

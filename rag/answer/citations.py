@@ -9,13 +9,15 @@ sentence uses a number or acronym that only the other-language twin states, the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable, ClassVar, Iterator
 
 import numpy as np
 
+from rag.answer.state import AnswerState, Event, Tools
 from rag.text.sentences import CLOSERS, ZH_SENT_END, split_sentences
 from rag.text.tokens import tokenize
-from rag.types import Citation, Hit
+from rag.types import Citation, Document, Hit, Quote
 
 MARKER_RE = re.compile(r"\s*[\[【(（]\s*(EN|ZH|En|Zh|en|zh)\s*[¶#]?\s*(\d{1,4})\s*[\]】)）]")
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -155,3 +157,36 @@ def _join(sentences: list[str]) -> str:
             out += " "
         out += s
     return out
+
+
+Lookup = Callable[[str], Document | None]
+
+
+def exact(c: Citation, lookup: Lookup) -> Citation:
+    """A citation carries the paragraph's own text, exactly as stored, its heading path and page."""
+    doc = lookup(c.doc)
+    p = doc.get(c.lang, c.paragraph) if doc else None
+    return replace(c, text=p.text, section=p.section, page=p.page) if p else c
+
+
+def cite(q: Quote, lookup: Lookup) -> Citation:
+    """The citation of the paragraph a quoted sentence comes from, with that paragraph's stored text."""
+    return exact(Citation(q.doc, q.lang, q.paragraph, ""), lookup)  # type: ignore[arg-type]
+
+
+class CiteStage:
+    """Every sentence of the answer cited by a context paragraph that supports it (code-checked markers)."""
+
+    name: ClassVar[str] = "cite"
+
+    def __init__(self, tools: Tools) -> None:
+        self.matcher = tools.matcher
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        def twin_of(doc_id: str, lang: str, n: int):
+            doc = state.lookup(doc_id)
+            return doc.twin(lang, n) if doc else None
+
+        state.text, cits = self.matcher.assign(state.text, state.context, twin_of=twin_of)
+        state.citations = tuple(exact(c, state.lookup) for c in cits)
+        return iter(())

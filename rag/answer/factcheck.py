@@ -8,8 +8,13 @@ the article gives and nothing invented.
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Iterable
+from typing import ClassVar, Iterable, Iterator
+
+from rag.answer.state import AnswerState, Event, Tools
+
+log = logging.getLogger(__name__)
 
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _YEAR_RE = re.compile(rf"(?<![\d.,]){_YEAR}(?![\d])")
@@ -42,3 +47,18 @@ def drop_unsupported_years(answer: str, support: Iterable[str]) -> tuple[str, li
         text = re.sub(r"[ \t]+([,.;:!?])", r"\1", text)
         text = re.sub(r"[ \t]{2,}", " ", text)
     return text, years
+
+
+class YearsStage:
+    """Years the answer states that no source contains are removed."""
+
+    name: ClassVar[str] = "years"
+
+    def __init__(self, tools: Tools) -> None:
+        pass
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        state.text, invented = drop_unsupported_years(state.text, [state.header, state.sources])
+        if invented:
+            log.info("removed years no source states: %s", invented)
+        return iter(())

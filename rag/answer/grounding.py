@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import ClassVar, Iterator, Sequence
 
+from rag.answer.state import AnswerState, Event, Tools
 from rag.text.chinese import to_simplified
 from rag.text.language import detect_language
 from rag.text.script import HAN_RE, LATIN_WORD_RE
@@ -74,12 +76,16 @@ def _present(term: str, hay: str, hay_cased: str) -> bool:
     return to_simplified(term).lower() in hay
 
 
-def ungrounded_terms(question: str, texts: list[str], metonymy: bool = False) -> list[str]:
+def ungrounded_terms(
+    question: str, texts: list[str], metonymy: bool = False, terms: Sequence[str] | None = None
+) -> list[str]:
     """Terms of the question that occur in none of ``texts`` (case-insensitive, simplified script).
     With ``metonymy``, a capital standing for its government ("What worries Beijing…?") is grounded
-    by its country's name; a capital used as a place ("在北京", "in Beijing") still has to occur."""
+    by its country's name; a capital used as a place ("在北京", "in Beijing") still has to occur.
+    ``terms``: the question's terms when already known (``Query.terms``)."""
     hay, cased = _haystack(texts)
-    missing = [t for t in dict.fromkeys(question_terms(question)) if not _present(t, hay, cased)]
+    terms = question_terms(question) if terms is None else terms
+    missing = [t for t in dict.fromkeys(terms) if not _present(t, hay, cased)]
     if metonymy:
         missing = [t for t in missing if not _government(t, question, hay, cased)]
     return missing
@@ -178,11 +184,12 @@ def quoted_terms(question: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def quotes_found(question: str, texts: list[str], corpus: list[str] | None = None, rare: int = 2) -> list[str]:
+def quotes_found(terms: Sequence[str], texts: list[str], corpus: list[str] | None = None, rare: int = 2) -> list[str]:
     """The question's quoted terms when every one of them occurs in ``texts`` (the context) and at
     least one is distinctive: in at most ``rare`` paragraphs of ``corpus`` (a paragraph and its
-    twin). "What did 特朗普 eat in 中国?" quotes only words found everywhere, so it proves nothing."""
-    terms = quoted_terms(question)
+    twin). "What did 特朗普 eat in 中国?" quotes only words found everywhere, so it proves nothing.
+    ``terms``: the question's ``quoted_terms`` (``Query.quoted``)."""
+    terms = list(terms)
     if not terms:
         return []
     norm = [to_simplified(t).lower() for t in terms]
@@ -193,3 +200,16 @@ def quotes_found(question: str, texts: list[str], corpus: list[str] | None = Non
     if not any(sum(1 for p in paras if t in p) <= rare for t in norm):
         return []
     return terms
+
+
+class GlossStage:
+    """"Beijing" → "Beijing (China)" in the question the model reads (it sees only the sources)."""
+
+    name: ClassVar[str] = "gloss"
+
+    def __init__(self, tools: Tools) -> None:
+        pass
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        state.prompt_question, state.glossed = gloss_capitals(state.prompt_question, state.paragraphs)
+        return iter(())

@@ -9,14 +9,19 @@ answered "No" from "the improvement remains limited"."""
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Sequence
+from typing import ClassVar, Iterator, Sequence
 
-from rag.answer.citations import strip_markers
+from rag.answer import prompts
+from rag.answer.citations import cite, strip_markers
+from rag.answer.quotes import pick_quotes
+from rag.answer.state import AnswerState, Event, Tools
 from rag.text.chinese import to_simplified
 from rag.text.sentences import split_sentences
-from rag.answer.quotes import pick_quotes
-from rag.types import Hit, Quote
+from rag.types import Hit, Quote, doc_lang
+
+log = logging.getLogger(__name__)
 
 _EN_NEG = re.compile(r"\b(not|no|never|neither|nor|cannot|none|nothing|without)\b|n['’]t\b", re.I)
 # Chinese negators, minus the words that merely contain one (不断 "constantly", 未来 "future", 无论 "whatever")
@@ -53,3 +58,21 @@ def contradiction(question: str, answer: str, hits: Sequence[Hit], lang: str, mi
     if _YES.search(first) or not negated(first):
         return best[0]
     return None
+
+
+class NegationStage:
+    """A yes/no answer that affirms what its best-matching sentence negates becomes "No" and that sentence."""
+
+    name: ClassVar[str] = "negation"
+
+    def __init__(self, tools: Tools) -> None:
+        pass
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        q = state.q
+        wrong = contradiction(state.prompt_question, state.text, state.context, doc_lang(q.lang)) if q.polar else None
+        if wrong is not None:
+            log.info("the answer drops the negation of %s: answering no with the sentence", wrong.label)
+            state.text = prompts.load(q.prompt_lang)["polar_contradicted"].format(sentence=wrong.sentence, label=wrong.label)
+            state.citations = (cite(wrong, state.lookup),)
+        return iter(())

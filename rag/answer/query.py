@@ -1,10 +1,20 @@
-"""Query analysis: validation, language detection, follow-up rewriting."""
+"""The question: validation, language, and every feature a stage asks about, computed once.
+
+The query stage rewrites a follow-up into a standalone question from the last turns (one short model
+call), then analyzes it; later stages read ``state.query`` and never re-analyze the text."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import ClassVar, Iterator, Sequence
 
+from rag.answer import prompts
+from rag.answer.about import header_fields_asked, is_about_article
+from rag.answer.citations import strip_markers
+from rag.answer.grounding import question_terms, quoted_terms
+from rag.answer.premise import asks_past
+from rag.answer.state import AnswerState, Event, Tools, Turn
 from rag.errors import InputError
 from rag.text.chinese import to_simplified
 from rag.text.language import answer_language, detect_language
@@ -32,9 +42,79 @@ def validate_question(text: str | None) -> str:
     return text
 
 
-def analyze(text: str, forced_lang: str | None = None, standalone: str | None = None) -> Query:
+def question_language(text: str, forced_lang: str | None = None) -> tuple[str, str]:
+    """(detected language, the answer's language) of a question."""
     detected = detect_language(text)
     lang = forced_lang or answer_language(detected)
     if lang not in ("en", "zh", "zh-Hant"):
         raise InputError(f"unknown answer language {lang!r}", hint="use en, zh or zh-Hant")
-    return Query(text=text, lang=lang, detected=detected, search_text=to_simplified(standalone or text))  # type: ignore[arg-type]
+    return detected, lang
+
+
+def analyze(text: str, forced_lang: str | None = None, standalone: str | None = None) -> Query:
+    """Every feature of the question, once. Features of meaning come from the standalone question."""
+    detected, lang = question_language(text, forced_lang)
+    alone = standalone or text
+    return Query(
+        text=text, lang=lang, detected=detected, search_text=to_simplified(alone),  # type: ignore[arg-type]
+        standalone=alone, follow_up=is_follow_up(text), polar=is_polar(alone), past=asks_past(alone),
+        about_doc=is_about_article(alone), fields=tuple(header_fields_asked(alone)),
+        terms=tuple(dict.fromkeys(question_terms(alone))), quoted=tuple(quoted_terms(alone)),
+    )
+
+
+_FOLLOWUP_START = re.compile(r"^\s*(and|but|also|so|what about|how about|那么?|还有|那第|而)\b|^\s*(那|还有|而)", re.I)
+_FOLLOWUP_ORDINAL = re.compile(
+    r"\bthe (first|second|third|fourth|fifth|last|other|next|previous) (one|point|part|obstacle|step)\b|第[一二三四五六七八九十\d]+[点個个条項项]", re.I
+)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|him|his|her)\b|[它他她这那其]", re.I)
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on earlier turns? (then it is rewritten before retrieval)"""
+    if _FOLLOWUP_START.search(question) or _FOLLOWUP_ORDINAL.search(question):
+        return True
+    short = len(re.findall(r"[A-Za-z]+", question)) <= 6 and len(re.findall(r"[\u4e00-\u9fff]", question)) <= 12
+    return short and bool(_PRONOUN.search(question))
+
+
+# yes/no questions: an auxiliary verb first, or 吗/是否/有没有/是不是 in Chinese
+_POLAR_RE = re.compile(
+    r"^\s*(does|do|did|is|are|was|were|can|could|will|would|should|has|have|had)\b|[吗嗎]\s*[？?]?\s*$|是否|有没有|有沒有|是不是|能否|会不会|會不會",
+    re.I,
+)
+
+
+def is_polar(question: str) -> bool:
+    """A yes/no question ("Does the author think…?", "…是否…？")."""
+    return bool(_POLAR_RE.search(question))
+
+
+class QueryStage:
+    """Rewrite a follow-up into a standalone question (with history only), then analyze it once."""
+
+    name: ClassVar[str] = "query"
+
+    def __init__(self, tools: Tools) -> None:
+        self.chat = tools.chat
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        standalone = state.question
+        if state.history and is_follow_up(state.question):
+            _, lang = question_language(state.question, state.forced_lang)
+            standalone = self.rewrite(state.question, state.history, "en" if lang == "en" else "zh")
+        state.query = analyze(state.question, state.forced_lang, standalone)
+        state.prompt_question = standalone
+        state.timer.mark("rewrite")
+        return iter(())
+
+    def rewrite(self, question: str, history: Sequence[Turn], lang: str) -> str:
+        p = prompts.load(lang)
+        who_u, who_a = ("User", "Assistant") if lang == "en" else ("用户", "助手")
+        lines = []
+        for u, a in list(history)[-2:]:
+            lines.append(f"{who_u}: {u}")
+            lines.append(f"{who_a}: {strip_markers(a)[:400]}")
+        out = self.chat.complete("", p["rewrite"].format(history="\n".join(lines), question=question), max_tokens=80)
+        out = out.strip().strip('"“”').splitlines()[0].strip() if out.strip() else ""
+        return out if 3 <= len(out) <= 400 else f"{history[-1][0]} {question}"

@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Sequence
+from typing import ClassVar, Iterator, Sequence
 
+from rag.answer import prompts
+from rag.answer.citations import cite
+from rag.answer.state import AnswerState, Event, Tools
 from rag.text.chinese import to_simplified
 from rag.text.sentences import sentence_spans
 from rag.text.tokens import tokenize
-from rag.types import Hit, Quote
+from rag.types import Hit, Quote, doc_lang
 
 _TRIM = " \t\r\n"
 # "why" questions: the reason often follows the sentence that names the thing asked about
@@ -129,3 +132,30 @@ def says(answer: str, sentence: str, above: float = 0.7) -> bool:
 def render_quotes(quotes: Sequence[Quote], intro: str) -> str:
     """Markdown block quotes, one per line: ``> The article says: “sentence” [EN ¶3]``."""
     return "\n".join(f"> {intro}“{q.sentence}” [{q.label}]" for q in quotes)
+
+
+class QuotesStage:
+    """The source sentences that answer the question, quoted under the answer (and cited); the
+    sentence that overruled the model's NO comes first unless the answer already says it."""
+
+    name: ClassVar[str] = "quotes"
+
+    def __init__(self, tools: Tools) -> None:
+        self.max_quotes = tools.settings.max_quotes
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        if state.header_only:  # an answer from the header gets no body quotes
+            return iter(())
+        q, ev = state.q, state.evidence
+        quotes = pick_quotes(state.prompt_question, state.text, state.context, doc_lang(q.lang), max_quotes=self.max_quotes)
+        if ev and not says(state.text, ev.sentence) and all(ev.sentence != qt.sentence for qt in quotes):
+            quotes = [ev] + quotes[: max(self.max_quotes - 1, 0)]
+        if quotes:
+            state.text = state.text.rstrip() + "\n\n" + render_quotes(quotes, prompts.load(q.prompt_lang)["quote_intro"])
+            have = {(c.doc, c.lang, c.paragraph) for c in state.citations}
+            for qt in quotes:  # a quoted paragraph is a citation too
+                if (qt.doc, qt.lang, qt.paragraph) not in have:
+                    have.add((qt.doc, qt.lang, qt.paragraph))
+                    state.citations += (cite(qt, state.lookup),)
+        state.quotes = quotes
+        return iter(())

@@ -29,6 +29,10 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> list[float]: ...
 
+    def warm_up(self) -> None:
+        """Load the model now (otherwise on first use)."""
+        ...
+
 
 def slug(name: str) -> str:
     """A collection-safe id for a model name or path (one collection per embedding model)."""

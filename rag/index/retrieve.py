@@ -10,10 +10,11 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from rag.index.embedder import Embedder
+from rag.index.lexical import BM25Index
+from rag.index.store import ChunkHit, Store
 from rag.text.chinese import to_simplified
 from rag.text.tokens import tokenize
-from rag.index.lexical import BM25Index
-from rag.index.store import ChunkHit
 from rag.types import Document, Hit
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class LexicalIndex:
 
 
 class Retriever:
-    def __init__(self, store, embedder, dense_k: int = 12, lexical_weight: float = 0.5, mode: str = "hybrid") -> None:
+    def __init__(self, store: Store, embedder: Embedder, dense_k: int = 12, lexical_weight: float = 0.5, mode: str = "hybrid") -> None:
         if mode not in ("hybrid", "dense", "bm25"):
             raise ValueError(f"unknown retrieval mode {mode!r}")
         self.mode = mode

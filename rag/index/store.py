@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from rag.index.embedder import Embedder, slug
 from rag.errors import ConfigError, IndexCorruptError
+from rag.index.embedder import Embedder, slug
 from rag.types import Chunk, Document, DocumentMeta, Paragraph, Skipped
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,18 @@ def make_client(chroma_url: str | None, path: Path):
         raise IndexCorruptError(f"the index at {path} cannot be opened: {e}") from None
 
 
+def set_aside(path: Path) -> Path:
+    """Move a damaged local index aside (its files are kept, renamed) so that a clean one can be made."""
+    import shutil
+
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+    shutil.move(str(path), str(aside))
+    SharedSystemClient.clear_system_cache()  # forget the failed client for this path
+    return aside
+
+
 class ChromaStore:
     def __init__(self, client, embedder: Embedder, batch_size: int = 64) -> None:
         from langchain_chroma import Chroma
@@ -216,11 +229,9 @@ class ChromaStore:
             self._delete_chunks({"$and": [{"doc": doc_id}, {"version": {"$ne": version}}]})
 
     def _delete_chunks(self, where: dict) -> None:
-        coll = self.vs._collection
-        got = coll.get(where=where, include=[])
-        ids = got["ids"]
+        ids = self.vs.get(where=where, include=[])["ids"]
         for start in range(0, len(ids), 500):
-            coll.delete(ids=ids[start : start + 500])
+            self.vs.delete(ids=ids[start : start + 500])
 
     def delete_document(self, doc_id: str) -> bool:
         """Record first, then chunks: queries see only documents with a record, so a delete cut short
@@ -294,9 +305,8 @@ class ChromaStore:
         current = set(versions.values())
         out: list[ChunkHit] = []
         offset = 0
-        coll = self.vs._collection
         while True:
-            got = coll.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            got = self.vs.get(include=["documents", "metadatas"], limit=page, offset=offset)
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"]):
                 if m.get("version") in current:
                     out.append(ChunkHit(i, m["doc"], m["lang"], int(m["paragraph"]), t, 0.0))

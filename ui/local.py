@@ -1,4 +1,4 @@
-"""Start the real Gradio app on a free loopback port for client and browser tests."""
+"""Start the real Gradio app on a free loopback port (browser and client tests, the load benchmark)."""
 
 from __future__ import annotations
 

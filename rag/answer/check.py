@@ -1,0 +1,32 @@
+"""The model's YES/NO check: do the sources answer the question? Yes/no questions are asked
+"fully or in part?" (``polar_check``). The rules of ``rag.answer.verdict`` then decide."""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar, Iterator
+
+from rag.answer import prompts
+from rag.answer.state import AnswerState, Event, Tools
+from rag.answer.verdict import decide
+
+log = logging.getLogger(__name__)
+
+
+class CheckStage:
+    name: ClassVar[str] = "check"
+
+    def __init__(self, tools: Tools) -> None:
+        self.tools = tools
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        yield Event("status", "checking")
+        q = state.q
+        key = "check_polar" if self.tools.settings.polar_check and q.polar else "check"
+        out = self.tools.chat.complete(state.system, prompts.load(q.prompt_lang)[key].format(question=state.prompt_question), max_tokens=3)
+        up = out.strip().upper()
+        state.model_says_yes = not (up.startswith("NO") or up.startswith("否"))  # unclear: let it through
+        if not state.model_says_yes:
+            log.info("the check call said NO (%s)", key)
+        state.timer.mark("check")
+        decide(state, self.tools, "checked")

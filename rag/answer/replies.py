@@ -1,0 +1,61 @@
+"""The answers the pipeline settles on: a refusal (with the sentence that shows a false premise), a
+reply in the header's own words, and the finished answer; and citations with the stored paragraph."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterator
+
+from rag.answer import prompts
+from rag.answer.citations import cite, exact
+from rag.answer.quotes import render_quotes
+from rag.answer.state import AnswerState, Event, Tools
+from rag.text.chinese import in_script
+from rag.types import Answer, Citation, Verdict
+
+def _answer(state: AnswerState, text: str, refused: bool, citations=(), quotes=()) -> Answer:
+    state.timer.mark("total")
+    return Answer(
+        state.question, text, state.q.lang, refused, tuple(citations), tuple(state.ranked), dict(state.timer.marks),
+        state.prompt_question, tuple(quotes), state.verdict,
+    )
+
+
+def refuse(state: AnswerState, verdict: Verdict) -> None:
+    """Settle on the refusal in the answer's language; a false premise shows and cites its sentence."""
+    state.verdict = verdict
+    p = prompts.load(state.q.prompt_lang)
+    premise = state.premise if verdict.rule == "false-premise" else None
+    text = p["refusal"] if premise is None else p["premise_refusal"] + "\n\n" + render_quotes([premise], p["premise_intro"])
+    cits = (cite(premise, state.lookup),) if premise else ()
+    state.answer = _answer(state, in_script(text, state.q.lang), True, cits, (premise,) if premise else ())
+
+
+def header_reply(state: AnswerState, verdict: Verdict) -> None:
+    """Author and title questions answered with the header's own words, cited as ¶0 (no model call)."""
+    state.verdict = verdict
+    state.timer.mark("first_token")
+    p = prompts.load(state.q.prompt_lang)
+    doc = next(iter(state.fields.values()))  # the first document whose header answers the question
+    m = doc.meta
+    p0 = doc.front.lang  # type: ignore[union-attr]
+    label = f"{p0.upper()} ¶0"
+    values = {"author": m.author, "title": m.full_title}
+    text = " ".join(p[f"header_answer_{f}"].format(value=values[f], label=label) for f in state.fields if values.get(f))
+    cit = exact(Citation(doc.doc_id, p0, 0, ""), state.lookup)  # type: ignore[arg-type]
+    state.answer = _answer(state, in_script(text, state.q.lang), False, (cit,))
+
+
+class FinishStage:
+    """The answer as the stages left it, in the script of the question (traditional Chinese included)."""
+
+    name: ClassVar[str] = "finish"
+
+    def __init__(self, tools: Tools) -> None:
+        pass
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        if state.verdict is None:
+            state.verdict = Verdict(False, "no-rule-refused")
+        text = in_script(state.text, state.q.lang)
+        state.answer = _answer(state, text, False, state.citations, state.quotes)
+        return iter(())

@@ -1,0 +1,83 @@
+"""The answer pipeline's stages, in order, each with the setting that switches it on (None: always
+on) and the levers ``eval/ablate.py`` measures switched off. The composition root builds the list
+from settings (``build``); the architecture document shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rag.answer.check import CheckStage
+from rag.answer.citations import CiteStage
+from rag.answer.context import ContextStage, RetrieveStage
+from rag.answer.factcheck import YearsStage
+from rag.answer.generate import GenerateStage
+from rag.answer.grounding import GlossStage
+from rag.answer.negation import NegationStage
+from rag.answer.polish import LanguageStage
+from rag.answer.query import QueryStage
+from rag.answer.quotes import QuotesStage
+from rag.answer.replies import FinishStage
+from rag.answer.state import Stage, Tools
+from rag.answer.verdict import GateStage, PremiseStage
+
+
+@dataclass(frozen=True)
+class Lever:
+    """An answer-quality lever: a name, what it does, and the settings that switch it off."""
+
+    name: str
+    doc: str
+    off: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    stage: type
+    setting: str | None = None  # a bool setting that switches the stage on; None: always on
+    levers: tuple[Lever, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.stage.name
+
+
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec(QueryStage),
+    StageSpec(RetrieveStage),
+    StageSpec(ContextStage, None, (
+        Lever("header-meta-only", "byline and date in the context only for questions about the document", {"header_for_meta_only": False}),
+    )),
+    StageSpec(GateStage, None, (
+        Lever("header-fields", "author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
+    )),
+    StageSpec(GlossStage, "capital_metonymy", (
+        Lever("metonymy", "a capital standing for its government (\"What worries Beijing…\") is grounded by the country's name and glossed for the model", {"capital_metonymy": False}),
+    )),
+    StageSpec(CheckStage, "check_answerable", (
+        Lever("polar-check", "yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),
+        Lever("similarity-0.56", "the model's NO is overruled by a paragraph ≥ 0.56 similar (off: 0.60, the start)", {"trust_retrieval_above": 0.60}),
+        Lever("sentence-evidence", "the model's NO is overruled by a context sentence as similar as a trusted paragraph (embedded on that path only)", {"sentence_evidence": False}),
+        Lever("quoted-terms", "the model's NO is overruled when the context holds every term the question quotes", {"trust_quoted_terms": False}),
+    )),
+    StageSpec(PremiseStage, "premise_check", (
+        Lever("premise", "a past-tense question whose best-matching sentence puts the event in the future is refused with that sentence", {"premise_check": False}),
+    )),
+    StageSpec(GenerateStage),
+    StageSpec(LanguageStage),
+    StageSpec(YearsStage, "drop_invented_years", (Lever("years", "years no source states are removed", {"drop_invented_years": False}),)),
+    StageSpec(CiteStage),
+    StageSpec(NegationStage, "negation_check", (
+        Lever("negation", "a yes/no answer that drops the negation of its sentence becomes \"No\" and the sentence", {"negation_check": False}),
+    )),
+    StageSpec(QuotesStage, "quotes", (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
+    StageSpec(FinishStage),
+)
+
+
+def build(tools: Tools) -> list[Stage]:
+    """The stages the settings switch on, in order."""
+    return [spec.stage(tools) for spec in STAGES if spec.setting is None or getattr(tools.settings, spec.setting)]
+
+
+def levers() -> list[Lever]:
+    return [lever for spec in STAGES for lever in spec.levers]

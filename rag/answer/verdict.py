@@ -1,0 +1,179 @@
+"""Refuse or answer: every rule that decides it, in order, in one place.
+
+Rules are asked phase by phase as the answer is built. In each phase the first rule that fires
+decides; its name and reason are recorded in the answer (``rag ask --json``: ``decided_by``).
+
+- ``retrieved`` (after retrieval, before any model call): refuse when nothing was retrieved, when no
+  paragraph is even ``refuse_below`` similar, or when the question names something no document
+  mentions; answer author/title questions with the header's own words.
+- ``checked`` (after the model's YES/NO check): answer when the model says YES, or when evidence
+  overrules its NO (a paragraph or a sentence at least ``trust_retrieval_above`` similar, the header
+  stating the field asked for, every quoted term in the context); otherwise refuse.
+- ``premise``: refuse a past-tense question whose best sentence says the event is still to come.
+- ``drafted`` (after generation): refuse when the model's answer is itself a refusal.
+
+A rule with a setting runs only when that setting is on; ``eval/ablate.py`` switches them off one by one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Callable, ClassVar, Iterator
+
+from rag.answer.citations import strip_markers
+from rag.answer.grounding import quotes_found, ungrounded_terms
+from rag.answer.premise import false_premise
+from rag.answer.replies import header_reply, refuse
+from rag.answer.sentence_evidence import best_sentence
+from rag.answer.state import AnswerState, Event, Tools
+from rag.types import Verdict, doc_lang
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    phase: str  # retrieved | checked | premise | drafted
+    outcome: str  # refuse | answer | header (answered with the header's words)
+    test: Callable[[AnswerState, Tools], str | None]  # the reason when the rule fires, else None
+    setting: str | None = None  # the bool setting that switches the rule on; None: always on
+
+
+def _no_passages(s: AnswerState, t: Tools) -> str | None:
+    return None if s.pairs else "nothing was retrieved"
+
+
+def _similarity_floor(s: AnswerState, t: Tools) -> str | None:
+    dense = [h.dense for h in s.hits if h.dense is not None]
+    floor = t.settings.refuse_below
+    if dense and s.best_similarity < floor and not s.fields:
+        return f"the best paragraph is {s.best_similarity:.2f} similar (< {floor:.2f})"
+    return None
+
+
+def _ungrounded_terms(s: AnswerState, t: Tools) -> str | None:
+    q = s.q
+    missing = ungrounded_terms(q.standalone, s.paragraphs, metonymy=t.settings.capital_metonymy, terms=q.terms)
+    return f"the documents never mention {', '.join(missing)}" if missing else None
+
+
+def _header_names(s: AnswerState, t: Tools) -> str | None:
+    if s.fields and set(s.fields) <= {"author", "title"}:
+        return f"the header states the {'/'.join(s.fields)} asked for"
+    return None
+
+
+def _model_yes(s: AnswerState, t: Tools) -> str | None:
+    return "the model's check said YES (or was unclear)" if s.model_says_yes else None
+
+
+def _trusted_paragraph(s: AnswerState, t: Tools) -> str | None:
+    if s.best_similarity >= t.settings.trust_retrieval_above:
+        return f"the model said NO, but a paragraph is {s.best_similarity:.2f} similar"
+    return None
+
+
+def _trusted_sentence(s: AnswerState, t: Tools) -> str | None:
+    match = best_sentence(t.embedder, s.q.search_text, s.context)
+    if match is None or match.score < t.settings.trust_retrieval_above:
+        return None
+    # the reader sees the sentence that decided it, in the answer's language
+    s.evidence = best_sentence(t.embedder, s.q.search_text, s.context, doc_lang(s.q.lang))
+    return f"the model said NO, but a sentence of {match.label} is {match.score:.2f} similar"
+
+
+def _header_states(s: AnswerState, t: Tools) -> str | None:
+    return f"the model said NO, but the header states the {'/'.join(s.fields)} asked for" if s.fields else None
+
+
+def _quoted_terms(s: AnswerState, t: Tools) -> str | None:
+    found = quotes_found(s.q.quoted, [h.text for h in s.context], s.paragraphs)
+    return f"the model said NO, but the context holds every quoted term: {', '.join(found)}" if found else None
+
+
+def _model_no(s: AnswerState, t: Tools) -> str | None:
+    return "the model's check said NO and nothing overruled it"
+
+
+def _false_premise(s: AnswerState, t: Tools) -> str | None:
+    if not s.q.past:
+        return None
+    best = best_sentence(t.embedder, s.q.search_text, s.context, doc_lang(s.q.lang))
+    if best is None or not false_premise(s.q.standalone, best):
+        return None
+    s.premise = best
+    return f"the question asks what happened; {best.label} says it is still to come"
+
+
+_REFUSAL_RE = re.compile(
+    r"(does not|doesn't|do not|don't) (contain|mention|provide|say|state|specify|include)|no information|not mentioned|"
+    r"cannot (be )?(answer|determine|find)|没有(提到|提及|相关|说明|信息)|未(提及|提到|说明)|无法(回答|确定)",
+    re.I,
+)
+
+
+def _model_refused(s: AnswerState, t: Tools) -> str | None:
+    if not s.text or (len(strip_markers(s.text)) < 160 and _REFUSAL_RE.search(s.text)):
+        return "the model's answer says the sources do not answer it"
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("no-passages", "retrieved", "refuse", _no_passages),
+    Rule("similarity-floor", "retrieved", "refuse", _similarity_floor),
+    Rule("ungrounded-terms", "retrieved", "refuse", _ungrounded_terms, "grounding_check"),
+    Rule("header-names", "retrieved", "header", _header_names, "answer_header_fields"),
+    Rule("model-yes", "checked", "answer", _model_yes),
+    Rule("trusted-paragraph", "checked", "answer", _trusted_paragraph),
+    Rule("trusted-sentence", "checked", "answer", _trusted_sentence, "sentence_evidence"),
+    Rule("header-states", "checked", "answer", _header_states, "answer_header_fields"),
+    Rule("quoted-terms", "checked", "answer", _quoted_terms, "trust_quoted_terms"),
+    Rule("model-no", "checked", "refuse", _model_no),
+    Rule("false-premise", "premise", "refuse", _false_premise),
+    Rule("model-refused", "drafted", "refuse", _model_refused),
+)
+
+
+def decide(state: AnswerState, tools: Tools, phase: str) -> None:
+    """Ask the phase's rules in order; the first that fires settles the answer (a refusal, a header
+    reply) or records why the pipeline goes on to answer."""
+    for rule in RULES:
+        if rule.phase != phase or (rule.setting and not getattr(tools.settings, rule.setting)):
+            continue
+        reason = rule.test(state, tools)
+        if reason is None:
+            continue
+        log.info("%s (%s): %s", rule.outcome, rule.name, reason)
+        verdict = Verdict(rule.outcome == "refuse", rule.name, reason)
+        if rule.outcome == "refuse":
+            refuse(state, verdict)
+        elif rule.outcome == "header":
+            header_reply(state, verdict)
+        else:
+            state.verdict = verdict
+        return
+
+
+class GateStage:
+    """The rules of the ``retrieved`` phase: refuse, or answer from the header, before any model call."""
+
+    name: ClassVar[str] = "gate"
+    phase: ClassVar[str] = "retrieved"
+
+    def __init__(self, tools: Tools) -> None:
+        self.tools = tools
+
+    def run(self, state: AnswerState) -> Iterator[Event]:
+        decide(state, self.tools, self.phase)
+        if state.answer is not None and not state.answer.refused:
+            yield Event("token", state.answer.text)
+
+
+class PremiseStage(GateStage):
+    """The rule of the ``premise`` phase ("did … visit" where the sentence says "is expected to")."""
+
+    name: ClassVar[str] = "premise"
+    phase: ClassVar[str] = "premise"
