@@ -7,7 +7,6 @@ for a bounded time, with the configured (real) models. Appends a table to docs/b
 from __future__ import annotations
 
 import argparse
-import statistics
 import threading
 import time
 from pathlib import Path

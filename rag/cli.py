@@ -337,6 +337,8 @@ def eval_run(
     out: Path = typer.Option(..., "--out", help="output folder (a rerun skips finished ids)"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
     pipeline: str = typer.Option("full", "--pipeline", help="full | naive | dense | bm25"),
+    replay: Optional[Path] = typer.Option(None, "--replay", help="replay the model's replies recorded in this "
+                                          "JSONL for identical prompts; record the others (checks a refactor in minutes)"),
 ) -> None:
     """Answer every question, score it, write results.jsonl, summary.json, report.md and plots."""
     import platform
@@ -346,11 +348,21 @@ def eval_run(
 
     items = load_set(file)
     a = _indexed_app()
+    replayed = None
+    if replay:
+        from eval.replay import ReplayBackend
+        from rag.compose import App
+
+        replayed = ReplayBackend(a.chat_model, replay)
+        a = App(a.settings, embedder=a.embedder, chat_model=replayed, client=a.client)
     pipe = build_pipeline(a, pipeline)
     a.warm_up()
     results = run(items, pipe, out, limit=limit)
     meta = {"pipeline": pipeline, "set": str(file), "embedding": a.settings.embedding_model,
             "llm": a.settings.llm_base_url or a.settings.llm_model, "machine": f"{platform.machine()} {os.cpu_count()} cores"}
+    if replayed:
+        meta["replay"] = f"{replayed.file.hits} model calls replayed from {replay}, {replayed.file.misses} asked the model"
+        typer.echo(meta["replay"])
     summary = write_report(out, items, results, meta)
     o = summary["overall"]
     typer.echo(f"{len(results)} questions · pass rate {o['pass rate']:.2f} · citation hit {o['citation hit'] or 0:.2f} · "

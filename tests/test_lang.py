@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.chinese import is_traditional, to_simplified
+from rag.text.chinese import is_traditional, to_simplified, to_traditional
 from rag.text.language import detect_language, text_language
 from rag.text.sentences import split_sentences
 from rag.text.tokens import tokenize
@@ -50,3 +50,9 @@ def test_text_language():
     assert text_language("Trump visited China in May.") == "en"
     assert text_language("特朗普于5月访华。") == "zh"
     assert text_language("特朗普於5月訪華，這是九年來首次。") == "zh-Hant"
+
+
+def test_traditional_conversion_does_not_read_across_words():
+    assert to_traditional("美俄中三方核对话不现实") == "美俄中三方核對話不現實"
+    assert to_traditional("中美关系新变化的重大意义") == "中美關係新變化的重大意義"
+    assert to_traditional("APEC 和 G20 [ZH ¶3]") == "APEC 和 G20 [ZH ¶3]"

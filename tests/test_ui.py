@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.types import Answer, Citation, Hit
+from rag.types import Answer, Citation
 from ui.local import running_ui
 from ui.app import UIHandlers
 from ui.render import answer_html, reader_html

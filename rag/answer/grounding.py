@@ -118,14 +118,16 @@ _PLACE_BEFORE = re.compile(
 )
 
 
-def gloss_capitals(question: str, texts: list[str]) -> tuple[str, list[tuple[str, str]]]:
+def gloss_capitals(
+    question: str, texts: list[str], terms: Sequence[str] | None = None
+) -> tuple[str, list[tuple[str, str]]]:
     """The question with each capital that stands for its government glossed by the country's name
     as the documents write it ("What worries Beijing (China) about…"), so the model, which reads
     only the sources, sees what the question is about. Other questions come back unchanged."""
     hay, cased = _haystack(texts)
     out = question
     glossed: list[tuple[str, str]] = []
-    for term in dict.fromkeys(question_terms(question)):
+    for term in dict.fromkeys(question_terms(question) if terms is None else terms):
         if _present(term, hay, cased) or not _government(term, question, hay, cased):
             continue
         group = _capital_group(term)
@@ -211,5 +213,5 @@ class GlossStage:
         pass
 
     def run(self, state: AnswerState) -> Iterator[Event]:
-        state.prompt_question, state.glossed = gloss_capitals(state.prompt_question, state.paragraphs)
+        state.prompt_question, state.glossed = gloss_capitals(state.prompt_question, state.paragraphs, state.q.terms)
         return iter(())

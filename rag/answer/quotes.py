@@ -84,23 +84,15 @@ def pick_quotes(
     if not all_sents:
         return []
     toks = {s: tokenize(s) for s in all_sents}
-    df: Counter[str] = Counter()
-    for s in all_sents:
-        df.update(set(toks[s]))
-    n = len(all_sents)
-    idf = {t: math.log(1.0 + n / df[t]) if df[t] else math.log(1.0 + n) for t in q_terms}
+    idf = _idf(q_terms, [toks[s] for s in all_sents])
     total = sum(idf.values()) or 1.0
     answer_tokens = set(tokenize(answer))
     answer_simple = to_simplified(re.sub(r"\s+", "", answer))
     cands: list[Quote] = []
     for h, sents in per_para:
-        best: tuple[float, str] | None = None
-        for s in sents:
-            score = sum(idf[t] for t in q_terms & set(toks[s])) / total
-            if best is None or score > best[0]:
-                best = (score, s)
-        if best is not None and best[0] >= min_share:
-            sentence = best[1]
+        score, sentence = max(((sum(idf[t] for t in q_terms & set(toks[s])) / total, s) for s in sents),
+                              key=lambda x: x[0], default=(0.0, ""))
+        if sents and score >= min_share:
             if extend:  # the next sentence of the paragraph usually carries the reason
                 i = sents.index(sentence)
                 if i + 1 < len(sents):
@@ -108,20 +100,20 @@ def pick_quotes(
                     said = _covered(sentence, toks[sentence], answer_simple, answer_tokens, covered_above)
                     sentence = nxt if said else _span(h.text, sentence, nxt)
                     toks[sentence] = tokenize(sentence)
-            cands.append(Quote(h.doc, h.lang, h.paragraph, sentence, round(best[0], 3)))
-    if not cands:
-        return []
-    top = max(q.score for q in cands)
-    out: list[Quote] = []
-    for q in cands:
-        if q.score < second_ratio * top:
-            continue
-        if _covered(q.sentence, toks[q.sentence], answer_simple, answer_tokens, covered_above):
-            continue  # the answer already says it
-        out.append(q)
-        if len(out) >= max_quotes:
-            break
-    return out
+            cands.append(Quote(h.doc, h.lang, h.paragraph, sentence, round(score, 3)))
+    covered = lambda q: _covered(q.sentence, toks[q.sentence], answer_simple, answer_tokens, covered_above)  # noqa: E731
+    top = max((q.score for q in cands), default=0.0)
+    # a paragraph after the first needs second_ratio of the top score; what the answer says is not repeated
+    return [q for q in cands if q.score >= second_ratio * top and not covered(q)][:max_quotes]
+
+
+def _idf(terms: set[str], docs: list[list[str]]) -> dict[str, float]:
+    """Inverse document frequency of each term over the sentences (``docs``, tokenized)."""
+    df: Counter[str] = Counter()
+    for toks in docs:
+        df.update(set(toks))
+    n = len(docs)
+    return {t: math.log(1.0 + n / df[t]) if df[t] else math.log(1.0 + n) for t in terms}
 
 
 def says(answer: str, sentence: str, above: float = 0.7) -> bool:

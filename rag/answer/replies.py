@@ -55,7 +55,7 @@ class FinishStage:
 
     def run(self, state: AnswerState) -> Iterator[Event]:
         if state.verdict is None:
-            state.verdict = Verdict(False, "no-rule-refused")
+            state.verdict = Verdict(False, "no-rule-refused", "no rule refused and none was asked to vouch for the answer")
         text = in_script(state.text, state.q.lang)
         state.answer = _answer(state, text, False, state.citations, state.quotes)
         return iter(())

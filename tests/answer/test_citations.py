@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rag.answer.citations import CitationMatcher, parse_markers, strip_markers
 from rag.types import Hit
+from tests.conftest import make_app
 
 EN1 = Hit("d", "en", 1, "U.S. President Donald Trump paid a state visit to China from May this year, the first in nine years.", 0.6)
 ZH1 = Hit("d", "zh", 1, "今年5月13日至15日,特朗普总统访华。这是美国总统时隔九年再次对中国进行国事访问。", 0.5)
@@ -54,3 +55,17 @@ def test_every_answer_gets_at_least_one_citation():
 
 def test_no_context_no_citations():
     assert CitationMatcher().assign("Something [EN ¶1].", []) == ("Something.", ())
+
+
+def test_invalid_marker_dropped_and_citation_attached(settings):
+    app = make_app(settings, replies=["YES", "The APEC and G20 summits are held in the two countries toward the end of the year [EN ¶11]."])
+    ans = app.pipeline.answer("When are the APEC and G20 summits held?")
+    assert "[EN ¶11]" not in ans.text
+    assert [(c.lang, c.paragraph) for c in ans.citations][0] == ("en", 3)
+
+
+def test_citation_text_is_the_stored_paragraph(app):
+    ans = app.pipeline.answer("Who is the author of the article?")
+    doc = app.retriever.document(app.store.documents()[0].doc_id)
+    for c in ans.citations:
+        assert c.text == doc.get(c.lang, c.paragraph).text

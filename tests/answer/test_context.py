@@ -1,0 +1,35 @@
+"""The context: the header apart from the body (the context stage)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import make_app, state_after
+
+
+def test_full_header_for_every_question_when_switched_off(settings):
+    app = make_app(settings.model_copy(update={"header_for_meta_only": False}))
+    state = state_after(app, "When are the APEC and G20 summits held?", k=2)
+    assert "Tuosheng Zhang" in state.header and "June 22, 2026" in state.header
+
+
+def test_header_has_byline_and_date_only_for_questions_about_the_article(app):
+    header = state_after(app, "When are the APEC and G20 summits held?", k=2).header
+    assert "Title:" in header and "June 22" not in header and "Tuosheng" not in header
+    header = state_after(app, "Who wrote this article and when was it published?", k=2).header
+    assert "Tuosheng Zhang" in header and "June 22, 2026" in header
+    zh_header = state_after(app, "这篇文章的作者是谁？", k=2).header
+    assert "作者" in zh_header and "文章发表日期" in zh_header
+
+
+def test_adaptive_context_keeps_only_close_pairs(settings):
+    wide = make_app(settings.model_copy(update={"pair_margin": 10.0}))
+    narrow = make_app(settings.model_copy(update={"pair_margin": 0.0}))
+    q = "When are the APEC and G20 summits held?"
+    n_wide = len([h for h in wide.pipeline.answer(q).retrieved])
+    ans = narrow.pipeline.answer(q)
+    system = [c for c in narrow.chat_model.llm.calls if c[0].content][0][0].content
+    assert len(re.findall(r"^\[EN ¶[1-9]", system, re.M)) == 1  # one pair in the context
+    wide_system = [c for c in wide.chat_model.llm.calls if c[0].content][0][0].content
+    assert len(re.findall(r"^\[EN ¶[1-9]", wide_system, re.M)) == 2
+    assert n_wide and ans.citations

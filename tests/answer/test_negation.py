@@ -1,0 +1,62 @@
+"""A yes/no answer that drops its sentence's negation (the negation stage)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import hit, make_app
+
+
+ZH12 = "第三,在中美元首会晤期间,中方重点提出台湾问题并重申己方一贯严正立场,但特朗普总统并未就此向中方做出明确承诺。王毅外长答记者问时称,中方感受到美方不认同也不接受台湾走向独立。"
+
+
+@pytest.mark.parametrize(
+    "q, answer, contradicted",
+    [("特朗普總統在台灣問題上做出明確承諾了嗎？", "是的，特朗普總統在臺灣問題上做出了明確承諾[ZH ¶12]。", True),
+     ("特朗普總統在台灣問題上做出明確承諾了嗎？", "特朗普总统在台湾问题上做出了明确承诺[ZH ¶12]。", True),
+     ("特朗普總統在台灣問題上做出明確承諾了嗎？", "没有，特朗普总统并未做出明确承诺[ZH ¶12]。", False),
+     ("特朗普總統在台灣問題上做出明確承諾了嗎？", "特朗普总统并未就此做出明确承诺[ZH ¶12]。", False),
+     ("特朗普总统没有做出承诺吗？", "是的[ZH ¶12]。", False)],  # a negated question: yes/no is ambiguous
+)
+def test_yes_no_answer_that_drops_the_sentences_negation(q, answer, contradicted):
+    from rag.answer.negation import contradiction
+
+    found = contradiction(q, answer, [hit("zh", 12, ZH12)], "zh")
+    assert (found is not None) is contradicted
+    if found:
+        assert "并未就此向中方做出明确承诺" in found.sentence and found.sentence in ZH12
+
+
+def test_no_answer_without_a_negated_sentence_is_left_alone():
+    from rag.answer.negation import contradiction, negated
+
+    e2 = "The two sides agreed to expand exchanges and cooperation in public health, trade and tourism."
+    assert contradiction("Did the two sides agree to expand cooperation in public health?", "Yes, they did [EN ¶2].", [hit("en", 2, e2)], "en") is None
+    # "No" where the sentence has no negation word ("limited") is the model's call, not a contradiction
+    e9 = "The improvement in relations remains limited and fragile."
+    assert contradiction("Is the improvement in relations enough?", "No, it remains limited [EN ¶9].", [hit("en", 9, e9)], "en") is None
+    assert not negated("未来两国关系不断发展，无论如何") and negated("并未") and negated("isn't")
+
+
+def test_pipeline_answers_no_with_the_sentence_only_when_switched_on(settings):
+    q = "Did Trump make explicit commitments on the Taiwan question?"
+    reply = ["YES", "Yes, Trump made explicit commitments on the Taiwan question [EN ¶12]."]
+    ans = make_app(settings, replies=list(reply)).pipeline.answer(q)
+    assert ans.text.startswith("No. The article says: “But Trump made no explicit commitments on this issue.” [EN ¶12]")
+    assert ("en", 12) in {(c.lang, c.paragraph) for c in ans.citations}
+    off = make_app(settings.model_copy(update={"negation_check": False}), replies=list(reply))
+    assert off.pipeline.answer(q).text.startswith("Yes, Trump made explicit commitments")
+
+
+def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
+    from rag.answer.grounding import gloss_capitals, unglossed
+
+    texts = ["中美关系 中国 美国", "China-U.S. relations"]
+    q, glossed = gloss_capitals("北京担心美国中期选举后的什么？", texts)
+    assert q == "北京（中国）担心美国中期选举后的什么？" and glossed == [("北京", "中国")]
+    assert unglossed("北京（中国）担心特朗普政府成为跛脚鸭[ZH ¶10]。", glossed) == "北京担心特朗普政府成为跛脚鸭[ZH ¶10]。"
+    assert gloss_capitals("特朗普在北京参观了哪些地方？", texts) == ("特朗普在北京参观了哪些地方？", [])
+    app = make_app(settings, replies=["YES", "Beijing (China) worries the Trump administration may become a lame duck [EN ¶10]."])
+    ans = app.pipeline.answer("What worries Beijing about Washington's domestic politics after the midterms?")
+    assert "Beijing (China)" in app.chat_model.llm.calls[0][-1].content  # the model saw the gloss
+    assert ans.text.startswith("Beijing worries the Trump administration")
