@@ -73,3 +73,15 @@ def test_a_stage_that_settles_the_answer_ends_the_list(settings):
     pipe = AnswerPipeline(app.retriever, app.chat_model, app.settings, stages=[query, first, second])
     ans = pipe.answer("Anything at all?")
     assert ans.refused and ans.verdict.rule == "canned" and first.ran and not second.ran
+
+
+def test_the_architecture_document_shows_the_list_as_built():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (\w+) \| `([\w.]+)` \| (`RAG_\w+`|always) \|", doc, re.M)
+    assert [(name, setting.strip("`")) for _, name, _, setting in rows] == [
+        (spec.name, f"RAG_{spec.setting.upper()}" if spec.setting else "always") for spec in STAGES
+    ]
+    assert [module for *_, module, _ in rows] == [spec.stage.__module__.rsplit(".", 1)[1] + ".py" for spec in STAGES]
