@@ -49,7 +49,7 @@ def make_app(home: Path, fake: bool, **overrides):
         from rag.index.embedder import FakeEmbedder
         from rag.llm import FakeBackend
 
-        return App(Settings(home=home, embedding_model="fake", llm_model="fake", **overrides), embedder=FakeEmbedder(), chat_model=FakeBackend())
+        return App(Settings(home=home, embedding_model="fake", llm_model="fake", **overrides), embedder=FakeEmbedder(), chat_backend=FakeBackend())
     return App(Settings(home=home, models_dir=Settings().models_path, **overrides))
 
 

@@ -353,8 +353,8 @@ def eval_run(
         from eval.replay import ReplayBackend
         from rag.compose import App
 
-        replayed = ReplayBackend(a.chat_model, replay)
-        a = App(a.settings, embedder=a.embedder, chat_model=replayed, client=a.client)
+        replayed = ReplayBackend(a.chat_backend, replay)
+        a = App(a.settings, embedder=a.embedder, chat_backend=replayed, client=a.client)
     pipe = build_pipeline(a, pipeline)
     a.warm_up()
     results = run(items, pipe, out, limit=limit)

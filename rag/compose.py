@@ -15,10 +15,10 @@ log = logging.getLogger(__name__)
 class App:
     """Holds the process-wide components. Nothing heavy happens until a property is first used."""
 
-    def __init__(self, settings: Settings | None = None, *, embedder=None, chat_model=None, client=None) -> None:
+    def __init__(self, settings: Settings | None = None, *, embedder=None, chat_backend=None, client=None) -> None:
         self.settings = settings or get_settings()
         self._embedder = embedder
-        self._chat_model = chat_model
+        self._chat_backend = chat_backend
         self._client = client
         self._lock = threading.RLock()
 
@@ -65,23 +65,23 @@ class App:
         return Indexer(self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences)
 
     @cached_property
-    def chat_model(self):
-        if self._chat_model is not None:
-            return self._chat_model
-        from rag.llm import build_chat_model
+    def chat_backend(self):
+        if self._chat_backend is not None:
+            return self._chat_backend
+        from rag.llm import build_chat_backend
 
-        return build_chat_model(self.settings)
+        return build_chat_backend(self.settings)
 
     @cached_property
     def pipeline(self):
         from rag.answer.pipeline import AnswerPipeline
 
-        return AnswerPipeline(self.retriever, self.chat_model, self.settings)
+        return AnswerPipeline(self.retriever, self.chat_backend, self.settings)
 
     def warm_up(self) -> None:
         """Load both models now (the UI does this at start so the first question is fast)."""
         self.embedder.warm_up()
-        self.chat_model.warm_up()
+        self.chat_backend.warm_up()
 
     def recover_index(self) -> Path | None:
         """A local index that cannot even be opened is moved aside (returned) and the parts built on it

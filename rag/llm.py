@@ -209,7 +209,7 @@ class FakeBackend:
         pass
 
 
-def build_chat_model(settings: Settings) -> ChatBackend:
+def build_chat_backend(settings: Settings) -> ChatBackend:
     if settings.llm_model == "fake":
         return FakeBackend()
     if settings.llm_base_url:

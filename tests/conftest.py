@@ -36,7 +36,7 @@ def make_app(settings: Settings, replies: list[str] | None = None):
     from rag.index.embedder import FakeEmbedder
     from rag.llm import FakeBackend
 
-    app = App(settings, embedder=FakeEmbedder(), chat_model=FakeBackend(replies))
+    app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(replies))
     app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
     return app
 
@@ -90,23 +90,23 @@ def real_embedder():
 
 
 @pytest.fixture(scope="session")
-def real_chat_model():
-    from rag.llm import build_chat_model
+def real_chat_backend():
+    from rag.llm import build_chat_backend
 
     s = Settings(models_dir=REAL_MODELS_DIR)
-    model = build_chat_model(s)
+    model = build_chat_backend(s)
     model.warm_up()
     yield model
     model.close()
 
 
 @pytest.fixture(scope="session")
-def real_app(tmp_path_factory, real_embedder, real_chat_model):
+def real_app(tmp_path_factory, real_embedder, real_chat_backend):
     """The full pipeline with the real models over the seed, in a temp data dir."""
     from rag.compose import App
 
     home = tmp_path_factory.mktemp("real-home")
-    app = App(Settings(home=home, models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_model=real_chat_model)
+    app = App(Settings(home=home, models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
     app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
     return app
 

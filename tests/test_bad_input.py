@@ -35,7 +35,7 @@ def cli(args, home: Path, check_ok=False):
 
 
 def state(home: Path):
-    app = App(Settings(home=home, embedding_model="fake", llm_model="fake"), embedder=FakeEmbedder(), chat_model=FakeBackend())
+    app = App(Settings(home=home, embedding_model="fake", llm_model="fake"), embedder=FakeEmbedder(), chat_backend=FakeBackend())
     return app.store.versions(), len(app.store.chunks())
 
 

@@ -11,7 +11,7 @@ Q = "When are the APEC and G20 summits held?"
 
 
 def _replaying(app, backend, path) -> App:
-    return App(app.settings, embedder=app.embedder, chat_model=ReplayBackend(backend, path), client=app.client)
+    return App(app.settings, embedder=app.embedder, chat_backend=ReplayBackend(backend, path), client=app.client)
 
 
 def test_a_second_run_replays_every_reply_and_answers_the_same(settings, tmp_path):
@@ -19,12 +19,12 @@ def test_a_second_run_replays_every_reply_and_answers_the_same(settings, tmp_pat
     path = tmp_path / "replies.jsonl"
     first = _replaying(base, FakeBackend(["YES", "Toward the end of the year [EN ¶3]."]), path)
     recorded = first.pipeline.answer(Q)
-    assert first.chat_model.file.misses == 2 and len(path.read_text().splitlines()) == 2
+    assert first.chat_backend.file.misses == 2 and len(path.read_text().splitlines()) == 2
     other = FakeBackend(["NO", "Something else entirely."])  # would answer differently if asked
     second = _replaying(base, other, path)
     replayed = second.pipeline.answer(Q)
     assert replayed.text == recorded.text and not replayed.refused
-    assert (second.chat_model.file.hits, second.chat_model.file.misses) == (2, 0) and other.llm.calls == []
+    assert (second.chat_backend.file.hits, second.chat_backend.file.misses) == (2, 0) and other.llm.calls == []
 
 
 def test_a_changed_prompt_asks_the_model_and_is_recorded(settings, tmp_path):
@@ -34,5 +34,5 @@ def test_a_changed_prompt_asks_the_model_and_is_recorded(settings, tmp_path):
     model = FakeBackend(["NO"])
     again = _replaying(base, model, path)
     assert again.pipeline.answer("Who will meet on the sidelines?").refused
-    assert again.chat_model.file.misses == 1 and len(model.llm.calls) == 1
+    assert again.chat_backend.file.misses == 1 and len(model.llm.calls) == 1
     assert len(path.read_text().splitlines()) == 3

@@ -20,11 +20,11 @@ DOC = (
 
 
 @pytest.fixture(scope="module")
-def garden(tmp_path_factory, real_embedder, real_chat_model):
+def garden(tmp_path_factory, real_embedder, real_chat_backend):
     home = tmp_path_factory.mktemp("garden")
     path = home / "garden.txt"
     path.write_text(DOC, encoding="utf-8")
-    app = App(Settings(home=home), embedder=real_embedder, chat_model=real_chat_model)
+    app = App(Settings(home=home), embedder=real_embedder, chat_backend=real_chat_backend)
     app.indexer.write([app.indexer.prepare_path(path)], progress=False)
     return app
 

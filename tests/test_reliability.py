@@ -29,7 +29,7 @@ def env_for(home: Path) -> dict:
 
 
 def fake_app(home: Path) -> App:
-    return App(Settings(home=home, embedding_model="fake", llm_model="fake"), embedder=FakeEmbedder(), chat_model=FakeBackend())
+    return App(Settings(home=home, embedding_model="fake", llm_model="fake"), embedder=FakeEmbedder(), chat_backend=FakeBackend())
 
 
 def check_consistent(home: Path, path: Path) -> str:
@@ -160,7 +160,7 @@ def test_safe_serving_defaults_and_password(tmp_path):
     s = Settings()
     assert s.ui_host == "127.0.0.1" and s.max_upload_mb > 0
     app = App(Settings(home=tmp_path, embedding_model="fake", llm_model="fake", ui_password="s3cret"),
-              embedder=FakeEmbedder(), chat_model=FakeBackend())
+              embedder=FakeEmbedder(), chat_backend=FakeBackend())
     app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
     port = free_port()
     secret = tmp_path / "secret.txt"

@@ -15,7 +15,7 @@ QUERIES = ["When are the APEC and G20 summits held?", "特朗普何时访华？"
 
 
 def _app(settings, **kw):
-    return App(settings, embedder=FakeEmbedder(), chat_model=FakeBackend(), **kw)
+    return App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(), **kw)
 
 
 def test_chroma_server_matches_embedded(tmp_path):
@@ -47,18 +47,18 @@ def test_bad_chroma_url_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.slow
-def test_openai_compatible_llm_server_streaming(real_chat_model, real_embedder, tmp_path):
+def test_openai_compatible_llm_server_streaming(real_chat_backend, real_embedder, tmp_path):
     """The local GGUF behind llama.cpp's OpenAI-compatible server, asked through RAG_LLM_BASE_URL."""
-    from rag.llm import RemoteBackend, build_chat_model
+    from rag.llm import RemoteBackend, build_chat_backend
 
-    base_url = real_chat_model.base_url  # a real HTTP server on 127.0.0.1
+    base_url = real_chat_backend.base_url  # a real HTTP server on 127.0.0.1
     assert base_url.startswith("http://127.0.0.1:")
     s = Settings(home=tmp_path, llm_base_url=base_url, llm_model="local", llm_api_key="none")
-    backend = build_chat_model(s)
+    backend = build_chat_backend(s)
     assert isinstance(backend, RemoteBackend)
     chunks = list(backend.llm.stream("Reply with the two words: hello world"))
     assert len(chunks) >= 2 and "hello" in "".join(c.content for c in chunks).lower()
-    app = App(s, embedder=real_embedder, chat_model=backend)
+    app = App(s, embedder=real_embedder, chat_backend=backend)
     app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
     tokens = []
     final = None

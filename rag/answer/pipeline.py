@@ -21,10 +21,10 @@ __all__ = ["AnswerPipeline", "Event", "Turn"]
 
 class AnswerPipeline:
     def __init__(
-        self, retriever: Retriever, backend: ChatBackend, settings: Settings, stages: Sequence[Stage] | None = None
+        self, retriever: Retriever, chat_backend: ChatBackend, settings: Settings, stages: Sequence[Stage] | None = None
     ) -> None:
         # twins are looked up per answer (one snapshot), so the matcher gets no document lookup here
-        self.tools = Tools(settings, retriever, retriever.embedder, Chat(backend), CitationMatcher(retriever.embedder))
+        self.tools = Tools(settings, retriever, retriever.embedder, Chat(chat_backend), CitationMatcher(retriever.embedder))
         self.stages: list[Stage] = list(stages) if stages is not None else build(self.tools)
 
     @property

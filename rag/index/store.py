@@ -262,6 +262,14 @@ class ChromaStore:
         self.__init__(self.client, self.embedder, self.batch_size)
 
     # --- queries ---------------------------------------------------------
+    def _current(self, docs: Iterable[str] | None, versions: dict[str, str] | None = None) -> dict[str, str]:
+        """The current version of each document (of ``docs`` only, when given)."""
+        versions = self.versions() if versions is None else versions
+        if docs is None:
+            return versions
+        wanted = set(docs)
+        return {d: v for d, v in versions.items() if d in wanted}
+
     def search(
         self, vector: list[float], k: int, docs: Iterable[str] | None = None, versions: dict[str, str] | None = None
     ) -> list[ChunkHit]:
@@ -269,10 +277,7 @@ class ChromaStore:
 
         Fast path: search without a version filter (a large ``$in`` filter makes HNSW slow) and drop
         chunks of other versions; if that leaves too few (an ingest in flight), search again filtered."""
-        versions = self.versions() if versions is None else versions
-        if docs is not None:
-            wanted = set(docs)
-            versions = {d: v for d, v in versions.items() if d in wanted}
+        versions = self._current(docs, versions)
         if not versions:
             return []
         current = set(versions.values())
@@ -296,10 +301,7 @@ class ChromaStore:
     def chunks(self, docs: Iterable[str] | None = None, page: int = 5000) -> list[ChunkHit]:
         """Every chunk of the current versions (paged; filtered in Python: a `$in` over thousands of
         versions exceeds SQLite's variable limit)."""
-        versions = self.versions()
-        if docs is not None:
-            wanted = set(docs)
-            versions = {d: v for d, v in versions.items() if d in wanted}
+        versions = self._current(docs)
         if not versions:
             return []
         current = set(versions.values())

@@ -33,7 +33,7 @@ def test_yes_no_question_gets_the_lenient_check(settings):
     strict = settings.model_copy(update={"trust_retrieval_above": 2.0})
 
     def build(s):
-        app = App(s, embedder=FakeEmbedder(), chat_model=FakeBackend(reply_fn=_lenient_only))
+        app = App(s, embedder=FakeEmbedder(), chat_backend=FakeBackend(reply_fn=_lenient_only))
         app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
         return app
 

@@ -28,8 +28,8 @@ def test_adaptive_context_keeps_only_close_pairs(settings):
     q = "When are the APEC and G20 summits held?"
     n_wide = len([h for h in wide.pipeline.answer(q).retrieved])
     ans = narrow.pipeline.answer(q)
-    system = [c for c in narrow.chat_model.llm.calls if c[0].content][0][0].content
+    system = [c for c in narrow.chat_backend.llm.calls if c[0].content][0][0].content
     assert len(re.findall(r"^\[EN ¶[1-9]", system, re.M)) == 1  # one pair in the context
-    wide_system = [c for c in wide.chat_model.llm.calls if c[0].content][0][0].content
+    wide_system = [c for c in wide.chat_backend.llm.calls if c[0].content][0][0].content
     assert len(re.findall(r"^\[EN ¶[1-9]", wide_system, re.M)) == 2
     assert n_wide and ans.citations

@@ -41,7 +41,7 @@ def test_a_question_with_an_unknown_acronym_is_refused_without_asking_the_model(
     app = make_app(settings, replies=["YES", "It grew by 5 percent."])
     ans = app.pipeline.answer("What is China's GDP growth rate?")
     assert ans.refused
-    assert app.chat_model.llm.calls == []  # the code refused before any model call
+    assert app.chat_backend.llm.calls == []  # the code refused before any model call
 
 
 def test_a_capital_standing_for_its_government_is_grounded_by_the_country():
@@ -64,4 +64,4 @@ def test_pipeline_answers_a_metonymy_question_only_when_switched_on(settings):
     reply = ["YES", "China worries that the Trump administration may become a lame duck [EN ¶10]."]
     assert not make_app(settings, replies=list(reply)).pipeline.answer(q).refused
     off = make_app(settings.model_copy(update={"capital_metonymy": False}), replies=list(reply))
-    assert off.pipeline.answer(q).refused and off.chat_model.llm.calls == []  # refused in code
+    assert off.pipeline.answer(q).refused and off.chat_backend.llm.calls == []  # refused in code

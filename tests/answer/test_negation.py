@@ -58,5 +58,5 @@ def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
     assert gloss_capitals("特朗普在北京参观了哪些地方？", texts) == ("特朗普在北京参观了哪些地方？", [])
     app = make_app(settings, replies=["YES", "Beijing (China) worries the Trump administration may become a lame duck [EN ¶10]."])
     ans = app.pipeline.answer("What worries Beijing about Washington's domestic politics after the midterms?")
-    assert "Beijing (China)" in app.chat_model.llm.calls[0][-1].content  # the model saw the gloss
+    assert "Beijing (China)" in app.chat_backend.llm.calls[0][-1].content  # the model saw the gloss
     assert ans.text.startswith("Beijing worries the Trump administration")

@@ -46,7 +46,7 @@ def test_false_premise_is_refused_with_the_sentence_only_when_the_lever_is_on(se
     ans = app.pipeline.answer(q)
     assert ans.refused and "is expected to pay a state visit" in ans.text and ans.text.startswith("The document does not say")
     assert [(c.lang, c.paragraph) for c in ans.citations] == [("en", 3)] and ans.quotes[0].paragraph == 3
-    assert len(app.chat_model.llm.calls) == 1  # refused after the check, before generating
+    assert len(app.chat_backend.llm.calls) == 1  # refused after the check, before generating
     assert ans.verdict.rule == "false-premise" and "EN ¶3" in ans.verdict.reason
     zh = make_app(settings, replies=["YES", "他访问了华盛顿[ZH ¶3]。"]).pipeline.answer("習近平9月對美國進行了哪些訪問？")
     assert zh.refused and zh.text.startswith("文檔沒有說") and "將應邀" in zh.text  # traditional question, traditional refusal

@@ -29,13 +29,13 @@ def test_follow_up_is_rewritten_with_history(app):
     history = [("What does the article say about Track II dialogues?", "Track II dialogues are expected to receive greater support [EN ¶7].")]
     ans = app.pipeline.answer("And what about them in the nuclear field?", history=history)
     assert "Track II" in ans.standalone_question
-    rewrite_calls = [c for c in app.chat_model.llm.calls if "Follow-up question" in c[-1].content]
+    rewrite_calls = [c for c in app.chat_backend.llm.calls if "Follow-up question" in c[-1].content]
     assert len(rewrite_calls) == 1
 
 
 def test_standalone_question_is_not_rewritten(app):
     app.pipeline.answer("When are the APEC and G20 summits held?", history=[("hi", "hello")])
-    assert not [c for c in app.chat_model.llm.calls if "Follow-up question" in c[-1].content]
+    assert not [c for c in app.chat_backend.llm.calls if "Follow-up question" in c[-1].content]
 
 
 @pytest.mark.parametrize("q", ["", "   ", "\x00\x01", "🙂🙂🙂", "x" * 100_000])

@@ -70,7 +70,7 @@ def test_a_stage_that_settles_the_answer_ends_the_list(settings):
     app = make_app(settings)
     first, second = _Canned(True), _Canned(False)
     query = app.pipeline.stages[0]  # the query stage: every later stage reads state.query
-    pipe = AnswerPipeline(app.retriever, app.chat_model, app.settings, stages=[query, first, second])
+    pipe = AnswerPipeline(app.retriever, app.chat_backend, app.settings, stages=[query, first, second])
     ans = pipe.answer("Anything at all?")
     assert ans.refused and ans.verdict.rule == "canned" and first.ran and not second.ran
 

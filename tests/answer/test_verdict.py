@@ -67,7 +67,7 @@ def test_rules_before_any_model_call_ask_the_model_nothing(settings):
     app = make_app(settings, replies=["YES", ANSWER])
     for q in ("What did Biden say about the Taiwan question during the summit?", "Who wrote the article?"):
         app.pipeline.answer(q)
-    assert app.chat_model.llm.calls == []
+    assert app.chat_backend.llm.calls == []
 
 
 def test_rules_are_ordered_by_phase_and_their_settings_exist():
