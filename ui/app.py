@@ -234,32 +234,41 @@ def build_ui(app: App):
         )
         doc_select.change(lambda d: h.reader(d), inputs=[doc_select], outputs=[reader], api_visibility="private")
 
-        def do_upload(file, progress=gr.Progress()):
-            try:
-                msg, doc_id = h.ingest_upload(file, progress)
-            except RagError as e:
-                return f"Not ingested: {html.escape(e.user_message())}", gr.update(), gr.update(), gr.update(), gr.update()
-            except Exception:
-                log.exception("upload failed")
-                return "Not ingested: the file could not be ingested.", gr.update(), gr.update(), gr.update(), gr.update()
-            choices = h.doc_choices()
-            return (
-                msg,
-                gr.update(choices=choices, value=doc_id),
-                gr.update(choices=choices),
-                h.docs_markdown(),
-                h.reader(doc_id),
-            )
-
-        ingest_btn.click(do_upload, inputs=[upload], outputs=[status, doc_select, scope, docs_md, reader], api_visibility="private")
-        _wire_delete(h, delete_btn, confirm_btn, cancel_btn, doc_select, [status, doc_select, scope, docs_md, reader])
-        api_q = gr.Textbox(visible=False)
-        api_lang = gr.Textbox(visible=False)
-        api_out = gr.JSON(visible=False)
-        api_btn = gr.Button(visible=False)
-        api_btn.click(h.ask_api, inputs=[api_q, api_lang], outputs=[api_out], api_name="ask")
+        outputs = [status, doc_select, scope, docs_md, reader]
+        _wire_upload(h, ingest_btn, upload, outputs)
+        _wire_delete(h, delete_btn, confirm_btn, cancel_btn, doc_select, outputs)
+        _wire_api(h)
     demo.queue(default_concurrency_limit=app.settings.ui_concurrency, max_size=64)
     return demo, i18n
+
+
+def _wire_upload(h: UIHandlers, ingest_btn, upload, outputs) -> None:
+    """Ingest the uploaded files; the status says what was stored or why nothing was."""
+    import gradio as gr
+
+    def do_upload(file, progress=gr.Progress()):
+        try:
+            msg, doc_id = h.ingest_upload(file, progress)
+        except RagError as e:
+            return f"Not ingested: {html.escape(e.user_message())}", gr.update(), gr.update(), gr.update(), gr.update()
+        except Exception:
+            log.exception("upload failed")
+            return "Not ingested: the file could not be ingested.", gr.update(), gr.update(), gr.update(), gr.update()
+        choices = h.doc_choices()
+        return msg, gr.update(choices=choices, value=doc_id), gr.update(choices=choices), h.docs_markdown(), h.reader(doc_id)
+
+    ingest_btn.click(do_upload, inputs=[upload], outputs=outputs, api_visibility="private")
+
+
+def _wire_api(h: UIHandlers) -> None:
+    """The public /ask endpoint (gradio_client): a question and a language in, the answer's JSON out."""
+    import gradio as gr
+
+    api_q = gr.Textbox(visible=False)
+    api_lang = gr.Textbox(visible=False)
+    api_out = gr.JSON(visible=False)
+    api_btn = gr.Button(visible=False)
+    api_btn.click(h.ask_api, inputs=[api_q, api_lang], outputs=[api_out], api_name="ask")
 
 
 def _wire_delete(h: UIHandlers, delete_btn, confirm_btn, cancel_btn, doc_select, outputs) -> None:
