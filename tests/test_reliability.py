@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -180,3 +181,23 @@ def test_safe_serving_defaults_and_password(tmp_path):
         assert bad.status_code >= 400
     finally:
         demo.close()
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "qwen_readme"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/corpus/real is not here")
+def test_the_same_question_gets_the_same_answer_in_every_process(tmp_path):
+    """Retrieval ties (the README has two "OpenAI API" headings) rank the same whatever the hash seed."""
+    home = tmp_path / "home"
+    rag = [sys.executable, "-m", "rag"]
+    subprocess.run(rag + ["ingest", "--pair", str(REAL / "README.en.md"), str(REAL / "README.zh.md"), "--id", "qwen"],
+                   env=env_for(home), check=True, capture_output=True, timeout=300)
+    q = "用 FastChat 部署 OpenAI 风格的 API 服务时，服务监听哪个端口？"
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        p = subprocess.run(rag + ["ask", q, "--json"], env={**env_for(home), "PYTHONHASHSEED": seed},
+                           capture_output=True, text=True, timeout=300, check=True)
+        js = json.loads(p.stdout)
+        outs.add(json.dumps([js["answer"], js["retrieved"], js["citations"]], ensure_ascii=False))
+    assert len(outs) == 1

@@ -90,7 +90,7 @@ def pick_quotes(
     answer_simple = to_simplified(re.sub(r"\s+", "", answer))
     cands: list[Quote] = []
     for h, sents in per_para:
-        score, sentence = max(((sum(idf[t] for t in q_terms & set(toks[s])) / total, s) for s in sents),
+        score, sentence = max(((sum(idf[t] for t in sorted(q_terms & set(toks[s]))) / total, s) for s in sents),
                               key=lambda x: x[0], default=(0.0, ""))
         if sents and score >= min_share:
             if extend:  # the next sentence of the paragraph usually carries the reason
@@ -113,7 +113,7 @@ def _idf(terms: set[str], docs: list[list[str]]) -> dict[str, float]:
     for toks in docs:
         df.update(set(toks))
     n = len(docs)
-    return {t: math.log(1.0 + n / df[t]) if df[t] else math.log(1.0 + n) for t in terms}
+    return {t: math.log(1.0 + n / df[t]) if df[t] else math.log(1.0 + n) for t in sorted(terms)}  # fixed sum order
 
 
 def says(answer: str, sentence: str, above: float = 0.7) -> bool:

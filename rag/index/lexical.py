@@ -36,7 +36,7 @@ class BM25Index:
             return []
         touched: list[np.ndarray] = []
         partial: list[np.ndarray] = []
-        for tok in set(query):
+        for tok in sorted(set(query)):  # a fixed order of float sums: the same scores in every process
             post = self._post.get(tok)
             if post is None:
                 continue

@@ -116,7 +116,7 @@ class Retriever:
         floor = min(dense.values()) if dense else 0.0
         top_lex = max(lex.values()) if lex else 1.0
         hits: list[Hit] = []
-        for key in set(dense) | set(lex):
+        for key in sorted(set(dense) | set(lex)):  # sorted: ties rank the same in every process
             d = dense.get(key)
             lx = lex.get(key, 0.0) / top_lex if top_lex else 0.0
             if self.mode == "bm25":
@@ -128,7 +128,7 @@ class Retriever:
             if para is None:
                 continue
             hits.append(Hit(key[0], key[1], key[2], para.text, score, dense=d, lexical=lex.get(key)))  # type: ignore[arg-type]
-        hits.sort(key=lambda h: h.score, reverse=True)
+        hits.sort(key=lambda h: -h.score)  # stable: equal scores stay in paragraph order
         return hits[:k] if k else hits
 
     def pairs(
