@@ -156,6 +156,18 @@ def false_refusal(item: dict, result: dict) -> bool | None:
     return bool(result.get("refused"))
 
 
+def unsupported(result: dict) -> list[str] | None:
+    """The numbers and names an answer states that the paragraphs it cites do not (None: refused,
+    or a result written without citation texts)."""
+    from rag.answer.claims import unsupported_claims
+
+    cits = result.get("citations") or []
+    if result.get("refused") or any("text" not in c for c in cits):
+        return None
+    cited = {(c["lang"], int(c["paragraph"])): c["text"] for c in cits}
+    return [c.text for c in unsupported_claims(result.get("answer") or "", cited)]
+
+
 def passed(item: dict, result: dict) -> bool:
     """Issue-9 pass: answerable → not refused, gold cited, every keyword group, right language;
     unanswerable → refused."""
@@ -184,6 +196,7 @@ def score(item: dict, result: dict, ks=(1, 3, 5, 10)) -> dict[str, Any]:
     m["refusal_correct"] = refusal_correct(item, result)
     m["false_refusal"] = false_refusal(item, result)
     m["pass"] = passed(item, result)
+    m["unsupported_claims"] = unsupported(result)
     return m
 
 

@@ -34,6 +34,7 @@ def _agg(results: list[dict]) -> dict:
     out["false refusals (count)"] = sum(1 for r in results if r["metrics"].get("false_refusal"))
     out["unanswerable refused (count)"] = sum(1 for r in results if r["metrics"].get("refusal_correct"))
     out["unanswerable (count)"] = sum(1 for r in results if r["metrics"].get("refusal_correct") is not None)
+    out["unsupported claims (answers)"] = sum(1 for r in results if r["metrics"].get("unsupported_claims"))
     for t in ("retrieve", "first_token", "total"):
         vals = [r.get("timings_ms", {}).get(t) for r in results if not r.get("refused") or t == "retrieve"]
         out[f"{t} p50 ms"] = percentile(vals, 50)
@@ -83,7 +84,8 @@ def write_report(out_dir: Path, items: list[dict], results: list[dict], meta: di
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False))
     plots = write_plots(out_dir, summary, results)
     o = summary["overall"]
-    cols = ["pass rate", "citation hit", "keywords", "language match", "recall@3", "unanswerable refused", "false refusals"]
+    cols = ["pass rate", "citation hit", "keywords", "language match", "recall@3", "unanswerable refused", "false refusals",
+            "unsupported claims (answers)"]
     md = [f"# Evaluation report: {meta.get('pipeline', '') if meta else ''}", ""]
     if meta:
         md.append(" · ".join(f"{k}: `{v}`" for k, v in meta.items()))
@@ -101,6 +103,13 @@ def write_report(out_dir: Path, items: list[dict], results: list[dict], meta: di
         for r in failed:
             ans = (r.get("answer") or "").replace("|", "\\|").replace("\n", " ")[:220]
             md.append(f"| {r['id']} | {r['question'].replace('|', '/')} | {ans} |")
+    claimed = [r for r in results if r["metrics"].get("unsupported_claims")]
+    if claimed:
+        md += ["", "## Answers with claims their citations do not state", "",
+               "| id | claims | answer |", "|---|---|---|"]
+        for r in claimed:
+            ans = (r.get("answer") or "").replace("|", "\\|").replace("\n", " ")[:220]
+            md.append(f"| {r['id']} | {', '.join(r['metrics']['unsupported_claims'])} | {ans} |")
     (out_dir / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     return summary
 

@@ -366,7 +366,8 @@ def eval_run(
     summary = write_report(out, items, results, meta)
     o = summary["overall"]
     typer.echo(f"{len(results)} questions · pass rate {o['pass rate']:.2f} · citation hit {o['citation hit'] or 0:.2f} · "
-               f"language match {o['language match']:.2f} · report: {out / 'report.md'}")
+               f"language match {o['language match']:.2f} · answers with unsupported claims "
+               f"{o['unsupported claims (answers)']} · report: {out / 'report.md'}")
 
 
 @eval_app.command("compare")

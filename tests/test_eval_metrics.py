@@ -105,3 +105,17 @@ def test_gold_given_as_text_is_matched_in_the_cited_paragraph():
     assert citation_hit({**item, "gold_lang": "en"}, good) is False  # a fact of one version: that version
     results = [{"id": "r1", "question": "Which port?", "metrics": {"pass": True}, "timings_ms": {}}]
     assert summarize([item], results)["per_document"]["qwen"]["pass rate"] == 1.0
+
+
+def test_unsupported_claims_are_listed_per_answer_and_counted():
+    from eval.metrics import score
+    from eval.report import summarize
+
+    item = {"id": "q", "question": "How long was it trained?", "answerable": True}
+    made_up = {"answer": "It was trained for 10 days [EN ¶2].", "refused": False, "answer_language": "en",
+               "citations": [{"doc": "d", "lang": "en", "paragraph": 2, "text": "Training used a large corpus."}], "retrieved": []}
+    fine = {**made_up, "answer": "It used a large corpus [EN ¶2]."}
+    refused = {**made_up, "refused": True, "citations": []}
+    results = [{"id": "q", **r, "metrics": score(item, r)} for r in (made_up, fine, refused)]
+    assert [r["metrics"]["unsupported_claims"] for r in results] == [["10"], [], None]
+    assert summarize([item], results)["overall"]["unsupported claims (answers)"] == 1

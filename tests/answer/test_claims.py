@@ -1,0 +1,31 @@
+"""Claims an answer states, and whether the cited paragraph states them (the eval's unsupported-claims count)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.claims import claims, unsupported_claims
+
+
+def test_numbers_and_names_of_a_sentence_without_its_markers():
+    got = [(c.text, c.kind) for c in claims("It was trained on 6 GPUs for about 1,350 hours [ZH ¶23].")]
+    assert got == [("6", "number"), ("1350", "number"), ("GPUs", "name")]
+    assert [c.text for c in claims("服务监听８０００端口[ZH ¶12]。")] == ["8000"]  # full-width digits
+    assert [c.text for c in claims("The model is fast. It runs on Qwen-7B.")] == ["Qwen-7B"]  # openers are not names
+
+
+@pytest.mark.parametrize(
+    "answer, cited, bad",
+    [
+        ("It was trained on 6 GPUs for approximately 10 days [ZH ¶23].", {("zh", 23): "我们使用了高质量的数据。"},
+         ["6", "10", "GPUs"]),
+        ("The bundle is 100 kilobytes smaller [EN ¶51].", {("en", 51): "Performance"}, ["100"]),
+        ("文章发表于2026年6月22日[EN ¶0]。", {("en", 0): "Date: June 22, 2026"}, []),
+        ("Qwen-7B needs 16.2GB [EN ¶5].", {("en", 5): "Model: Qwen-7B | BF16: 16.2GB"}, []),
+        ("服务监听 8000 端口[ZH ¶12]。", {("zh", 12): "默认端口为8,000。"}, []),
+        ("FastChat serves it [EN ¶3]. It listens on 8000.", {("en", 3): "FastChat", ("en", 4): "port 8000"}, []),
+        ("FastChat serves it on 8000 [EN ¶3].", {("en", 3): "FastChat", ("en", 4): "port 8000"}, ["8000"]),
+    ],
+)
+def test_a_claim_is_supported_only_by_the_text_its_sentence_cites(answer, cited, bad):
+    assert [c.text for c in unsupported_claims(answer, cited)] == bad
