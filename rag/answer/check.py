@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 class CheckStage:
     name: ClassVar[str] = "check"
+    setting: ClassVar[str | None] = "check_answerable"  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.tools = tools

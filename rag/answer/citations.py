@@ -178,6 +178,7 @@ class CiteStage:
     """Every sentence of the answer cited by a context paragraph that supports it (code-checked markers)."""
 
     name: ClassVar[str] = "cite"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.matcher = tools.matcher

@@ -17,6 +17,7 @@ class RetrieveStage:
     ``k``, a pair after the first joins only within ``pair_margin`` of it (each costs ~2 s of prompt)."""
 
     name: ClassVar[str] = "retrieve"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.retriever = tools.retriever
@@ -67,6 +68,7 @@ class ContextStage:
     the documents' texts and the header fields the question asks for."""
 
     name: ClassVar[str] = "context"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.settings = tools.settings

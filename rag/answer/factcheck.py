@@ -53,6 +53,7 @@ class YearsStage:
     """Years the answer states that no source contains are removed."""
 
     name: ClassVar[str] = "years"
+    setting: ClassVar[str | None] = "drop_invented_years"  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         pass

@@ -13,6 +13,7 @@ from rag.answer.verdict import decide
 
 class GenerateStage:
     name: ClassVar[str] = "generate"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.tools = tools

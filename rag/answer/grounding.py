@@ -208,6 +208,7 @@ class GlossStage:
     """"Beijing" → "Beijing (China)" in the question the model reads (it sees only the sources)."""
 
     name: ClassVar[str] = "gloss"
+    setting: ClassVar[str | None] = "capital_metonymy"  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         pass

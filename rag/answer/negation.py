@@ -64,6 +64,7 @@ class NegationStage:
     """A yes/no answer that affirms what its best-matching sentence negates becomes "No" and that sentence."""
 
     name: ClassVar[str] = "negation"
+    setting: ClassVar[str | None] = "negation_check"  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         pass

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 class LanguageStage:
     name: ClassVar[str] = "language"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.chat = tools.chat

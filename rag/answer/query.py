@@ -94,6 +94,7 @@ class QueryStage:
     """Rewrite a follow-up into a standalone question (with history only), then analyze it once."""
 
     name: ClassVar[str] = "query"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.chat = tools.chat

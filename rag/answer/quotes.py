@@ -131,6 +131,7 @@ class QuotesStage:
     sentence that overruled the model's NO comes first unless the answer already says it."""
 
     name: ClassVar[str] = "quotes"
+    setting: ClassVar[str | None] = "quotes"  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         self.max_quotes = tools.settings.max_quotes

@@ -49,6 +49,7 @@ class FinishStage:
     """The answer as the stages left it, in the script of the question (traditional Chinese included)."""
 
     name: ClassVar[str] = "finish"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         pass

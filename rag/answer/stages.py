@@ -1,6 +1,6 @@
-"""The answer pipeline's stages, in order, each with the setting that switches it on (None: always
-on) and the levers ``eval/ablate.py`` measures switched off. The composition root builds the list
-from settings (``build``); the architecture document shows it."""
+"""The answer pipeline's stages, in order, with the levers ``eval/ablate.py`` measures switched off.
+Each stage class says its name and the setting that switches it on (None: always on); the
+composition root builds the list from settings (``build``); the architecture document shows it."""
 
 from __future__ import annotations
 
@@ -32,44 +32,47 @@ class Lever:
 
 @dataclass(frozen=True)
 class StageSpec:
-    stage: type
-    setting: str | None = None  # a bool setting that switches the stage on; None: always on
+    stage: type  # a Stage class: its module says its name and the setting that switches it
     levers: tuple[Lever, ...] = ()
 
     @property
     def name(self) -> str:
         return self.stage.name
 
+    @property
+    def setting(self) -> str | None:
+        return self.stage.setting
+
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec(QueryStage),
     StageSpec(RetrieveStage),
-    StageSpec(ContextStage, None, (
+    StageSpec(ContextStage, (
         Lever("header-meta-only", "byline and date in the context only for questions about the document", {"header_for_meta_only": False}),
     )),
-    StageSpec(GateStage, None, (
+    StageSpec(GateStage, (
         Lever("header-fields", "author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
     )),
-    StageSpec(GlossStage, "capital_metonymy", (
+    StageSpec(GlossStage, (
         Lever("metonymy", "a capital standing for its government (\"What worries Beijing…\") is grounded by the country's name and glossed for the model", {"capital_metonymy": False}),
     )),
-    StageSpec(CheckStage, "check_answerable", (
+    StageSpec(CheckStage, (
         Lever("polar-check", "yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),
         Lever("similarity-0.56", "the model's NO is overruled by a paragraph ≥ 0.56 similar (off: 0.60, the start)", {"trust_retrieval_above": 0.60}),
         Lever("sentence-evidence", "the model's NO is overruled by a context sentence as similar as a trusted paragraph (embedded on that path only)", {"sentence_evidence": False}),
         Lever("quoted-terms", "the model's NO is overruled when the context holds every term the question quotes", {"trust_quoted_terms": False}),
     )),
-    StageSpec(PremiseStage, "premise_check", (
+    StageSpec(PremiseStage, (
         Lever("premise", "a past-tense question whose best-matching sentence puts the event in the future is refused with that sentence", {"premise_check": False}),
     )),
     StageSpec(GenerateStage),
     StageSpec(LanguageStage),
-    StageSpec(YearsStage, "drop_invented_years", (Lever("years", "years no source states are removed", {"drop_invented_years": False}),)),
+    StageSpec(YearsStage, (Lever("years", "years no source states are removed", {"drop_invented_years": False}),)),
     StageSpec(CiteStage),
-    StageSpec(NegationStage, "negation_check", (
+    StageSpec(NegationStage, (
         Lever("negation", "a yes/no answer that drops the negation of its sentence becomes \"No\" and the sentence", {"negation_check": False}),
     )),
-    StageSpec(QuotesStage, "quotes", (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
+    StageSpec(QuotesStage, (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
     StageSpec(FinishStage),
 )
 

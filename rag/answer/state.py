@@ -99,5 +99,6 @@ class Stage(Protocol):
     ``state.answer``, after which no later stage runs."""
 
     name: ClassVar[str]
+    setting: ClassVar[str | None]  # the bool setting that switches it on; None: always on
 
     def run(self, state: AnswerState) -> Iterator[Event]: ...

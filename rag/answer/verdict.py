@@ -161,6 +161,7 @@ class GateStage:
     """The rules of the ``retrieved`` phase: refuse, or answer from the header, before any model call."""
 
     name: ClassVar[str] = "gate"
+    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
     phase: ClassVar[str] = "retrieved"
 
     def __init__(self, tools: Tools) -> None:
@@ -176,4 +177,5 @@ class PremiseStage(GateStage):
     """The rule of the ``premise`` phase ("did … visit" where the sentence says "is expected to")."""
 
     name: ClassVar[str] = "premise"
+    setting: ClassVar[str | None] = "premise_check"  # the bool setting that switches it on; None: always on
     phase: ClassVar[str] = "premise"

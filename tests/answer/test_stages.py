@@ -49,6 +49,7 @@ def test_events_come_from_the_stages_in_order(settings):
 
 class _Canned:
     name: ClassVar[str] = "canned"
+    setting: ClassVar[str | None] = None
 
     def __init__(self, settle: bool) -> None:
         self.settle = settle
