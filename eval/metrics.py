@@ -165,7 +165,7 @@ def unsupported(result: dict) -> list[str] | None:
     if result.get("refused") or any("text" not in c for c in cits):
         return None
     cited = {(c["lang"], int(c["paragraph"])): c["text"] for c in cits}
-    return [c.text for c in unsupported_claims(result.get("answer") or "", cited)]
+    return [c.text for c in unsupported_claims(result.get("answer") or "", cited, result.get("question") or "")]
 
 
 def passed(item: dict, result: dict) -> bool:

@@ -45,20 +45,39 @@ def _number(token: str) -> str:
 
 
 def claims(sentence: str) -> list[Claim]:
-    """The numbers and names one answer sentence states (its citation markers set aside)."""
-    plain = unicodedata.normalize("NFKC", _MARKER.sub("", sentence))
+    """The numbers and names one answer sentence states (its citation markers set aside). A
+    capitalised plain word that opens the sentence is not taken for a name ("Besides", "One")."""
+    plain = unicodedata.normalize("NFKC", _MARKER.sub("", sentence)).lstrip(" >“\"'")
     found = [Claim(_number(m.group(0)), "number", sentence) for m in _NUM.finditer(plain)]
     for m in _NAME.finditer(plain):
         word = m.group(0)
-        if word.lower() in _NOT_NAMES or (len(word) == 1 and not word.isdigit()):
+        opener = m.start() == 0 and word[1:].islower()
+        if opener or word.lower() in _NOT_NAMES or (len(word) == 1 and not word.isdigit()):
             continue
         found.append(Claim(word, "name", sentence))
     return found
 
 
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "兩": 2}
+_ZH_NUM = re.compile(r"[零一二两兩三四五六七八九十百]+")
+
+
+def _zh_number(run: str) -> int | None:
+    """一 … 九百九十九 as a number (九 = 9, 十三 = 13, 二十 = 20, 一百零五 = 105); None when not a number."""
+    total, digit = 0, None
+    for ch in run:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch in "十百":
+            total += (1 if digit is None else digit) * (10 if ch == "十" else 100)
+            digit = None
+    return total + (digit or 0) if run else None
+
+
 def _numbers(text: str) -> set[str]:
     norm = unicodedata.normalize("NFKC", text)
     nums = {_number(m.group(0)) for m in _NUM.finditer(norm)}
+    nums |= {str(n) for n in map(_zh_number, _ZH_NUM.findall(norm)) if n is not None}
     low = norm.lower()
     nums |= {str(i + 1) for i, month in enumerate(_MONTHS) if re.search(rf"\b{month[:3]}", low)}
     return nums
@@ -73,12 +92,39 @@ def supported(claim: Claim, texts: Iterable[str]) -> bool:
     return word in hay or (word.endswith("s") and len(word) > 3 and word[:-1] in hay)
 
 
-def unsupported_claims(answer: str, cited: Mapping[tuple[str, int], str]) -> list[Claim]:
-    """The claims of ``answer`` that the paragraphs its sentences cite do not state. ``cited``: the
-    text of each cited paragraph by (lang, n); a sentence without a marker is checked against all."""
+def checkable(claim: Claim, texts: list[str], question: str = "") -> bool:
+    """A name the question itself uses is the question's, not the answer's claim; a Latin-script name
+    can only be checked against text that writes Latin names (a Chinese paragraph calls Trump 特朗普)."""
+    if claim.kind == "number":
+        return True
+    if _norm(claim.text) in _norm(question):
+        return False
+    return any(len(LATIN_WORD.findall(t)) >= 3 for t in texts)
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[(?:EN|ZH) ¶\d+\])+")
+
+
+def _with_own_markers(sentences: list[str]) -> list[str]:
+    """A marker that opens a sentence belongs to the one before it ("… years.” [EN ¶1]\n> …")."""
+    out: list[str] = []
+    for s in sentences:
+        m = _LEADING_MARKERS.match(s)
+        if m and out:
+            out[-1] += m.group(0)
+            s = s[m.end():]
+        if s.strip():
+            out.append(s)
+    return out
+
+
+def unsupported_claims(answer: str, cited: Mapping[tuple[str, int], str], question: str = "") -> list[Claim]:
+    """The checkable claims of ``answer`` that the paragraphs its sentences cite do not state. ``cited``:
+    the text of each cited paragraph by (lang, n); a sentence without a marker is checked against all."""
     out: list[Claim] = []
-    for sentence in split_sentences(answer):
+    for sentence in _with_own_markers(split_sentences(answer)):
         labels = [(lang.lower(), int(n)) for lang, n in _MARKER.findall(sentence)]
         texts = [cited[k] for k in labels if k in cited] or list(cited.values())
-        out += [c for c in claims(sentence) if not supported(c, texts)]
+        out += [c for c in claims(sentence) if checkable(c, texts, question) and not supported(c, texts)]
     return out
