@@ -6,8 +6,14 @@ import logging
 import threading
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # the protocols, for the types only: nothing heavy at import time
+    from rag.index.embedder import Embedder
+    from rag.index.store import Store
+    from rag.llm import ChatBackend
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +21,10 @@ log = logging.getLogger(__name__)
 class App:
     """Holds the process-wide components. Nothing heavy happens until a property is first used."""
 
-    def __init__(self, settings: Settings | None = None, *, embedder=None, chat_backend=None, client=None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+        chat_backend: ChatBackend | None = None, client=None,
+    ) -> None:
         self.settings = settings or get_settings()
         self._embedder = embedder
         self._chat_backend = chat_backend
@@ -23,7 +32,7 @@ class App:
         self._lock = threading.RLock()
 
     @cached_property
-    def embedder(self):
+    def embedder(self) -> Embedder:
         if self._embedder is not None:
             return self._embedder
         from rag.index.embedder import FakeEmbedder, SentenceTransformerEmbedder
@@ -46,7 +55,7 @@ class App:
         return make_client(self.settings.chroma_url, self.settings.chroma_path)
 
     @cached_property
-    def store(self):
+    def store(self) -> Store:
         from rag.index.store import ChromaStore
 
         return ChromaStore(self.client, self.embedder)
@@ -65,7 +74,7 @@ class App:
         return Indexer(self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences)
 
     @cached_property
-    def chat_backend(self):
+    def chat_backend(self) -> ChatBackend:
         if self._chat_backend is not None:
             return self._chat_backend
         from rag.llm import build_chat_backend
