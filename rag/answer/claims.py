@@ -13,10 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from rag.answer.citations import MARKER_RE, parse_markers, strip_markers
 from rag.text.chinese import to_simplified
 from rag.text.sentences import split_sentences
 
-_MARKER = re.compile(r"\s*\[(EN|ZH) ¶(\d+)\]")
 _NUM = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:,\d{3})*(?:\.\d+)?")  # 8000, 1,350, 16.2 (in 16.2GB), 2026 (in 2026年)
 _NAME = re.compile(r"(?<![\w])(?:[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*|[a-z]+[A-Z0-9][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -47,7 +47,7 @@ def _number(token: str) -> str:
 def claims(sentence: str) -> list[Claim]:
     """The numbers and names one answer sentence states (its citation markers set aside). A
     capitalised plain word that opens the sentence is not taken for a name ("Besides", "One")."""
-    plain = unicodedata.normalize("NFKC", _MARKER.sub("", sentence)).lstrip(" >“\"'")
+    plain = unicodedata.normalize("NFKC", strip_markers(sentence)).lstrip(" >“\"'")
     found = [Claim(_number(m.group(0)), "number", sentence) for m in _NUM.finditer(plain)]
     for m in _NAME.finditer(plain):
         word = m.group(0)
@@ -83,27 +83,39 @@ def _numbers(text: str) -> set[str]:
     return nums
 
 
-def supported(claim: Claim, texts: Iterable[str]) -> bool:
-    texts = list(texts)
-    if claim.kind == "number":
-        return any(claim.text in _numbers(t) for t in texts)
-    hay = " ".join(_norm(t) for t in texts)
-    word = _norm(claim.text)
-    return word in hay or (word.endswith("s") and len(word) > 3 and word[:-1] in hay)
+@dataclass(frozen=True)
+class _Cited:
+    """What a sentence's cited texts state, read once per sentence: their numbers, their normalised
+    text, and whether they write Latin names at all."""
 
+    numbers: frozenset[str]
+    text: str
+    latin: bool
 
-def checkable(claim: Claim, texts: list[str], question: str = "") -> bool:
-    """A name the question itself uses is the question's, not the answer's claim; a Latin-script name
-    can only be checked against text that writes Latin names (a Chinese paragraph calls Trump 特朗普)."""
-    if claim.kind == "number":
-        return True
-    if _norm(claim.text) in _norm(question):
-        return False
-    return any(len(LATIN_WORD.findall(t)) >= 3 for t in texts)
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> _Cited:
+        texts = list(texts)
+        numbers = frozenset(n for t in texts for n in _numbers(t))
+        latin = any(len(LATIN_WORD.findall(t)) >= 3 for t in texts)
+        return cls(numbers, " ".join(_norm(t) for t in texts), latin)
+
+    def states(self, claim: Claim) -> bool:
+        if claim.kind == "number":
+            return claim.text in self.numbers
+        word = _norm(claim.text)
+        return word in self.text or (word.endswith("s") and len(word) > 3 and word[:-1] in self.text)
+
+    def can_check(self, claim: Claim, question: str) -> bool:
+        """A name the question itself uses (``question`` normalised) is the question's, not the
+        answer's claim; a Latin-script name can only be checked against text that writes Latin names
+        (a Chinese paragraph calls Trump 特朗普)."""
+        if claim.kind == "number":
+            return True
+        return _norm(claim.text) not in question and self.latin
 
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[(?:EN|ZH) ¶\d+\])+")
+_LEADING_MARKERS = re.compile(rf"^(?:{MARKER_RE.pattern})+")
 
 
 def _with_own_markers(sentences: list[str]) -> list[str]:
@@ -122,9 +134,10 @@ def _with_own_markers(sentences: list[str]) -> list[str]:
 def unsupported_claims(answer: str, cited: Mapping[tuple[str, int], str], question: str = "") -> list[Claim]:
     """The checkable claims of ``answer`` that the paragraphs its sentences cite do not state. ``cited``:
     the text of each cited paragraph by (lang, n); a sentence without a marker is checked against all."""
+    asked = _norm(question)
     out: list[Claim] = []
     for sentence in _with_own_markers(split_sentences(answer)):
-        labels = [(lang.lower(), int(n)) for lang, n in _MARKER.findall(sentence)]
-        texts = [cited[k] for k in labels if k in cited] or list(cited.values())
-        out += [c for c in claims(sentence) if checkable(c, texts, question) and not supported(c, texts)]
+        labels = parse_markers(sentence)
+        evidence = _Cited.of([cited[k] for k in labels if k in cited] or cited.values())
+        out += [c for c in claims(sentence) if evidence.can_check(c, asked) and not evidence.states(c)]
     return out
