@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     base.warm_up()
     for name in configs:
         settings = base.settings.model_copy(update=LEVERS[name][1])
-        app = App(settings, embedder=base.embedder, chat_backend=base.chat_backend, client=base.client)
+        app = base.sharing(settings)
         for s in args.sets:
             items = load_set(s)
             d = args.out / name / s.stem

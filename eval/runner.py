@@ -47,11 +47,8 @@ def build_pipeline(app, name: str):
         from eval.baselines import NaivePipeline
 
         return NaivePipeline(app.retriever, app.chat_backend)
-    from rag.compose import App
-
     mode = "dense" if name == "dense" else "bm25"  # the same parts, another retrieval mode
-    return App(app.settings.model_copy(update={"retrieval_mode": mode}), embedder=app.embedder,
-               chat_backend=app.chat_backend, client=app.client).pipeline
+    return app.sharing(app.settings.model_copy(update={"retrieval_mode": mode})).pipeline
 
 
 def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, progress: bool = True,

@@ -351,10 +351,9 @@ def eval_run(
     replayed = None
     if replay:
         from eval.replay import ReplayBackend
-        from rag.compose import App
 
         replayed = ReplayBackend(a.chat_backend, replay)
-        a = App(a.settings, embedder=a.embedder, chat_backend=replayed, client=a.client)
+        a = a.sharing(chat_backend=replayed)
     pipe = build_pipeline(a, pipeline)
     a.warm_up()
     results = run(items, pipe, out, limit=limit)

@@ -92,6 +92,12 @@ class App:
         self.embedder.warm_up()
         self.chat_backend.warm_up()
 
+    def sharing(self, settings: Settings | None = None, chat_backend: ChatBackend | None = None) -> App:
+        """Another App over the same models and index client, with other settings or another chat
+        backend (eval baselines and ablations, a replaying backend)."""
+        chat = self.chat_backend if chat_backend is None else chat_backend
+        return App(settings or self.settings, embedder=self.embedder, chat_backend=chat, client=self.client)
+
     def recover_index(self) -> Path | None:
         """A local index that cannot even be opened is moved aside (returned) and the parts built on it
         are forgotten, so the next use starts clean; None when the index opens (or is a server's)."""

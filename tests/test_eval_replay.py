@@ -11,7 +11,7 @@ Q = "When are the APEC and G20 summits held?"
 
 
 def _replaying(app, backend, path) -> App:
-    return App(app.settings, embedder=app.embedder, chat_backend=ReplayBackend(backend, path), client=app.client)
+    return app.sharing(chat_backend=ReplayBackend(backend, path))
 
 
 def test_a_second_run_replays_every_reply_and_answers_the_same(settings, tmp_path):
