@@ -60,7 +60,7 @@ def test_rerun_clears_chunks_a_write_killed_after_its_flip_left(fake_app, tmp_pa
     old_version = fake_app.store.versions()["article"]
     path.write_text(seed_text.replace("Since last autumn", "Since last winter"), encoding="utf-8")
     with monkeypatch.context() as m:
-        m.setattr(type(fake_app.store), "drop_stale", lambda self, doc_id, version=None: None)
+        m.setattr(type(fake_app.store), "drop_stale", lambda self, doc_id, version: None)
         _ingest(fake_app, path)  # the "kill": old chunks stay
     raw = fake_app.store.vs.get(include=["metadatas"])
     assert any(m["version"] == old_version for m in raw["metadatas"])

@@ -12,6 +12,7 @@ from rag.answer.state import AnswerState, Event, Tools
 from rag.text.chinese import in_script
 from rag.types import Answer, Citation, Verdict
 
+
 def _answer(state: AnswerState, text: str, refused: bool, citations=(), quotes=()) -> Answer:
     state.timer.mark("total")
     return Answer(

@@ -47,9 +47,8 @@ def _no_passages(s: AnswerState, t: Tools) -> str | None:
 
 
 def _similarity_floor(s: AnswerState, t: Tools) -> str | None:
-    dense = [h.dense for h in s.hits if h.dense is not None]
     floor = t.settings.refuse_below
-    if dense and s.best_similarity < floor and not s.fields:
+    if any(h.dense is not None for h in s.hits) and s.best_similarity < floor and not s.fields:
         return f"the best paragraph is {s.best_similarity:.2f} similar (< {floor:.2f})"
     return None
 

@@ -57,7 +57,7 @@ class Store(Protocol):
     def documents(self) -> list[DocInfo]: ...
     def get_document(self, doc_id: str) -> Document | None: ...
     def write_document(self, doc: Document, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None: ...
-    def drop_stale(self, doc_id: str, version: str | None = None) -> None: ...
+    def drop_stale(self, doc_id: str, version: str) -> None: ...
     def delete_document(self, doc_id: str) -> bool: ...
     def rename_document(self, doc_id: str, title: str) -> bool: ...
     def search(
@@ -220,13 +220,11 @@ class ChromaStore:
         self.docs_coll.upsert(ids=[doc.doc_id], documents=[document_to_json(doc)], metadatas=[meta], embeddings=[_DUMMY_VEC])
         self.drop_stale(doc.doc_id, doc.content_hash)
 
-    def drop_stale(self, doc_id: str, version: str | None = None) -> None:
-        """Delete the document's chunks of any version but ``version`` (default: the current one).
-        A write killed after its flip leaves the old chunks; the next ingest of the same file
-        finds the document unchanged and clears them here."""
-        version = version or self.versions().get(doc_id)
-        if version:
-            self._delete_chunks({"$and": [{"doc": doc_id}, {"version": {"$ne": version}}]})
+    def drop_stale(self, doc_id: str, version: str) -> None:
+        """Delete the document's chunks of any version but ``version``. A write killed after its flip
+        leaves the old chunks; the next ingest of the same file finds the document unchanged and
+        clears them here."""
+        self._delete_chunks({"$and": [{"doc": doc_id}, {"version": {"$ne": version}}]})
 
     def _delete_chunks(self, where: dict) -> None:
         ids = self.vs.get(where=where, include=[])["ids"]
