@@ -119,8 +119,9 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="../shared/corpus/real is not here")
-def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords():
-    """eval/sets/real.jsonl: each gold text is in the named document, in the gold language when one is
+@pytest.mark.parametrize("name, least", [("real.jsonl", 40), ("real2.jsonl", 20)])
+def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords(name, least):
+    """eval/sets/real*.jsonl: each gold text is in the named document, in the gold language when one is
     named, and every keyword group is found in a paragraph holding gold text (or the front matter)."""
     from eval.real_corpus import pairs
     from ingest.loaders import parse_path
@@ -131,8 +132,8 @@ def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords():
     docs = {}
     for doc_id, en, zh in pairs(REAL):
         docs[doc_id] = [p for path, lang in ((en, "en"), (zh, "zh")) for p in build_document(parse_path(path), doc_id, str(path), lang).paragraphs]
-    items = load_set(SET.parent / "real.jsonl")
-    assert len(items) >= 40 and len({d for it in items for d in it["docs"]}) >= 4
+    items = load_set(SET.parent / name)
+    assert len(items) >= least and len({d for it in items for d in it["docs"]}) >= 4
     for it in items:
         assert set(it["docs"]) <= set(docs), it["id"]
         if not it["answerable"]:
