@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     capital_metonymy: bool = True  # "Beijing"/"Washington" as the governments: grounded by the country's name unless used as a place
     header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the article
     drop_invented_years: bool = True  # remove years the answer states that no source contains
+    claim_check: bool = True  # every answer sentence supported by the paragraph it cites, or removed (rag.answer.support)
+    claim_min_similarity: float = 0.60  # a sentence this close to a sentence of its cited paragraph is supported (calibrated on eval/sets/real.jsonl)
+    extract_min_share: float = 0.7  # after a draft the claim check emptied: quote source sentences holding this share of the question's term weight, else refuse
+    language_purity: bool = True  # no other-language words in an answer that its cited paragraphs do not use (rag.answer.purity)
     quotes: bool = True  # show the source sentences that answer the question under the answer
     max_quotes: int = 2
 

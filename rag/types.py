@@ -251,6 +251,21 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class SentenceCheck:
+    """What the claim check (or the language check) made of one sentence of the answer."""
+
+    sentence: str  # as the model wrote it, with its markers
+    outcome: str  # kept | removed | recited (kept, cited to another paragraph that supports it)
+    reason: str = ""  # why it was removed or recited
+    replaced_by: str = ""  # the recited sentence
+    draft: int = 1  # 2: the sentence of a second draft
+
+    def to_json(self) -> dict:
+        out = {"sentence": self.sentence, "outcome": self.outcome, "reason": self.reason, "draft": self.draft}
+        return out | ({"replaced_by": self.replaced_by} if self.replaced_by else {})
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -262,6 +277,7 @@ class Answer:
     standalone_question: str = ""
     quotes: tuple[Quote, ...] = ()
     verdict: Verdict | None = None  # which rule decided to answer or refuse
+    checks: tuple[SentenceCheck, ...] = ()  # each sentence of the draft: kept, recited or removed, and why
 
     def to_json(self) -> dict:
         return {
@@ -283,5 +299,6 @@ class Answer:
                 {"doc": q.doc, "lang": q.lang, "paragraph": q.paragraph, "sentence": q.sentence} for q in self.quotes
             ],
             "decided_by": self.verdict.to_json() if self.verdict else None,
+            "checks": [c.to_json() for c in self.checks],
         }
 

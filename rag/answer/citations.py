@@ -80,7 +80,6 @@ class CitationMatcher:
             return strip_markers(answer), ()
         sources = [_source(h) for h in context]
         raw_sentences = [s for s in split_sentences(answer.strip()) if s.strip()]
-        # a marker written at the start of the next sentence belongs to the previous one
         marks = [parse_markers(s) for s in raw_sentences]
         clean = [strip_markers(s) for s in raw_sentences]
         keep = [i for i, c in enumerate(clean) if c]
@@ -110,9 +109,9 @@ class CitationMatcher:
         out: list[str] = []
         cited: list[int] = []
         for sent, chosen in zip(sentences, per_sentence):
-            out.append(_attach(sent, [marker(sources[j].hit.lang, sources[j].hit.paragraph) for j in chosen]))
+            out.append(attach(sent, [marker(sources[j].hit.lang, sources[j].hit.paragraph) for j in chosen]))
             cited.extend(j for j in chosen if j not in cited)
-        text = _join(out)
+        text = join_sentences(out)
         cits = tuple(
             Citation(sources[j].hit.doc, sources[j].hit.lang, sources[j].hit.paragraph, sources[j].hit.text) for j in cited
         )
@@ -138,7 +137,7 @@ class CitationMatcher:
                 return
 
 
-def _attach(sentence: str, markers: list[str]) -> str:
+def attach(sentence: str, markers: list[str]) -> str:
     if not markers:
         return sentence
     s = sentence.rstrip()
@@ -150,7 +149,7 @@ def _attach(sentence: str, markers: list[str]) -> str:
     return f"{s}{sep}{' '.join(markers)}{tail}"
 
 
-def _join(sentences: list[str]) -> str:
+def join_sentences(sentences: list[str]) -> str:
     out = ""
     for s in sentences:
         if out and not re.search(r"[\u3400-\u9fff。！？；]$", out) and not out.endswith(" "):
@@ -169,6 +168,16 @@ def exact(c: Citation, lookup: Lookup) -> Citation:
     return replace(c, text=p.text, section=p.section, page=p.page) if p else c
 
 
+def twin_lookup(lookup: Lookup):
+    """(doc, lang, n) → the aligned twin paragraph's number in the other language, from one snapshot."""
+
+    def twin_of(doc_id: str, lang: str, n: int):
+        doc = lookup(doc_id)
+        return doc.twin(lang, n) if doc else None
+
+    return twin_of
+
+
 def cite(q: Quote, lookup: Lookup) -> Citation:
     """The citation of the paragraph a quoted sentence comes from, with that paragraph's stored text."""
     return exact(Citation(q.doc, q.lang, q.paragraph, ""), lookup)  # type: ignore[arg-type]
@@ -184,10 +193,6 @@ class CiteStage:
         self.matcher = tools.matcher
 
     def run(self, state: AnswerState) -> Iterator[Event]:
-        def twin_of(doc_id: str, lang: str, n: int):
-            doc = state.lookup(doc_id)
-            return doc.twin(lang, n) if doc else None
-
-        state.text, cits = self.matcher.assign(state.text, state.context, twin_of=twin_of)
+        state.text, cits = self.matcher.assign(state.text, state.context, twin_of=twin_lookup(state.lookup))
         state.citations = tuple(exact(c, state.lookup) for c in cits)
         return iter(())

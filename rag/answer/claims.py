@@ -4,14 +4,14 @@ GPU, Tuosheng Zhang). A claim is supported when the cited text states it, whatev
 NFKC (full-width digits), thousands separators (1,350 = 1350), simplified/traditional script, case,
 a plural "s", and English month names as their numbers ("June 22" supports 6月22日).
 
-Used by the eval's ``unsupported claims`` count; the claim-check stage of issue #17 builds on it."""
+Used by the claim check (``rag.answer.support``) and the eval's ``unsupported claims`` count."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from rag.answer.citations import MARKER_RE, parse_markers, strip_markers
 from rag.text.chinese import to_simplified
@@ -118,7 +118,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _LEADING_MARKERS = re.compile(rf"^(?:{MARKER_RE.pattern})+")
 
 
-def _with_own_markers(sentences: list[str]) -> list[str]:
+def with_own_markers(sentences: list[str]) -> list[str]:
     """A marker that opens a sentence belongs to the one before it ("… years.” [EN ¶1]\n> …")."""
     out: list[str] = []
     for s in sentences:
@@ -131,12 +131,27 @@ def _with_own_markers(sentences: list[str]) -> list[str]:
     return out
 
 
+def stated(found: Sequence[Claim], texts: Iterable[str]) -> bool:
+    """Does ``texts`` state every one of the claims (not merely fail to contradict them)?"""
+    evidence = _Cited.of(texts)
+    return all(evidence.states(c) for c in found)
+
+
+def checked_claims(sentence: str, cited: Mapping[tuple[str, int], str], question: str = "") -> tuple[list[Claim], list[Claim]]:
+    """(the claims of one sentence its cited texts state, those they do not), leaving out what
+    cannot be checked (``_Cited.can_check``)."""
+    evidence = _Cited.of([cited[k] for k in parse_markers(sentence) if k in cited] or cited.values())
+    asked = _norm(question)
+    found = [c for c in claims(sentence) if evidence.can_check(c, asked)]
+    return [c for c in found if evidence.states(c)], [c for c in found if not evidence.states(c)]
+
+
 def unsupported_claims(answer: str, cited: Mapping[tuple[str, int], str], question: str = "") -> list[Claim]:
     """The checkable claims of ``answer`` that the paragraphs its sentences cite do not state. ``cited``:
     the text of each cited paragraph by (lang, n); a sentence without a marker is checked against all."""
     asked = _norm(question)
     out: list[Claim] = []
-    for sentence in _with_own_markers(split_sentences(answer)):
+    for sentence in with_own_markers(split_sentences(answer)):
         labels = parse_markers(sentence)
         evidence = _Cited.of([cited[k] for k in labels if k in cited] or cited.values())
         out += [c for c in claims(sentence) if evidence.can_check(c, asked) and not evidence.states(c)]

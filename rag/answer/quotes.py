@@ -121,9 +121,9 @@ def says(answer: str, sentence: str, above: float = 0.7) -> bool:
     return _covered(sentence, tokenize(sentence), to_simplified(re.sub(r"\s+", "", answer)), set(tokenize(answer)), above)
 
 
-def render_quotes(quotes: Sequence[Quote], intro: str) -> str:
-    """Markdown block quotes, one per line: ``> The article says: “sentence” [EN ¶3]``."""
-    return "\n".join(f"> {intro}“{q.sentence}” [{q.label}]" for q in quotes)
+def render_quotes(quotes: Sequence[Quote], intro: str, prefix: str = "> ") -> str:
+    """Markdown block quotes, one per line: ``> The document says: “sentence” [EN ¶3]``."""
+    return "\n".join(f"{prefix}{intro}“{q.sentence}” [{q.label}]" for q in quotes)
 
 
 class QuotesStage:

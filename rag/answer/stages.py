@@ -16,8 +16,10 @@ from rag.answer.negation import NegationStage
 from rag.answer.polish import LanguageStage
 from rag.answer.query import QueryStage
 from rag.answer.quotes import QuotesStage
+from rag.answer.purity import PurityStage
 from rag.answer.replies import FinishStage
 from rag.answer.state import Stage, Tools
+from rag.answer.support import ClaimStage
 from rag.answer.verdict import GateStage, PremiseStage
 
 
@@ -69,6 +71,12 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(LanguageStage),
     StageSpec(YearsStage, (Lever("years", "years no source states are removed", {"drop_invented_years": False}),)),
     StageSpec(CiteStage),
+    StageSpec(ClaimStage, (
+        Lever("claims", "each sentence supported by the paragraph it cites (its numbers and names stated, its content close), else removed", {"claim_check": False}),
+    )),
+    StageSpec(PurityStage, (
+        Lever("purity", "no other-language words the cited paragraphs do not use", {"language_purity": False}),
+    )),
     StageSpec(NegationStage, (
         Lever("negation", "a yes/no answer that drops the negation of its sentence becomes \"No\" and the sentence", {"negation_check": False}),
     )),

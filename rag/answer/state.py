@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterator, Protocol, Sequence
 
-from rag.types import Answer, Citation, Document, Hit, Query, Quote, Verdict
+from rag.types import Answer, Citation, Document, Hit, Query, Quote, SentenceCheck, Verdict
 
 if TYPE_CHECKING:
     from rag.answer.chat import Chat
@@ -80,6 +80,7 @@ class AnswerState:
     text: str = ""  # the answer text as the stages shape it
     citations: tuple[Citation, ...] = ()
     quotes: list[Quote] = field(default_factory=list)
+    checks: list[SentenceCheck] = field(default_factory=list)  # the claim and language checks, sentence by sentence
     verdict: Verdict | None = None
     answer: Answer | None = None
 

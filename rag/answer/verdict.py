@@ -11,6 +11,7 @@ decides; its name and reason are recorded in the answer (``rag ask --json``: ``d
   stating the field asked for, every quoted term in the context); otherwise refuse.
 - ``premise``: refuse a past-tense question whose best sentence says the event is still to come.
 - ``drafted`` (after generation): refuse when the model's answer is itself a refusal.
+- ``claimed`` (after the claim and language checks): refuse when no sentence of the answer is left.
 
 A rule with a setting runs only when that setting is on; ``eval/ablate.py`` switches them off one by one.
 """
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Rule:
     name: str
-    phase: str  # retrieved | checked | premise | drafted
+    phase: str  # retrieved | checked | premise | drafted | claimed
     outcome: str  # refuse | answer | header (answered with the header's words)
     test: Callable[[AnswerState, Tools], str | None]  # the reason when the rule fires, else None
     setting: str | None = None  # the bool setting that switches the rule on; None: always on
@@ -120,6 +121,13 @@ def _model_refused(s: AnswerState, t: Tools) -> str | None:
     return None
 
 
+def _nothing_supported(s: AnswerState, t: Tools) -> str | None:
+    if s.text.strip():
+        return None
+    removed = [c.reason for c in s.checks if c.outcome == "removed"]
+    return "no sentence of the answer is supported by what it cites: " + "; ".join(dict.fromkeys(removed))
+
+
 RULES: tuple[Rule, ...] = (
     Rule("no-passages", "retrieved", "refuse", _no_passages),
     Rule("similarity-floor", "retrieved", "refuse", _similarity_floor),
@@ -133,6 +141,7 @@ RULES: tuple[Rule, ...] = (
     Rule("model-no", "checked", "refuse", _model_no),
     Rule("false-premise", "premise", "refuse", _false_premise),
     Rule("model-refused", "drafted", "refuse", _model_refused),
+    Rule("nothing-supported", "claimed", "refuse", _nothing_supported),
 )
 
 

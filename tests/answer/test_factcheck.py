@@ -28,5 +28,5 @@ def test_pipeline_drops_an_invented_year_only_when_switched_on(settings):
     reply = ["YES", "The summits are held toward the end of 2031 [EN ¶3]."]
     ans = make_app(settings, replies=list(reply)).pipeline.answer("When are the APEC and G20 summits held?")
     assert "2031" not in ans.text and "toward the end [EN ¶3]." in ans.text
-    off = make_app(settings.model_copy(update={"drop_invented_years": False, "quotes": False}), replies=list(reply))
+    off = make_app(settings.model_copy(update={"drop_invented_years": False, "claim_check": False, "quotes": False}), replies=list(reply))
     assert "2031" in off.pipeline.answer("When are the APEC and G20 summits held?").text

@@ -62,6 +62,6 @@ def test_a_capital_standing_for_its_government_is_grounded_by_the_country():
 def test_pipeline_answers_a_metonymy_question_only_when_switched_on(settings):
     q = "What worries Beijing about Washington's domestic politics after the midterms?"
     reply = ["YES", "China worries that the Trump administration may become a lame duck [EN ¶10]."]
-    assert not make_app(settings, replies=list(reply)).pipeline.answer(q).refused
+    assert make_app(settings, replies=list(reply)).pipeline.answer(q).verdict.rule != "ungrounded-terms"
     off = make_app(settings.model_copy(update={"capital_metonymy": False}), replies=list(reply))
     assert off.pipeline.answer(q).refused and off.chat_backend.llm.calls == []  # refused in code

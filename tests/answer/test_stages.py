@@ -10,7 +10,7 @@ from rag.settings import Settings
 from tests.conftest import make_app
 
 DEFAULT = ["query", "retrieve", "context", "gate", "gloss", "check", "premise", "generate", "language", "years",
-           "cite", "negation", "quotes", "finish"]
+           "cite", "claims", "purity", "negation", "quotes", "finish"]
 
 
 def test_the_default_list_in_order(settings):
@@ -42,7 +42,7 @@ def test_ablation_reads_its_levers_from_the_registry():
 def test_events_come_from_the_stages_in_order(settings):
     app = make_app(settings, replies=["YES", "They meet on the sidelines [EN ¶3]."])
     events = list(app.pipeline.stream("Where will the two heads of state meet again?"))
-    assert [e.text for e in events if e.kind == "status"] == ["retrieving", "checking", "generating"]
+    assert [e.text for e in events if e.kind == "status"] == ["retrieving", "checking", "generating", "checking claims", "checking purity"]
     assert events[-1].kind == "answer" and [e.kind for e in events[:-1]].count("answer") == 0
     assert "".join(e.text for e in events if e.kind == "token").startswith("They meet")
 

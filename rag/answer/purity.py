@@ -1,0 +1,71 @@
+"""Language purity: an answer in Chinese holds no English word that its sources do not use, and an
+answer in English no Chinese.
+
+The whole-answer language check (``rag.answer.polish``) passes "超過之後會 gradual下降": the
+sentence reads as Chinese. Here each sentence is read word by word. A word of the other script is
+allowed when a paragraph it cites writes it (names, code, units, terms the document keeps in
+English: "在 package.json 中", "Qwen-72B", "10KB"), when the question uses it, when it is code in
+backticks, or when it is a unit written after a number. A sentence with any other is removed like an
+unsupported claim; when nothing is left, the answer is drafted once more in the answer's language,
+then given extractively.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Sequence
+
+from rag.answer.state import AnswerState
+from rag.answer.support import ClaimStage, Support, Unit, Verdicts
+from rag.text.chinese import to_simplified
+from rag.types import SentenceCheck
+
+_CODE = re.compile(r"`[^`]*`")
+_LATIN = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_+.'-]*[A-Za-z0-9]|(?<![A-Za-z0-9_])[A-Za-z]{2}")
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def foreign_words(plain: str, lang: str, allowed: Sequence[str]) -> list[str]:
+    """Words of ``plain`` in the script ``lang`` (en | zh) does not use that no text of ``allowed``
+    holds (as a whole word for Latin, case- and script-insensitive)."""
+    text = _CODE.sub(" ", plain)
+    hay = to_simplified("\n".join(allowed)).lower()
+    if lang == "en":
+        return [w for w in dict.fromkeys(_HAN.findall(text)) if to_simplified(w) not in hay]
+    out = []
+    for m in _LATIN.finditer(text):
+        word = m.group(0).rstrip(".'-")
+        if m.start() > 0 and text[m.start() - 1].isdigit():  # a unit: 10KB, 3T, 5x
+            continue
+        if not re.search(rf"(?<![a-z0-9]){re.escape(word.lower())}(?![a-z0-9])", hay):
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def purity_checks(answer: str, support: Support, lang: str, also: Sequence[str] = ()) -> Verdicts:
+    """Each sentence kept, or removed with the other-language words its cited paragraphs, the question
+    and ``also`` (the documents' header lines) do not hold."""
+    kept: list[str] = []
+    checks: list[SentenceCheck] = []
+    for u in Unit.split(answer):
+        allowed = [*support.texts(u.labels).values(), support.question, *also]
+        foreign = foreign_words(u.plain, lang, allowed)
+        if foreign:
+            other = "English" if lang == "zh" else "Chinese"
+            checks.append(SentenceCheck(u.text, "removed", f"{other} words its sources do not use: {', '.join(foreign)}"))
+        else:
+            kept.append(u.text)
+    return Verdicts(kept, checks, form_only=True)
+
+
+class PurityStage(ClaimStage):
+    """Sentences with other-language words their sources do not use are removed (``checks``);
+    nothing left: a second draft in the answer's language, then the extractive answer."""
+
+    name: ClassVar[str] = "purity"
+    setting: ClassVar[str | None] = "language_purity"  # the bool setting that switches it on; None: always on
+    retry: ClassVar[str] = "retry_language"
+
+    def verdicts(self, state: AnswerState, text: str) -> Verdicts:
+        lang = "en" if state.q.lang == "en" else "zh"
+        return purity_checks(text, self.support(state), lang, [state.header])

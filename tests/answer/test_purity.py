@@ -1,0 +1,45 @@
+"""Language purity: other-language words an answer's cited paragraphs do not use are not in the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.purity import foreign_words, purity_checks
+from rag.answer.support import Support
+from rag.index.embedder import FakeEmbedder
+from tests.conftest import hit, make_app
+
+ZH9 = "速度超过阈值之后会逐渐下降。在 package.json 中使用 ~ 描述版本号。tinycolor 只有 10KB。"
+
+
+@pytest.mark.parametrize(
+    "sentence, lang, expected",
+    [
+        ("超過之後會 gradual下降。", "zh", ["gradual"]),
+        ("在 package.json 中用 ~ 描述版本号。", "zh", []),  # a term the paragraph itself writes in English
+        ("TinyColor 大约 10KB，适合浏览器。", "zh", []),  # case-insensitive; a unit after a number
+        ("设置 `showSizeChanger=false` 即可。", "zh", []),  # code
+        ("The speed drops 很快 after the threshold (超过).", "en", ["很快"]),
+        ("The speed drops gradually after the threshold.", "en", []),
+    ],
+)
+def test_foreign_words(sentence, lang, expected):
+    assert foreign_words(sentence, lang, [ZH9]) == expected
+
+
+def test_a_mixed_sentence_is_removed_and_the_rest_kept():
+    s = Support([hit("zh", 9, ZH9)], "速度什么时候下降？", FakeEmbedder(), 0.6)
+    v = purity_checks("速度超过阈值之后会逐渐下降[ZH ¶9]。超過之後會 gradual下降[ZH ¶9]。", s, "zh")
+    assert v.kept == ["速度超过阈值之后会逐渐下降[ZH ¶9]。"]
+    assert v.checks[0].outcome == "removed" and "gradual" in v.checks[0].reason and v.form_only
+
+
+def test_pipeline_drafts_again_in_the_answer_language_when_every_sentence_is_mixed(settings):
+    q = "美俄中三方核对话怎么样？"
+    first = "至于特朗普总统多次提出的美俄中三方核对话，则 seems 更不靠谱[ZH ¶13]。"
+    again = "至于特朗普总统多次提出的美俄中三方核对话，则更不靠谱[ZH ¶13]。"
+    app = make_app(settings.model_copy(update={"claim_check": False}), replies=["YES", first, again])
+    ans = app.pipeline.answer(q)
+    assert "seems" not in ans.text and "更不靠谱" in ans.text
+    assert ans.checks[0].outcome == "removed" and "seems" in ans.checks[0].reason
+    assert app.chat_backend.llm.calls[-1][-1].content.endswith("只用中文回答。")
