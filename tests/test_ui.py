@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, Document, DocumentMeta, Paragraph, SentenceCheck, Verdict
 from ui.local import running_ui
 from ui.app import UIHandlers
-from ui.render import answer_html, reader_html
+from ui.examples import example_questions
+from ui.render import answer_html, details_markdown, reader_html
 
 
 def test_answer_html_turns_markers_into_chips_and_escapes_text():
@@ -204,3 +205,27 @@ def test_ask_over_one_several_or_all_documents(seeded_fake_app, tmp_path):
         # the details panel lists every retrieved paragraph with its document
         retrieved = {d.replace("\\", "") for d in re.findall(r"¶\d+ \(([^)]+)\)", answer["content"])}
         assert retrieved and retrieved <= allowed, (scope, retrieved)
+
+
+def test_details_panel_says_what_decided_and_what_the_claim_check_removed():
+    checks = (SentenceCheck("It got 1.5 KB smaller [EN ¶5].", "removed", "states 1.5, which [EN ¶5] does not"),
+              SentenceCheck("It uses Jest [EN ¶7].", "kept"))
+    ans = Answer("q", "It uses Jest [EN ¶7].", "en", False, verdict=Verdict(False, "model-yes", "the model said YES"), checks=checks)
+    out = details_markdown(ans)
+    assert "`model-yes`" in out and "1 sentence(s) kept, 1 removed" in out
+    assert "states 1.5, which [EN ¶5] does not" in out
+
+
+def test_example_questions_come_from_the_document_not_a_fixed_list(seeded_fake_app):
+    faq = Document("d", "d.md", DocumentMeta(title="Button"), (
+        Paragraph("d", "en", 1, "When To Use", ("When To Use",), "heading"),
+        Paragraph("d", "en", 2, "Use it to act.", ("When To Use",)),
+        Paragraph("d", "en", 3, "How to close the click wave effect?", ("FAQ",), "heading"),
+        Paragraph("d", "zh", 1, "何时使用", ("何时使用",), "heading"),
+    ))
+    assert example_questions(faq) == ["How to close the click wave effect?", "What does the document say about “When To Use”?",
+                                      "文档中关于“何时使用”讲了什么？", "What is “Button” about?"]
+    h = UIHandlers(seeded_fake_app)
+    sample = h.examples(None)  # the sample article has no headings: its title and byline
+    assert [["Who wrote this document?"]] == [row for row in sample if row == ["Who wrote this document?"]]
+    assert all("Trump" not in row[0] for row in sample)

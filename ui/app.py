@@ -9,19 +9,13 @@ from pathlib import Path
 
 from rag.compose import App
 from rag.errors import InputError, RagError
+from ui.examples import example_questions
 from ui.render import CSS, JS, SCROLL_JS, answer_html, details_markdown, reader_html
 
 log = logging.getLogger(__name__)
 
 LANG_CHOICES = {"Auto": None, "English": "en", "中文": "zh"}
 ALL_DOCS = "*"
-EXAMPLES = [
-    "When did President Trump visit China, and on which dates?",
-    "What obstacles must both sides overcome?",
-    "文章的作者是谁？他担任什么职务？",
-    "两国元首预计什么时候再次会晤？",
-    "中美關係的新定位是什麼？",
-]
 TRANSLATIONS = {
     "en": {
         "chat": "Chat", "placeholder": "Ask about the document in English or Chinese…", "send": "Ask",
@@ -90,6 +84,14 @@ class UIHandlers:
         with ingest_lock(self.app.settings.home):
             self.app.store.delete_document(doc_id)
         return f"Deleted `{doc_id}`."
+
+    def examples(self, doc_id: str | None) -> list[list[str]]:
+        """Example questions made from the selected document (or the first one), one per row."""
+        doc = self.app.retriever.document(doc_id) if doc_id else None
+        if doc is None:
+            first = self.app.store.documents()
+            doc = self.app.retriever.document(first[0].doc_id) if first else None
+        return [[q] for q in example_questions(doc)]
 
     def reader(self, doc_id: str | None, highlight=None) -> str:
         doc = self.app.retriever.document(doc_id) if doc_id else None
@@ -207,7 +209,8 @@ def build_ui(app: App):
                     scope = gr.Dropdown(h.doc_choices(), value=[], multiselect=True, label=i18n("search_in"), elem_id="scope",
                                         info="none picked: all documents · 不选即全部文档")
                     clear = gr.Button(i18n("clear"), elem_id="clear")
-                gr.Examples(EXAMPLES, inputs=[box], label=i18n("examples"))
+                first_doc = (h.doc_choices() or [("", None)])[0][1]
+                examples = gr.Dataset(components=[box], samples=h.examples(first_doc), label=i18n("examples"), elem_id="examples")
             with gr.Column(scale=6):
                 choices = h.doc_choices()
                 doc_select = gr.Dropdown(choices, value=choices[0][1] if choices else None, label=i18n("document"), elem_id="doc-select")
@@ -232,7 +235,9 @@ def build_ui(app: App):
         cite_go.click(h.show_citation, inputs=[cite_target], outputs=[reader, doc_select], api_visibility="private").then(
             None, js=SCROLL_JS
         )
-        doc_select.change(lambda d: h.reader(d), inputs=[doc_select], outputs=[reader], api_visibility="private")
+        doc_select.change(lambda d: (h.reader(d), gr.Dataset(samples=h.examples(d))), inputs=[doc_select],
+                          outputs=[reader, examples], api_visibility="private")
+        examples.click(lambda sample: sample[0], inputs=[examples], outputs=[box], api_visibility="private")
 
         outputs = [status, doc_select, scope, docs_md, reader]
         _wire_upload(h, ingest_btn, upload, outputs)

@@ -66,8 +66,8 @@ def _inline_chip(c) -> str:
 
 
 def details_markdown(ans: Answer, lang_ui: str = "en") -> str:
-    """The collapsible panel: retrieved paragraphs, scores and timings."""
-    rows = ["| # | paragraph | score |", "|---|---|---|"]
+    """The collapsible panel: the decision, the claim check, retrieved paragraphs, scores and timings."""
+    rows = _decision_lines(ans) + ["| # | paragraph | score |", "|---|---|---|"]
     for i, h in enumerate(ans.retrieved, 1):
         rows.append(f"| {i} | {h.lang.upper()} ¶{h.paragraph} ({_md(h.doc)}) | {h.score:.3f} |")
     t = ans.timings_ms
@@ -78,6 +78,20 @@ def details_markdown(ans: Answer, lang_ui: str = "en") -> str:
         else ""
     )
     return "\n".join(rows) + f"\n\n⏱ {timing}{standalone}"
+
+
+def _decision_lines(ans: Answer) -> list[str]:
+    """Why it answered or refused, and each sentence the claim or language check removed or re-cited."""
+    out = []
+    if ans.verdict:
+        out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
+    changed = [c for c in ans.checks if c.outcome != "kept"]
+    kept = sum(1 for c in ans.checks if c.outcome == "kept")
+    if ans.checks:
+        out.append(f"**Claim check**: {kept} sentence(s) kept, {len(changed)} removed or re-cited")
+        out += [f"- {'✂' if c.outcome == 'removed' else '↪'} {c.outcome}{' (2nd draft)' if c.draft > 1 else ''}: "
+                f"*{_md(c.sentence)}*: {_md(c.reason)}" for c in changed]
+    return out + [""] if out else []
 
 
 def _md(s: str) -> str:
