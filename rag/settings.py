@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     premise_check: bool = True  # a past-tense question whose best sentence puts the event in the future is refused, showing that sentence
     negation_check: bool = True  # a yes/no answer that affirms what its best-matching sentence negates becomes "No" + that sentence
     capital_metonymy: bool = True  # "Beijing"/"Washington" as the governments: grounded by the country's name unless used as a place
-    header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the article
+    header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the document
     drop_invented_years: bool = True  # remove years the answer states that no source contains
     claim_check: bool = True  # every answer sentence supported by the paragraph it cites, or removed (rag.answer.support)
     claim_min_similarity: float = 0.60  # a sentence this close to a sentence of its cited paragraph is supported (calibrated on eval/sets/real.jsonl)

@@ -136,7 +136,8 @@ class Support:
         """(the numbers and names of the sentence the paragraphs ``labels`` state, those they do not)."""
         texts = self.texts(labels)
         marked = unit.plain + "".join(marker(*k) for k in texts)
-        ok, missing = checked_claims(marked, texts, self.question)
+        _, missing = checked_claims(marked, texts, self.question)
+        ok = [c for c in claims(unit.plain) if stated([c], texts.values())]  # stated, even where a miss could not be told
         return [c.text for c in ok], [c.text for c in missing]
 
     def similarity(self, plain: str, labels: Sequence[tuple[str, int]]) -> float | None:

@@ -41,11 +41,11 @@ def test_author_and_title_questions_are_answered_with_the_headers_words(settings
     q = "作者的名字用英文怎么写？"
     app = make_app(settings, replies=["NO", "作者的名字是张沱生。"])
     ans = app.pipeline.answer(q)
-    assert not ans.refused and ans.text == "这篇文章的作者是 Tuosheng Zhang (張沱生)[EN ¶0]。"
+    assert not ans.refused and ans.text == "本文的作者是 Tuosheng Zhang (張沱生)[EN ¶0]。"
     assert [(c.lang, c.paragraph) for c in ans.citations] == [("en", 0)] and "Tuosheng Zhang" in ans.citations[0].text
     assert app.chat_backend.llm.calls == []  # no model call
     ans = make_app(settings).pipeline.answer("What is the title of the article?")
-    assert ans.text.startswith("The article is titled “What the New Developments Mean")
+    assert ans.text.startswith("The document is titled “What the New Developments Mean")
     off = make_app(settings.model_copy(update={"answer_header_fields": False}), replies=["NO"])
     assert off.pipeline.answer(q).refused  # the model's NO stands
 

@@ -19,7 +19,7 @@ def test_header_has_byline_and_date_only_for_questions_about_the_article(app):
     header = state_after(app, "Who wrote this article and when was it published?", k=2).header
     assert "Tuosheng Zhang" in header and "June 22, 2026" in header
     zh_header = state_after(app, "这篇文章的作者是谁？", k=2).header
-    assert "作者" in zh_header and "文章发表日期" in zh_header
+    assert "作者" in zh_header and "发表日期" in zh_header
 
 
 def test_adaptive_context_keeps_only_close_pairs(settings):

@@ -42,7 +42,7 @@ def test_pipeline_answers_no_with_the_sentence_only_when_switched_on(settings):
     q = "Did Trump make explicit commitments on the Taiwan question?"
     reply = ["YES", "Yes, Trump made explicit commitments on the Taiwan question [EN ¶12]."]
     ans = make_app(settings, replies=list(reply)).pipeline.answer(q)
-    assert ans.text.startswith("No. The article says: “But Trump made no explicit commitments on this issue.” [EN ¶12]")
+    assert ans.text.startswith("No. The document says: “But Trump made no explicit commitments on this issue.” [EN ¶12]")
     assert ("en", 12) in {(c.lang, c.paragraph) for c in ans.citations}
     off = make_app(settings.model_copy(update={"negation_check": False}), replies=list(reply))
     assert off.pipeline.answer(q).text.startswith("Yes, Trump made explicit commitments")

@@ -50,7 +50,7 @@ def test_quote_markdown_and_html():
 def test_pipeline_appends_quotes_and_cites_them(settings):
     app = make_app(settings, replies=["YES", "They meet on the sidelines [EN ¶3]."])
     ans = app.pipeline.answer("Where will the two heads of state meet again toward the end of the year?")
-    assert "\n\n> The article says: “" in ans.text and "APEC and G20" in ans.text
+    assert "\n\n> The document says: “" in ans.text and "APEC and G20" in ans.text
     assert ans.quotes and ans.quotes[0].label == "EN ¶3"
     assert ("en", 3) in {(c.lang, c.paragraph) for c in ans.citations}
     assert ans.to_json()["quotes"][0]["paragraph"] == 3
