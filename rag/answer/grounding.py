@@ -7,11 +7,10 @@ article that never mentions Biden)."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import ClassVar, Iterator, Sequence
 
 from rag.answer.state import AnswerState, Event, Tools
-from rag.text.chinese import to_simplified
+from rag.text.chinese import tagged_words, to_simplified
 from rag.text.language import detect_language
 from rag.text.script import HAN_RE, LATIN_WORD_RE
 from rag.text.tokens import EN_STOP, ZH_STOP
@@ -32,16 +31,6 @@ _COMMON = frozenset(
 _ZH_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "j"})  # persons, places, organisations, abbreviations
 
 
-@lru_cache(maxsize=1)
-def _posseg():
-    import jieba.posseg as pseg
-
-    from rag.text.chinese import jieba_lib
-
-    jieba_lib()  # quiet logging, one initialisation
-    return pseg
-
-
 def question_terms(question: str) -> list[str]:
     """Names and years in a question (English capitalised words, Chinese proper nouns)."""
     terms: list[str] = []
@@ -58,7 +47,7 @@ def question_terms(question: str) -> list[str]:
     terms.extend(_YEAR_RE.findall(question))
     han = "".join(ch if HAN_RE.match(ch) else " " for ch in to_simplified(question))
     if han.strip():
-        for word, flag in _posseg().lcut(han):
+        for word, flag in tagged_words(han):
             if flag in _ZH_NAME_FLAGS and len(word.strip()) >= 2:
                 terms.append(word.strip())
     return terms

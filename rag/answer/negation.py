@@ -17,24 +17,30 @@ from rag.answer import prompts
 from rag.answer.citations import cite, strip_markers
 from rag.answer.quotes import pick_quotes
 from rag.answer.state import AnswerState, Event, Tools
-from rag.text.chinese import to_simplified
+from rag.text.chinese import tagged_words
+from rag.text.script import HAN_RE
 from rag.text.sentences import split_sentences
 from rag.types import Hit, Quote, doc_lang
 
 log = logging.getLogger(__name__)
 
-_EN_NEG = re.compile(r"\b(not|no|never|neither|nor|cannot|none|nothing|without)\b|n['’]t\b", re.I)
-# Chinese negators, minus the words that merely contain one (不断 "constantly", 未来 "future", 无论 "whatever")
-_ZH_NEG = re.compile(
-    r"不(?!断|仅|过|少|同|但|管|久|论|得不|可或缺|外乎|乏)|没|未(?!来|知|必)|无(?!论)|并非|否认"
-)
+# "without" is a preposition, not a negation of the sentence ("works without a server")
+_EN_NEG = re.compile(r"\b(not|no|never|neither|nor|cannot|none|nothing)\b|n['’]t\b", re.I)
+# Chinese negation is read word by word (jieba), so that words which merely contain a negator
+# (不断 "constantly", 未来 "future", 无障碍 "accessible", 未成年 "minor") are not read as negations:
+# a word negates when it is a negator or a negator with its verb fused (不能, 并未, 没有, 无法).
+_ZH_NEGATORS = frozenset("不 没 没有 未 无 非 别 勿 莫 否 否认 并非 并未 并不 并没有 从未 从不 尚未 未曾 不曾 毫无 绝不 决不".split())
+_ZH_FUSED = re.compile(r"^(不|没|未|无)(能|会|可|要|用|必|再|应|该|得|是|愿|肯|敢|法|须|需|曾|足以|准)$")
 _YES = re.compile(r"^\s*(yes|yeah|correct|indeed|是的|是|对|對|有的|会的|會的)\b|^\s*(是的|是|对|對)[，,。！]", re.I)
 _NO = re.compile(r"^\s*(no)\b|^\s*(不|没有|沒有|否|并没有|並沒有|并未|並未)", re.I)
 
 
 def negated(text: str) -> bool:
     """Does the text contain a negation (English or Chinese)?"""
-    return bool(_EN_NEG.search(text) or _ZH_NEG.search(to_simplified(text)))
+    if _EN_NEG.search(text):
+        return True
+    han = "".join(ch if HAN_RE.match(ch) else " " for ch in text)
+    return bool(han.strip()) and any(w in _ZH_NEGATORS or _ZH_FUSED.match(w) for w, _ in tagged_words(han))
 
 
 def first_sentence(text: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.chinese import to_simplified
+from rag.text.chinese import tagged_words, to_simplified
 from rag.text.tokens import tokenize
 from rag.types import Quote
 
@@ -25,8 +25,12 @@ _EN_FUTURE = re.compile(
     r"\b(will|shall)\b|\b(is|are|was|were)\s+(also\s+)?(expected|scheduled|set|due|going|slated|planned)\s+to\b|\bplans?\s+to\b",
     re.I,
 )
-# 将 only where it is the future adverb (将于/将会/将在/将再/将应邀/将赴/将访), not the object marker (将共识转化为…)
-_ZH_FUTURE = re.compile(r"预计|有望|即将|将(?=[于会要在再应赴访])|计划|拟")
+# Chinese future markers are read word by word (jieba, with its part of speech): 将 before a verb of
+# time or motion (将于/将在/将赴; not the object marker of 将共识转化为…), 计划/拟/打算 as verbs (not the
+# noun 计划 "a plan", not the 拟 inside 虚拟 "virtual")
+_ZH_FUTURE_WORDS = frozenset("预计 有望 即将 将要 将会 行将".split())
+_ZH_FUTURE_VERBS = frozenset("计划 拟 打算".split())
+_WILL_NEXT = frozenset("于会要在再应赴访")
 
 
 # the past tense of a verb of saying or expecting belongs to the speaker, not to the event:
@@ -53,8 +57,16 @@ def asks_past(question: str) -> bool:
 def future_part(sentence: str) -> str:
     """What the sentence puts after its first future marker ("" when it has none)."""
     simple = to_simplified(sentence)
-    m = _EN_FUTURE.search(simple) or _ZH_FUTURE.search(simple)
-    return simple[m.end():] if m else ""
+    m = _EN_FUTURE.search(simple)
+    if m:
+        return simple[m.end():]
+    pos = 0
+    for word, flag in tagged_words(simple):
+        pos += len(word)
+        will = word == "将" and simple[pos : pos + 1] in _WILL_NEXT
+        if word in _ZH_FUTURE_WORDS or will or (word in _ZH_FUTURE_VERBS and flag == "v"):
+            return simple[pos:]
+    return ""
 
 
 def false_premise(question: str, best: Quote | None) -> bool:

@@ -23,6 +23,19 @@ def _opencc(config: str):
     return opencc.OpenCC(config)
 
 
+@lru_cache(maxsize=1)
+def _posseg():
+    import jieba.posseg as pseg
+
+    jieba_lib()  # quiet logging, one initialisation
+    return pseg
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """jieba's words of the simplified text with their part-of-speech flags (n, v, d, nr, ns …)."""
+    return [(w, f) for w, f in _posseg().lcut(to_simplified(text))]
+
+
 def to_simplified(text: str) -> str:
     return _opencc("t2s.json").convert(text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.negation import negated
 from tests.conftest import hit, make_app
 
 
@@ -60,3 +61,16 @@ def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
     ans = app.pipeline.answer("What worries Beijing about Washington's domestic politics after the midterms?")
     assert "Beijing (China)" in app.chat_backend.llm.calls[0][-1].content  # the model saw the gloss
     assert ans.text.startswith("Beijing worries the Trump administration")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("特朗普总统并未做出明确承诺", True), ("未成年人不能使用", True), ("组件无法使用", True), ("It does not work.", True),
+        # words that merely contain a negator, read as the words they are
+        ("无障碍设计很重要", False), ("未成年人可以使用", False), ("不断发展", False), ("未来十年", False),
+        ("It works without a server.", False),
+    ],
+)
+def test_negation_is_read_word_by_word(text, expected):
+    assert negated(text) is expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.premise import future_part
 from tests.conftest import EN3, make_app
 
 
@@ -56,3 +57,17 @@ def test_false_premise_is_refused_with_the_sentence_only_when_the_lever_is_on(se
     assert not ok.pipeline.answer("When did Trump pay a state visit to China?").refused  # the sentence is in the past
     assert not make_app(settings, replies=["YES", "Xi Jinping [EN ¶3]."]).pipeline.answer(
         "Who is expected to pay a state visit to the United States in September?").refused
+
+
+@pytest.mark.parametrize(
+    "sentence, later",
+    [
+        ("习近平预计将于九月访问美国", "将于九月访问美国"),
+        ("拟于明年举行", "于明年举行"),
+        ("虚拟列表支持滚动", ""),  # 拟 inside 虚拟 "virtual"
+        ("计划的细节已经公布", ""),  # the noun 计划 "a plan"
+        ("双方将共识转化为行动", ""),  # 将 marking the object
+    ],
+)
+def test_chinese_future_markers_are_words_not_characters(sentence, later):
+    assert future_part(sentence) == later
