@@ -61,7 +61,8 @@ class Settings(BaseSettings):
     answer_header_fields: bool = True  # a question asking for the author, title, date or position is answered when the header has it
     premise_check: bool = True  # a past-tense question whose best sentence puts the event in the future is refused, showing that sentence
     negation_check: bool = True  # a yes/no answer that affirms what its best-matching sentence negates becomes "No" + that sentence
-    capital_metonymy: bool = True  # "Beijing"/"Washington" as the governments: grounded by the country's name unless used as a place
+    name_variants: bool = True  # a name the documents write another way (川普/特朗普, 紐西蘭/新西兰, Putin/普京) is grounded by their form and glossed for the model
+    name_variant_min_similarity: float = 0.86  # EmbeddingGemma cosine to the documents' closest name: 川普/特朗普 0.88, 习近平/Xi Jinping 0.89; Putin/Russia 0.84, Beijing/China 0.81, 拜登/特朗普 0.78, Biden/Trump 0.72 (not variants)
     header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the document
     drop_invented_years: bool = True  # remove years the answer states that no source contains
     claim_check: bool = True  # every answer sentence supported by the paragraph it cites, or removed (rag.answer.support)

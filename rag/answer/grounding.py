@@ -1,16 +1,19 @@
-"""Cheap, deterministic evidence checks that back up the model's YES/NO verdict.
+"""Cheap evidence checks that back up the model's YES/NO verdict.
 
 A question naming a person, place, organisation or year that appears nowhere in the documents
-being answered from cannot be answered from them ("What did Biden say about Taiwan?" over an
-article that never mentions Biden)."""
+being answered from cannot be answered from them ("What did Biden say about Taiwan?" over a
+document that never mentions Biden), unless the documents write the same name another way: a
+regional transliteration (川普 for 特朗普), the other language's form, a Taiwanese word."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar, Iterator, Sequence
 
 from rag.answer.state import AnswerState, Event, Tools
-from rag.text.chinese import tagged_words, to_simplified
+from rag.index.embedder import Embedder, cosine_matrix
+from rag.text.chinese import tagged_words, to_mainland, to_simplified, to_traditional
 from rag.text.language import detect_language
 from rag.text.script import HAN_RE, LATIN_WORD_RE
 from rag.text.tokens import EN_STOP, ZH_STOP
@@ -65,98 +68,80 @@ def _present(term: str, hay: str, hay_cased: str) -> bool:
     return to_simplified(term).lower() in hay
 
 
-def ungrounded_terms(
-    question: str, texts: list[str], metonymy: bool = False, terms: Sequence[str] | None = None
-) -> list[str]:
+def ungrounded_terms(question: str, texts: list[str], terms: Sequence[str] | None = None) -> list[str]:
     """Terms of the question that occur in none of ``texts`` (case-insensitive, simplified script).
-    With ``metonymy``, a capital standing for its government ("What worries Beijing…?") is grounded
-    by its country's name; a capital used as a place ("在北京", "in Beijing") still has to occur.
     ``terms``: the question's terms when already known (``Query.terms``)."""
     hay, cased = _haystack(texts)
     terms = question_terms(question) if terms is None else terms
-    missing = [t for t in dict.fromkeys(terms) if not _present(t, hay, cased)]
-    if metonymy:
-        missing = [t for t in missing if not _government(t, question, hay, cased)]
-    return missing
+    return [t for t in dict.fromkeys(terms) if not _present(t, hay, cased)]
 
 
-# capitals (and seats of government) that news writing uses for the government: "Beijing says…"
-_CAPITALS: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("beijing", "北京", "zhongnanhai", "中南海"): ("China", "Chinese", "中国", "中方"),
-    ("washington", "华盛顿"): ("United States", "U.S.", "America", "美国", "美方"),
-    ("moscow", "莫斯科", "kremlin", "克里姆林宫"): ("Russia", "Russian", "俄罗斯", "俄方"),
-    ("tokyo", "东京"): ("Japan", "Japanese", "日本", "日方"),
-    ("seoul", "首尔"): ("South Korea", "Korea", "韩国", "韩方"),
-    ("pyongyang", "平壤"): ("North Korea", "DPRK", "朝鲜", "朝方"),
-    ("london", "伦敦"): ("Britain", "British", "United Kingdom", "UK", "英国", "英方"),
-    ("paris", "巴黎"): ("France", "French", "法国", "法方"),
-    ("berlin", "柏林"): ("Germany", "German", "德国", "德方"),
-    ("brussels", "布鲁塞尔"): ("European Union", "EU", "欧盟"),
-    ("delhi", "新德里"): ("India", "Indian", "印度"),
-    ("kyiv", "kiev", "基辅"): ("Ukraine", "Ukrainian", "乌克兰"),
-    ("taipei", "台北"): ("Taiwan", "台湾"),
-    ("tehran", "德黑兰"): ("Iran", "Iranian", "伊朗"),
-    ("canberra", "堪培拉"): ("Australia", "Australian", "澳大利亚"),
-    ("ottawa", "渥太华"): ("Canada", "Canadian", "加拿大"),
-}
-_PLACE_BEFORE = re.compile(
-    r"(\b(in|at|to|from|into|near|around|outside|inside|via|toward|towards|across|through|visit|visits|visited|visiting|"
-    r"leave|leaves|left|leaving|reach|reached|arrive|arrived|arriving)\s+(the\s+)?(city\s+of\s+)?|"
-    r"(在|到|去|赴|访问|访|前往|抵达|到达|离开|来|于|从|至|飞往|留在)\s*)$",
-    re.I,
-)
+_LATIN_NAME = re.compile(r"(?<![\w.])[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+_ZH_NAME_KINDS = _ZH_NAME_FLAGS | {"nz"}
 
 
-def gloss_capitals(
-    question: str, texts: list[str], terms: Sequence[str] | None = None
-) -> tuple[str, list[tuple[str, str]]]:
-    """The question with each capital that stands for its government glossed by the country's name
-    as the documents write it ("What worries Beijing (China) about…"), so the model, which reads
-    only the sources, sees what the question is about. Other questions come back unchanged."""
+@lru_cache(maxsize=16)
+def document_names(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The names the documents write: capitalised words and runs of them (up to three), and the
+    Chinese words jieba tags as persons, places, organisations, other proper nouns or abbreviations."""
+    names: dict[str, None] = {}
+    for text in texts:
+        for m in _LATIN_NAME.finditer(text):
+            if m.group(0) not in _COMMON:
+                names[m.group(0)] = None
+        han = "".join(ch if HAN_RE.match(ch) else " " for ch in text)
+        if han.strip():
+            names.update((w, None) for w, f in tagged_words(han) if f in _ZH_NAME_KINDS and len(w) >= 2)
+    return tuple(names)
+
+
+def name_variants(missing: Sequence[str], texts: list[str], embedder: Embedder, min_similarity: float) -> dict[str, str]:
+    """For each missing name, the documents' own name for it, when they write it another way: the
+    mainland form of a Taiwanese or Hong Kong word (OpenCC's phrase tables: 紐西蘭 → 新西兰), or the
+    document name the embedder puts closest, at least ``min_similarity`` (川普 → 特朗普, Putin → 普京,
+    a capital for its government where the model is sure of it)."""
+    if not missing:
+        return {}
     hay, cased = _haystack(texts)
+    found: dict[str, str] = {}
+    for term in missing:
+        mainland = to_mainland(to_traditional(term))  # the question's terms are in simplified script
+        if to_simplified(mainland) != to_simplified(term) and _present(mainland, hay, cased):
+            found[term] = mainland
+    rest = [t for t in missing if t not in found]
+    names = [n for n in document_names(tuple(texts)) if n not in rest]
+    if rest and names:
+        sims = cosine_matrix(embedder.embed_documents(rest), embedder.embed_documents(names))
+        for i, term in enumerate(rest):
+            han = bool(HAN_RE.match(term[0]))
+            # the documents' name in the question's script first (川普 → 特朗普 rather than Trump)
+            order = sorted(range(len(names)), key=lambda j: (bool(HAN_RE.match(names[j][0])) != han, -sims[i, j]))
+            best = next((j for j in order if sims[i, j] >= min_similarity), None)
+            if best is not None:
+                found[term] = names[best]
+    return found
+
+
+def gloss(question: str, variants: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """The question with each name the documents write another way glossed by their form
+    ("川普（特朗普）", "Putin (普京)"), so the model, which reads only the sources, sees what it is about."""
     out = question
     glossed: list[tuple[str, str]] = []
-    for term in dict.fromkeys(question_terms(question) if terms is None else terms):
-        if _present(term, hay, cased) or not _government(term, question, hay, cased):
+    for term, name in variants.items():
+        i = out.find(term)
+        if i < 0:
             continue
-        group = _capital_group(term)
-        assert group is not None  # _government found it
         han = bool(HAN_RE.match(term[0]))
-        names = [n for n in _CAPITALS[group] if _present(n, hay, cased) and bool(HAN_RE.match(n[0])) == han]
-        names = names or [n for n in _CAPITALS[group] if _present(n, hay, cased)]
-        if names:
-            i = out.find(term)
-            out = out[: i + len(term)] + (f"（{names[0]}）" if han else f" ({names[0]})") + out[i + len(term):]
-            glossed.append((term, names[0]))
+        out = out[: i + len(term)] + (f"（{name}）" if han else f" ({name})") + out[i + len(term):]
+        glossed.append((term, name))
     return out, glossed
 
 
 def unglossed(text: str, glossed: list[tuple[str, str]]) -> str:
-    """Take the glosses back out of an answer that repeated them ("北京（中国）担心…" → "北京担心…")."""
+    """Take the glosses back out of an answer that repeated them ("川普（特朗普）说…" → "川普说…")."""
     for term, name in glossed:
         text = re.sub(rf"{re.escape(term)}\s*[（(]\s*{re.escape(name)}\s*[)）]", term, text)
     return text
-
-
-def _capital_group(term: str) -> tuple[str, ...] | None:
-    """The names (English, Chinese) of the capital ``term`` is one of, if it is one."""
-    key = to_simplified(term).lower()
-    return next((k for k in _CAPITALS if key in k), None)
-
-
-def _government(term: str, question: str, hay: str, cased: str) -> bool:
-    """``term`` is a capital standing for its government, and the documents name that country."""
-    group = _capital_group(term)
-    if group is None:
-        return False
-    key = to_simplified(term).lower()
-    if any(k != key and _present(k, hay, cased) for k in group):
-        return True  # the same city in the other language ("莫斯科" for "Moscow")
-    q = to_simplified(question)
-    for m in re.finditer(re.escape(to_simplified(term)), q, re.I):
-        if _PLACE_BEFORE.search(q[: m.start()]):
-            return False  # a place: "in Beijing", "在北京参观"
-    return any(_present(n, hay, cased) for n in _CAPITALS[group])
 
 
 def quoted_terms(question: str) -> list[str]:
@@ -194,14 +179,15 @@ def quotes_found(terms: Sequence[str], texts: list[str], corpus: list[str] | Non
 
 
 class GlossStage:
-    """"Beijing" → "Beijing (China)" in the question the model reads (it sees only the sources)."""
+    """A name the documents write another way is glossed with their form in the question the model
+    reads (the ``ungrounded-terms`` rule found the variants)."""
 
     name: ClassVar[str] = "gloss"
-    setting: ClassVar[str | None] = "capital_metonymy"  # the bool setting that switches it on; None: always on
+    setting: ClassVar[str | None] = "name_variants"  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
         pass
 
     def run(self, state: AnswerState) -> Iterator[Event]:
-        state.prompt_question, state.glossed = gloss_capitals(state.prompt_question, state.paragraphs, state.q.terms)
+        state.prompt_question, state.glossed = gloss(state.prompt_question, state.variants)
         return iter(())

@@ -56,7 +56,7 @@ STAGES: tuple[StageSpec, ...] = (
         Lever("header-fields", "author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
     )),
     StageSpec(GlossStage, (
-        Lever("metonymy", "a capital standing for its government (\"What worries Beijing…\") is grounded by the country's name and glossed for the model", {"capital_metonymy": False}),
+        Lever("name-variants", "a name the documents write another way (川普/特朗普, Putin/普京, 紐西蘭/新西兰) is grounded by their form and glossed for the model", {"name_variants": False}),
     )),
     StageSpec(CheckStage, (
         Lever("polar-check", "yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),

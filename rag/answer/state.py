@@ -61,6 +61,7 @@ class AnswerState:
     timer: Timer = field(default_factory=Timer)
     query: Query | None = None
     prompt_question: str = ""  # the standalone question as the model sees it (capitals glossed)
+    variants: dict[str, str] = field(default_factory=dict)  # a name of the question → the documents' form of it
     glossed: list[tuple[str, str]] = field(default_factory=list)
     lookup: Callable[[str], Document | None] = lambda doc_id: None  # one snapshot of the index per answer
     pairs: list[PairHit] = field(default_factory=list)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterator
 
 from rag.answer.citations import strip_markers
-from rag.answer.grounding import quotes_found, ungrounded_terms
+from rag.answer.grounding import name_variants, quotes_found, ungrounded_terms
 from rag.answer.premise import false_premise
 from rag.answer.replies import header_reply, refuse
 from rag.answer.sentence_evidence import best_sentence
@@ -56,7 +56,10 @@ def _similarity_floor(s: AnswerState, t: Tools) -> str | None:
 
 def _ungrounded_terms(s: AnswerState, t: Tools) -> str | None:
     q = s.q
-    missing = ungrounded_terms(q.standalone, s.paragraphs, metonymy=t.settings.capital_metonymy, terms=q.terms)
+    missing = ungrounded_terms(q.standalone, s.paragraphs, terms=q.terms)
+    if missing and t.settings.name_variants:
+        s.variants = name_variants(missing, s.paragraphs, t.embedder, t.settings.name_variant_min_similarity)
+        missing = [m for m in missing if m not in s.variants]
     return f"the documents never mention {', '.join(missing)}" if missing else None
 
 

@@ -40,6 +40,11 @@ def to_simplified(text: str) -> str:
     return _opencc("t2s.json").convert(text)
 
 
+def to_mainland(text: str) -> str:
+    """Taiwan's words as the mainland writes them (OpenCC tw2sp: 紐西蘭 → 新西兰, 軟體 → 软件)."""
+    return _opencc("tw2sp.json").convert(text)
+
+
 def to_traditional(text: str) -> str:
     """Simplified → traditional, one jieba word at a time: OpenCC's phrase table otherwise reads
     across word boundaries ("三方核对话" = 三方/核/对话 became "三方覈對話", as if it held 核对 "to check")."""

@@ -1,8 +1,8 @@
-"""Grounding: quoted terms, names the documents never mention, capitals standing for governments (the gloss stage and the verdict's grounding rules)."""
+"""Grounding: quoted terms, names the documents never mention, names they write another way (the gloss stage and the verdict's grounding rules)."""
 
 from __future__ import annotations
 
-from rag.answer.grounding import quoted_terms, quotes_found, ungrounded_terms
+from rag.answer.grounding import gloss, name_variants, quoted_terms, quotes_found, unglossed, ungrounded_terms
 from tests.conftest import make_app
 
 
@@ -44,24 +44,52 @@ def test_a_question_with_an_unknown_acronym_is_refused_without_asking_the_model(
     assert app.chat_backend.llm.calls == []  # the code refused before any model call
 
 
-def test_a_capital_standing_for_its_government_is_grounded_by_the_country():
-    texts = ["China-U.S. relations: Washington and Moscow", "中美关系 中方"]
-    q = "What worries Beijing about Washington's domestic politics after the midterms?"
-    assert ungrounded_terms(q, texts) == ["Beijing"]
-    assert ungrounded_terms(q, texts, metonymy=True) == []
-    assert ungrounded_terms("北京担心什么？", texts, metonymy=True) == []
-    assert ungrounded_terms("莫斯科对此怎么看？", texts, metonymy=True) == []  # the same city, other language
-    # a capital used as a place must itself occur
-    assert ungrounded_terms("特朗普在北京参观了哪些地方？", texts, metonymy=True) == ["特朗普", "北京"]
-    assert ungrounded_terms("What did they see in Beijing?", texts, metonymy=True) == ["Beijing"]
-    assert ungrounded_terms("What did they do after they left Beijing?", texts, metonymy=True) == ["Beijing"]
-    # a capital whose country the documents never name
-    assert ungrounded_terms("What does Tokyo think?", texts, metonymy=True) == ["Tokyo"]
+class TableEmbedder:
+    """Unit vectors by name: names in one group are 0.9 similar, any others 0 (a stand-in for what
+    the real embedder measures: 川普~特朗普 0.88, 拜登~特朗普 0.78, Biden~Trump 0.72)."""
+
+    groups = [("川普", "特朗普", "Trump"), ("Putin", "普京")]
+
+    def embed_documents(self, texts):
+        import math
+
+        out = []
+        for t in texts:
+            g = next((i for i, grp in enumerate(self.groups) if t in grp), None)
+            v = [0.0] * (len(self.groups) + 64)
+            if g is None:
+                v[len(self.groups) + hash(t) % 64] = 1.0
+            else:
+                v[g] = 0.95  # two names of a group: 0.95² ≈ 0.90 similar
+                v[len(self.groups) + sum(map(ord, t)) % 64] = math.sqrt(1 - 0.95**2)
+            out.append(v)
+        return out
 
 
-def test_pipeline_answers_a_metonymy_question_only_when_switched_on(settings):
-    q = "What worries Beijing about Washington's domestic politics after the midterms?"
-    reply = ["YES", "China worries that the Trump administration may become a lame duck [EN ¶10]."]
-    assert make_app(settings, replies=list(reply)).pipeline.answer(q).verdict.rule != "ungrounded-terms"
-    off = make_app(settings.model_copy(update={"capital_metonymy": False}), replies=list(reply))
-    assert off.pipeline.answer(q).refused and off.chat_backend.llm.calls == []  # refused in code
+def test_names_the_documents_write_another_way_are_their_variants():
+    texts = ["特朗普总统于5月访华。", "President Putin met Trump.", "她搬到了新西兰。"]
+    emb = TableEmbedder()
+    missing = ungrounded_terms("川普總統何時訪華？", texts) + ungrounded_terms("她搬到了紐西蘭嗎？", texts)
+    assert missing == ["川普", "纽西兰"]  # the question's terms are read in simplified script
+    assert name_variants(missing, texts, emb, 0.82) == {"川普": "特朗普", "纽西兰": "新西兰"}
+    assert name_variants(["拜登"], texts, emb, 0.82) == {}  # another person is not a variant
+    assert gloss("川普總統何時訪華？", {"川普": "特朗普"}) == ("川普（特朗普）總統何時訪華？", [("川普", "特朗普")])
+    assert unglossed("川普（特朗普）总统5月访华[ZH ¶1]。", [("川普", "特朗普")]) == "川普总统5月访华[ZH ¶1]。"
+
+
+def test_pipeline_answers_a_question_with_a_name_variant_only_when_switched_on(settings):
+    from rag.answer.state import AnswerState
+    from rag.answer.verdict import decide
+
+    app = make_app(settings)
+    q = "川普總統何時訪華？"
+    tools = app.pipeline.tools
+    state = AnswerState(q)
+    for stage in app.pipeline.stages[:3]:  # query, retrieve, context
+        list(stage.run(state))
+    on = tools.__class__(tools.settings, tools.retriever, TableEmbedder(), tools.chat, tools.matcher)
+    decide(state, on, "retrieved")
+    assert state.answer is None and state.variants == {"川普": "特朗普"}
+    off = make_app(settings.model_copy(update={"name_variants": False}))
+    ans = off.pipeline.answer(q)
+    assert ans.refused and ans.verdict.rule == "ungrounded-terms" and off.chat_backend.llm.calls == []

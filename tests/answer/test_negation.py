@@ -49,20 +49,6 @@ def test_pipeline_answers_no_with_the_sentence_only_when_switched_on(settings):
     assert off.pipeline.answer(q).text.startswith("Yes, Trump made explicit commitments")
 
 
-def test_the_gloss_for_a_capital_is_not_left_in_the_answer(settings):
-    from rag.answer.grounding import gloss_capitals, unglossed
-
-    texts = ["中美关系 中国 美国", "China-U.S. relations"]
-    q, glossed = gloss_capitals("北京担心美国中期选举后的什么？", texts)
-    assert q == "北京（中国）担心美国中期选举后的什么？" and glossed == [("北京", "中国")]
-    assert unglossed("北京（中国）担心特朗普政府成为跛脚鸭[ZH ¶10]。", glossed) == "北京担心特朗普政府成为跛脚鸭[ZH ¶10]。"
-    assert gloss_capitals("特朗普在北京参观了哪些地方？", texts) == ("特朗普在北京参观了哪些地方？", [])
-    app = make_app(settings.model_copy(update={"claim_check": False}), replies=["YES", "Beijing (China) worries the Trump administration may become a lame duck [EN ¶10]."])
-    ans = app.pipeline.answer("What worries Beijing about Washington's domestic politics after the midterms?")
-    assert "Beijing (China)" in app.chat_backend.llm.calls[0][-1].content  # the model saw the gloss
-    assert ans.text.startswith("Beijing worries the Trump administration")
-
-
 @pytest.mark.parametrize(
     "text, expected",
     [
