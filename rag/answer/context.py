@@ -3,6 +3,7 @@ first, under one header line per document (title; byline and date only for quest
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar, Iterator
 
 from rag.answer import prompts
@@ -58,6 +59,12 @@ def header_line(doc: Document | None, lang: str, full: bool = True) -> str:
     return f"[{doc.front.lang.upper()} ¶0] " + " | ".join(parts)
 
 
+def document_labels(doc: Document) -> list[str]:
+    """What a reader may call a document: its file names (README.en.md → README), its titles and id."""
+    names = [Path(src.strip()).name.split(".")[0] for src in doc.source.split(" + ") if src.strip()]
+    return [*dict.fromkeys(names), doc.meta.title, doc.meta.title_zh, doc.doc_id]
+
+
 def about_the_document(state: AnswerState) -> bool:
     """A question about the document itself (author, date, title), or one whose best pair is the header."""
     return state.q.about_doc or any(h.paragraph == 0 for p in state.pairs[:1] for h in p.members)
@@ -81,6 +88,7 @@ class ContextStage:
         state.system = prompts.load(state.q.prompt_lang)["system"].format(header=state.header, sources=state.sources)
         state.ranked = ranked(state.context, state.hits)
         state.paragraphs = [para.text for doc in docs if doc for para in doc.paragraphs]
+        state.labels = [x for doc in docs if doc for x in document_labels(doc)]
         if self.settings.answer_header_fields:
             for doc in docs:
                 if doc and doc.front:

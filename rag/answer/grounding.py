@@ -95,11 +95,13 @@ def document_names(texts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def name_variants(missing: Sequence[str], texts: list[str], embedder: Embedder, min_similarity: float) -> dict[str, str]:
+def name_variants(
+    missing: Sequence[str], texts: list[str], embedder: Embedder, min_similarity: float, near: list[str] | None = None
+) -> dict[str, str]:
     """For each missing name, the documents' own name for it, when they write it another way: the
     mainland form of a Taiwanese or Hong Kong word (OpenCC's phrase tables: 紐西蘭 → 新西兰), or the
-    document name the embedder puts closest, at least ``min_similarity`` (川普 → 特朗普, Putin → 普京,
-    a capital for its government where the model is sure of it)."""
+    document name the embedder puts closest, at least ``min_similarity`` (川普 → 特朗普, 0.88; not
+    Putin → Russia, 0.84). ``near``: the texts whose names are compared (the context; default ``texts``)."""
     if not missing:
         return {}
     hay, cased = _haystack(texts)
@@ -109,7 +111,7 @@ def name_variants(missing: Sequence[str], texts: list[str], embedder: Embedder, 
         if to_simplified(mainland) != to_simplified(term) and _present(mainland, hay, cased):
             found[term] = mainland
     rest = [t for t in missing if t not in found]
-    names = [n for n in document_names(tuple(texts)) if n not in rest]
+    names = [n for n in document_names(tuple(near if near is not None else texts)) if n not in rest]
     if rest and names:
         sims = cosine_matrix(embedder.embed_documents(rest), embedder.embed_documents(names))
         for i, term in enumerate(rest):

@@ -71,6 +71,7 @@ class AnswerState:
     context: list[Hit] = field(default_factory=list)  # the paragraphs the model sees
     ranked: list[Hit] = field(default_factory=list)  # what the answer reports as retrieved
     paragraphs: list[str] = field(default_factory=list)  # every paragraph text of the documents retrieved from
+    labels: list[str] = field(default_factory=list)  # their file names, titles and ids (a question may name them)
     fields: dict[str, Document] = field(default_factory=dict)  # header fields asked for → a document whose header has it
     header_only: bool = False  # answered from the header: no body quotes under it
     system: str = ""

@@ -56,9 +56,10 @@ def _similarity_floor(s: AnswerState, t: Tools) -> str | None:
 
 def _ungrounded_terms(s: AnswerState, t: Tools) -> str | None:
     q = s.q
-    missing = ungrounded_terms(q.standalone, s.paragraphs, terms=q.terms)
+    missing = ungrounded_terms(q.standalone, s.paragraphs + s.labels, terms=q.terms)
     if missing and t.settings.name_variants:
-        s.variants = name_variants(missing, s.paragraphs, t.embedder, t.settings.name_variant_min_similarity)
+        near = [h.text for h in s.context] + [s.header]  # the names to compare: those of the context
+        s.variants = name_variants(missing, s.paragraphs, t.embedder, t.settings.name_variant_min_similarity, near)
         missing = [m for m in missing if m not in s.variants]
     return f"the documents never mention {', '.join(missing)}" if missing else None
 

@@ -33,3 +33,11 @@ def test_adaptive_context_keeps_only_close_pairs(settings):
     wide_system = [c for c in wide.chat_backend.llm.calls if c[0].content][0][0].content
     assert len(re.findall(r"^\[EN ¶[1-9]", wide_system, re.M)) == 2
     assert n_wide and ans.citations
+
+
+def test_a_question_may_name_the_document_by_its_file_name_or_title():
+    from rag.answer.context import document_labels
+    from rag.types import Document, DocumentMeta
+
+    doc = Document("qwen", "/x/README.en.md + /x/README.zh.md", DocumentMeta(title="Qwen"), ())
+    assert document_labels(doc) == ["README", "Qwen", "", "qwen"]
