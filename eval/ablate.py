@@ -4,6 +4,11 @@ Markdown table.
 
     python -m eval.ablate eval/sets/seed.jsonl eval/sets/late.jsonl --out docs/eval/ablation
     python -m eval.ablate eval/sets/seed.jsonl --out DIR --only default,quotes
+    python -m eval.ablate eval/sets/real.jsonl --out DIR --replay REPLIES.jsonl
+
+With ``--replay`` the model's replies recorded by ``rag eval run --replay`` are replayed: a lever that acts
+after generation costs no model call, one that changes a prompt asks the model for that prompt only
+(times of replayed answers measure code and retrieval, not the model).
 
 Runs are resumable (a rerun skips answered questions), so a long ablation can be stopped and resumed.
 """
@@ -70,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("sets", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--only", default="", help="comma-separated configs (default: all)")
+    ap.add_argument("--replay", type=Path, default=None, help="replay recorded model replies (eval/replay.py)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     from rag.compose import App
@@ -81,9 +87,14 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"unknown config(s) {unknown}; choose from {', '.join(LEVERS)}")
     base = App(get_settings())
     base.warm_up()
+    replayed = None
+    if args.replay:
+        from eval.replay import ReplayBackend
+
+        replayed = ReplayBackend(base.chat_backend, args.replay)
     for name in configs:
         settings = base.settings.model_copy(update=LEVERS[name][1])
-        app = base.sharing(settings)
+        app = base.sharing(settings, chat_backend=replayed)
         for s in args.sets:
             items = load_set(s)
             d = args.out / name / s.stem
@@ -91,6 +102,8 @@ def main(argv: list[str] | None = None) -> None:
             meta = {"pipeline": f"full, {name}", "set": str(s), "off": json.dumps(LEVERS[name][1]),
                     "embedding": settings.embedding_model, "llm": settings.llm_base_url or settings.llm_model,
                     "machine": f"{platform.machine()} {__import__('os').cpu_count()} cores"}
+            if replayed:
+                meta["replay"] = f"replayed from {args.replay}"
             write_report(d, items, results, meta)
             print(f"{name} / {s.stem}: {row(json.loads((d / 'summary.json').read_text()))}", flush=True)
     md = table(args.out, list(LEVERS), args.sets)
