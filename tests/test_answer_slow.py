@@ -144,3 +144,32 @@ def test_a_past_tense_question_about_a_future_event_is_refused_with_the_sentence
     assert "is expected to pay a state visit" in ans.text and text_language(ans.text) == "en"
     done = real_app.pipeline.answer("When did Trump pay a state visit to China?")  # the sentence is in the past: answered
     assert not done.refused and 1 in {c.paragraph for c in done.citations}
+
+
+# questions the default model once answered with a number or name its sources do not state
+# ("lasted 2 days, from May 13 to 15"; "in September and December"), and ones it answers well
+CLAIMS = [
+    "How long did President Trump's state visit to China last?",
+    "When will the APEC 和 G20 峰会 take place?",
+    "Which meetings between the two heads of state are expected this year?",
+    "中美雙方首要的努力應該是什麼？",
+    "On which exact dates did President Trump visit China?",
+]
+
+
+@pytest.mark.parametrize("question", CLAIMS, ids=[q[:40] for q in CLAIMS])
+def test_every_number_and_name_of_an_answer_is_in_the_paragraph_it_cites(real_app, question):
+    """The claim check with the real model: whatever the model drafts, the answer states no number or
+    name its cited paragraphs do not, and no other-language word they do not use."""
+    from rag.answer.claims import unsupported_claims
+    from rag.answer.purity import foreign_words
+
+    ans = real_app.pipeline.answer(question)
+    print(f"\n{question}\n  -> {ans.text}\n  checks {[(c.outcome, c.reason) for c in ans.checks]}")
+    if ans.refused:
+        assert ans.verdict.rule in ("nothing-supported", "model-no", "model-refused"), ans.verdict
+        return
+    cited = {(c.lang, c.paragraph): c.text for c in ans.citations}
+    assert cited and unsupported_claims(ans.text, cited, question) == [], ans.text
+    lang = "en" if ans.answer_language == "en" else "zh"
+    assert foreign_words(re.sub(r"\[(EN|ZH) ¶\d+\]", "", ans.text), lang, [*cited.values(), question]) == []
