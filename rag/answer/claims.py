@@ -1,6 +1,6 @@
 """The claims of an answer a reader can check against the paragraph it cites: numbers (dates,
 quantities, versions, ports) and names (words written with a capital or a digit: Qwen-7B, FastChat,
-GPU, Tuosheng Zhang). A claim is supported when the cited text states it, whatever the format:
+GPU, Tuosheng Zhang; file names and dotted identifiers: style.css, column.shouldCellUpdate). A claim is supported when the cited text states it, whatever the format:
 NFKC (full-width digits), thousands separators (1,350 = 1350), simplified/traditional script, case,
 a plural "s", and English month names as their numbers ("June 22" supports 6月22日).
 
@@ -19,6 +19,8 @@ from rag.text.sentences import split_sentences
 
 _NUM = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:,\d{3})*(?:\.\d+)?")  # 8000, 1,350, 16.2 (in 16.2GB), 2026 (in 2026年)
 _NAME = re.compile(r"(?<![\w])(?:[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*|[a-z]+[A-Z0-9][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)")
+# file names and dotted identifiers: style.css, package.json, column.shouldCellUpdate (not U.S., e.g.)
+_CODE = re.compile(r"(?<![\w.])[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 # capitalised words that are not names: sentence openers and function words the models start with
@@ -49,8 +51,12 @@ def claims(sentence: str) -> list[Claim]:
     capitalised plain word that opens the sentence is not taken for a name ("Besides", "One")."""
     plain = unicodedata.normalize("NFKC", strip_markers(sentence)).lstrip(" >“\"'")
     found = [Claim(_number(m.group(0)), "number", sentence) for m in _NUM.finditer(plain)]
+    code = [m.group(0) for m in _CODE.finditer(plain) if max(map(len, m.group(0).split("."))) >= 2]
+    found += [Claim(c, "name", sentence) for c in code]
     for m in _NAME.finditer(plain):
         word = m.group(0)
+        if any(word in c for c in code):  # a part of a file name or identifier, already a claim
+            continue
         opener = m.start() == 0 and word[1:].islower()
         if opener or word.lower() in _NOT_NAMES or (len(word) == 1 and not word.isdigit()):
             continue

@@ -26,6 +26,8 @@ def test_numbers_and_names_of_a_sentence_without_its_markers():
         ("服务监听 8000 端口[ZH ¶12]。", {("zh", 12): "默认端口为8,000。"}, []),
         ("FastChat serves it [EN ¶3]. It listens on 8000.", {("en", 3): "FastChat", ("en", 4): "port 8000"}, []),
         ("FastChat serves it on 8000 [EN ¶3].", {("en", 3): "FastChat", ("en", 4): "port 8000"}, ["8000"]),
+        ("It was caused by a file named custom.css [EN ¶14].", {("en", 14): "style.css held everything twice."}, ["custom.css"]),
+        ("Use column.shouldCellUpdate [ZH ¶9].", {("zh", 9): "你可以通过 column.shouldCellUpdate 来控制单元格的渲染。"}, []),
     ],
 )
 def test_a_claim_is_supported_only_by_the_text_its_sentence_cites(answer, cited, bad):
