@@ -131,3 +131,14 @@ def test_supporting_quote_is_shown_under_the_answer(browser, ui_url, artifacts):
     assert "APEC" in page.locator("#reader tr.pair.hl").inner_text()
     page.screenshot(path=str(artifacts / "ui-quote.png"), full_page=True)
     page.close()
+
+
+def test_example_questions_come_from_the_document_and_fill_the_box(browser, ui_url):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(ui_url)
+    page.wait_for_selector("#examples")
+    examples = page.locator("#examples").inner_text()
+    assert "Who wrote this document?" in examples and "Trump" not in examples  # made from the sample's header
+    page.locator("#examples button", has_text="Who wrote this document?").first.click()
+    page.wait_for_function("() => document.querySelector('#question textarea').value === 'Who wrote this document?'", timeout=30_000)
+    page.close()
