@@ -226,7 +226,6 @@ class Query:
     standalone: str = ""  # the standalone question as written (follow-ups rewritten)
     follow_up: bool = False  # leans on earlier turns ("and the second one?")
     polar: bool = False  # a yes/no question
-    past: bool = False  # presupposes that something has happened
     about_doc: bool = False  # asks about the document itself (author, title, date, position)
     fields: tuple[str, ...] = ()  # header fields asked for directly: author, affiliation, title, date
     terms: tuple[str, ...] = ()  # names, years and acronyms that some document must mention

@@ -109,43 +109,6 @@ def test_author_name_in_english_is_the_headers_byline(real_app):
     assert [(c.lang, c.paragraph) for c in ans.citations] == [("en", 0)]
 
 
-def test_beijing_for_the_chinese_side_is_answered_and_the_gloss_is_not_shown(real_app):
-    ans = real_app.pipeline.answer("北京担心美国中期选举后的什么？")
-    print(f"\n  -> {ans.text}")
-    assert not ans.refused and 10 in {c.paragraph for c in ans.citations}
-    assert "（中国）" not in ans.text and "(China)" not in ans.text
-    assert real_app.pipeline.answer("特朗普在北京参观了哪些地方？").refused  # Beijing as a place
-
-
-def test_yes_no_answer_never_affirms_what_its_sentence_negates(real_app):
-    from rag.answer.citations import strip_markers
-    from rag.answer.negation import first_sentence, negated
-
-    for q in ("Did Trump make explicit commitments on the Taiwan question?", "特朗普總統在台灣問題上做出明確承諾了嗎？"):
-        ans = real_app.pipeline.answer(q)
-        print(f"\n{q}\n  -> {ans.text}")
-        assert not ans.refused and 12 in {c.paragraph for c in ans.citations}
-        first = first_sentence(strip_markers(ans.text))
-        assert negated(first) or first.lower().startswith("no") or first.startswith("否"), ans.text
-
-
-def test_a_sentence_as_similar_as_a_trusted_paragraph_overrules_the_checks_no(real_app):
-    ans = real_app.pipeline.answer("What worries Beijing about Washington's domestic politics after the midterms?")
-    print(f"\n  -> {ans.text}")
-    assert not ans.refused and 10 in {c.paragraph for c in ans.citations}
-    assert "lame duck" in ans.text  # in the answer or in the quoted sentence that decided it
-    assert real_app.pipeline.answer("How many nuclear warheads does China have?").refused  # its best sentence is less similar
-
-
-def test_a_past_tense_question_about_a_future_event_is_refused_with_the_sentence(real_app):
-    ans = real_app.pipeline.answer("Which U.S. cities did Xi Jinping visit in September?")
-    print(f"\n  -> {ans.text}")
-    assert ans.refused and [(c.lang, c.paragraph) for c in ans.citations] == [("en", 3)]
-    assert "is expected to pay a state visit" in ans.text and text_language(ans.text) == "en"
-    done = real_app.pipeline.answer("When did Trump pay a state visit to China?")  # the sentence is in the past: answered
-    assert not done.refused and 1 in {c.paragraph for c in done.citations}
-
-
 # questions the default model once answered with a number or name its sources do not state
 # ("lasted 2 days, from May 13 to 15"; "in September and December"), and ones it answers well
 CLAIMS = [

@@ -139,10 +139,8 @@ class QuotesStage:
     def run(self, state: AnswerState) -> Iterator[Event]:
         if state.header_only:  # an answer from the header gets no body quotes
             return iter(())
-        q, ev = state.q, state.evidence
+        q = state.q
         quotes = pick_quotes(state.prompt_question, state.text, state.context, doc_lang(q.lang), max_quotes=self.max_quotes)
-        if ev and not says(state.text, ev.sentence) and all(ev.sentence != qt.sentence for qt in quotes):
-            quotes = [ev] + quotes[: max(self.max_quotes - 1, 0)]
         if quotes:
             state.text = state.text.rstrip() + "\n\n" + render_quotes(quotes, prompts.load(q.prompt_lang)["quote_intro"])
             have = {(c.doc, c.lang, c.paragraph) for c in state.citations}

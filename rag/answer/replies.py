@@ -1,4 +1,4 @@
-"""The answers the pipeline settles on: a refusal (with the sentence that shows a false premise), a
+"""The answers the pipeline settles on: a refusal, a
 reply in the header's own words, and the finished answer; and citations with the stored paragraph."""
 
 from __future__ import annotations
@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import ClassVar, Iterator
 
 from rag.answer import prompts
-from rag.answer.citations import cite, exact
-from rag.answer.quotes import render_quotes
+from rag.answer.citations import exact
 from rag.answer.state import AnswerState, Event, Tools
 from rag.text.chinese import in_script
 from rag.types import Answer, Citation, Verdict
@@ -22,13 +21,10 @@ def _answer(state: AnswerState, text: str, refused: bool, citations=(), quotes=(
 
 
 def refuse(state: AnswerState, verdict: Verdict) -> None:
-    """Settle on the refusal in the answer's language; a false premise shows and cites its sentence."""
+    """Settle on the refusal in the answer's language."""
     state.verdict = verdict
-    p = prompts.load(state.q.prompt_lang)
-    premise = state.premise if verdict.rule == "false-premise" else None
-    text = p["refusal"] if premise is None else p["premise_refusal"] + "\n\n" + render_quotes([premise], p["premise_intro"])
-    cits = (cite(premise, state.lookup),) if premise else ()
-    state.answer = _answer(state, in_script(text, state.q.lang), True, cits, (premise,) if premise else ())
+    text = prompts.load(state.q.prompt_lang)["refusal"]
+    state.answer = _answer(state, in_script(text, state.q.lang), True)
 
 
 def header_reply(state: AnswerState, verdict: Verdict) -> None:

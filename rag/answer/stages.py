@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from rag.answer.check import CheckStage
 from rag.answer.citations import CiteStage
 from rag.answer.context import ContextStage, RetrieveStage
-from rag.answer.factcheck import YearsStage
 from rag.answer.generate import GenerateStage
 from rag.answer.grounding import GlossStage
-from rag.answer.negation import NegationStage
 from rag.answer.polish import LanguageStage
 from rag.answer.query import QueryStage
 from rag.answer.quotes import QuotesStage
@@ -20,7 +18,7 @@ from rag.answer.purity import PurityStage
 from rag.answer.replies import FinishStage
 from rag.answer.state import Stage, Tools
 from rag.answer.support import ClaimStage
-from rag.answer.verdict import GateStage, PremiseStage
+from rag.answer.verdict import GateStage
 
 
 @dataclass(frozen=True)
@@ -60,25 +58,16 @@ STAGES: tuple[StageSpec, ...] = (
     )),
     StageSpec(CheckStage, (
         Lever("polar-check", "yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),
-        Lever("similarity-0.56", "the model's NO is overruled by a paragraph ≥ 0.56 similar (off: 0.60, the start)", {"trust_retrieval_above": 0.60}),
-        Lever("sentence-evidence", "the model's NO is overruled by a context sentence as similar as a trusted paragraph (embedded on that path only)", {"sentence_evidence": False}),
         Lever("quoted-terms", "the model's NO is overruled when the context holds every term the question quotes", {"trust_quoted_terms": False}),
-    )),
-    StageSpec(PremiseStage, (
-        Lever("premise", "a past-tense question whose best-matching sentence puts the event in the future is refused with that sentence", {"premise_check": False}),
     )),
     StageSpec(GenerateStage),
     StageSpec(LanguageStage),
-    StageSpec(YearsStage, (Lever("years", "years no source states are removed", {"drop_invented_years": False}),)),
     StageSpec(CiteStage),
     StageSpec(ClaimStage, (
         Lever("claims", "each sentence supported by the paragraph it cites (its numbers and names stated, its content close), else removed", {"claim_check": False}),
     )),
     StageSpec(PurityStage, (
         Lever("purity", "no other-language words the cited paragraphs do not use", {"language_purity": False}),
-    )),
-    StageSpec(NegationStage, (
-        Lever("negation", "a yes/no answer that drops the negation of its sentence becomes \"No\" and the sentence", {"negation_check": False}),
     )),
     StageSpec(QuotesStage, (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
     StageSpec(FinishStage),

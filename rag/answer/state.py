@@ -77,8 +77,6 @@ class AnswerState:
     system: str = ""
     user: str = ""
     model_says_yes: bool | None = None  # the model's check; None when not asked
-    evidence: Quote | None = None  # the sentence that overruled the model's NO
-    premise: Quote | None = None  # the sentence that shows the question's premise false
     text: str = ""  # the answer text as the stages shape it
     citations: tuple[Citation, ...] = ()
     quotes: list[Quote] = field(default_factory=list)

@@ -31,7 +31,7 @@ from typing import Callable, ClassVar, Iterator, Sequence
 from rag.answer import prompts
 from rag.answer.citations import attach, exact, join_sentences, marker, parse_markers, strip_markers, twin_lookup
 from rag.answer.claims import checked_claims, claims, stated, with_own_markers
-from rag.answer.negation import negated
+from rag.text.negation import negated
 from rag.answer.quotes import pick_quotes, render_quotes, sentences
 from rag.answer.state import AnswerState, Event, Tools
 from rag.answer.verdict import decide

@@ -7,9 +7,8 @@ decides; its name and reason are recorded in the answer (``rag ask --json``: ``d
   paragraph is even ``refuse_below`` similar, or when the question names something no document
   mentions; answer author/title questions with the header's own words.
 - ``checked`` (after the model's YES/NO check): answer when the model says YES, or when evidence
-  overrules its NO (a paragraph or a sentence at least ``trust_retrieval_above`` similar, the header
+  overrules its NO (a paragraph at least ``trust_retrieval_above`` similar, the header
   stating the field asked for, every quoted term in the context); otherwise refuse.
-- ``premise``: refuse a past-tense question whose best sentence says the event is still to come.
 - ``drafted`` (after generation): refuse when the model's answer is itself a refusal.
 - ``claimed`` (after the claim and language checks): refuse when no sentence of the answer is left.
 
@@ -25,11 +24,9 @@ from typing import Callable, ClassVar, Iterator
 
 from rag.answer.citations import strip_markers
 from rag.answer.grounding import name_variants, quotes_found, ungrounded_terms
-from rag.answer.premise import false_premise
 from rag.answer.replies import header_reply, refuse
-from rag.answer.sentence_evidence import best_sentence
 from rag.answer.state import AnswerState, Event, Tools
-from rag.types import Verdict, doc_lang
+from rag.types import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +34,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Rule:
     name: str
-    phase: str  # retrieved | checked | premise | drafted | claimed
+    phase: str  # retrieved | checked | drafted | claimed
     outcome: str  # refuse | answer | header (answered with the header's words)
     test: Callable[[AnswerState, Tools], str | None]  # the reason when the rule fires, else None
     setting: str | None = None  # the bool setting that switches the rule on; None: always on
@@ -80,15 +77,6 @@ def _trusted_paragraph(s: AnswerState, t: Tools) -> str | None:
     return None
 
 
-def _trusted_sentence(s: AnswerState, t: Tools) -> str | None:
-    match = best_sentence(t.embedder, s.q.search_text, s.context)
-    if match is None or match.score < t.settings.trust_retrieval_above:
-        return None
-    # the reader sees the sentence that decided it, in the answer's language
-    s.evidence = best_sentence(t.embedder, s.q.search_text, s.context, doc_lang(s.q.lang))
-    return f"the model said NO, but a sentence of {match.label} is {match.score:.2f} similar"
-
-
 def _header_states(s: AnswerState, t: Tools) -> str | None:
     return f"the model said NO, but the header states the {'/'.join(s.fields)} asked for" if s.fields else None
 
@@ -100,16 +88,6 @@ def _quoted_terms(s: AnswerState, t: Tools) -> str | None:
 
 def _model_no(s: AnswerState, t: Tools) -> str | None:
     return "the model's check said NO and nothing overruled it"
-
-
-def _false_premise(s: AnswerState, t: Tools) -> str | None:
-    if not s.q.past:
-        return None
-    best = best_sentence(t.embedder, s.q.search_text, s.context, doc_lang(s.q.lang))
-    if best is None or not false_premise(s.q.standalone, best):
-        return None
-    s.premise = best
-    return f"the question asks what happened; {best.label} says it is still to come"
 
 
 _REFUSAL_RE = re.compile(
@@ -139,11 +117,9 @@ RULES: tuple[Rule, ...] = (
     Rule("header-names", "retrieved", "header", _header_names, "answer_header_fields"),
     Rule("model-yes", "checked", "answer", _model_yes),
     Rule("trusted-paragraph", "checked", "answer", _trusted_paragraph),
-    Rule("trusted-sentence", "checked", "answer", _trusted_sentence, "sentence_evidence"),
     Rule("header-states", "checked", "answer", _header_states, "answer_header_fields"),
     Rule("quoted-terms", "checked", "answer", _quoted_terms, "trust_quoted_terms"),
     Rule("model-no", "checked", "refuse", _model_no),
-    Rule("false-premise", "premise", "refuse", _false_premise),
     Rule("model-refused", "drafted", "refuse", _model_refused),
     Rule("nothing-supported", "claimed", "refuse", _nothing_supported),
 )
@@ -183,11 +159,3 @@ class GateStage:
         decide(state, self.tools, self.phase)
         if state.answer is not None and not state.answer.refused:
             yield Event("token", state.answer.text)
-
-
-class PremiseStage(GateStage):
-    """The rule of the ``premise`` phase ("did … visit" where the sentence says "is expected to")."""
-
-    name: ClassVar[str] = "premise"
-    setting: ClassVar[str | None] = "premise_check"  # the bool setting that switches it on; None: always on
-    phase: ClassVar[str] = "premise"

@@ -48,7 +48,7 @@ def test_features_are_computed_once_from_the_standalone_question():
     from rag.answer.query import analyze
 
     q = analyze("And did he visit?", standalone="Did Xi Jinping visit the United States in September?")
-    assert (q.follow_up, q.polar, q.past, q.about_doc) == (True, True, True, False)
+    assert (q.follow_up, q.polar, q.about_doc) == (True, True, False)
     assert "Xi Jinping" in " ".join(q.terms) and q.search_text.startswith("Did Xi Jinping")
     meta = analyze("Who wrote the article?")
     assert meta.about_doc and meta.fields == ("author",) and not meta.polar

@@ -110,6 +110,6 @@ def test_a_second_failed_draft_gives_the_extractive_answer(settings):
 
 def test_switched_off_the_answer_is_left_as_drafted(settings):
     reply = ["YES", "The summits were moved to 2031 by a vote of 57 members [EN ¶3]."]
-    app = make_app(settings.model_copy(update={"claim_check": False, "drop_invented_years": False}), replies=reply)
+    app = make_app(settings.model_copy(update={"claim_check": False}), replies=reply)
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert "57 members" in ans.text and ans.checks == ()
