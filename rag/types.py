@@ -229,7 +229,6 @@ class Query:
     about_doc: bool = False  # asks about the document itself (author, title, date, position)
     fields: tuple[str, ...] = ()  # header fields asked for directly: author, affiliation, title, date
     terms: tuple[str, ...] = ()  # names, years and acronyms that some document must mention
-    quoted: tuple[str, ...] = ()  # what it quotes: text in quotation marks, other-script words
 
     @property
     def prompt_lang(self) -> str:

@@ -1,5 +1,5 @@
-"""The model's YES/NO check: do the sources answer the question? Yes/no questions are asked
-"fully or in part?" (``polar_check``). The rules of ``rag.answer.verdict`` then decide."""
+"""The model's YES/NO check: do the sources answer the question? The rules of ``rag.answer.verdict``
+then decide."""
 
 from __future__ import annotations
 
@@ -23,11 +23,10 @@ class CheckStage:
     def run(self, state: AnswerState) -> Iterator[Event]:
         yield Event("status", "checking")
         q = state.q
-        key = "check_polar" if self.tools.settings.polar_check and q.polar else "check"
-        out = self.tools.chat.complete(state.system, prompts.load(q.prompt_lang)[key].format(question=state.prompt_question), max_tokens=3)
+        out = self.tools.chat.complete(state.system, prompts.load(q.prompt_lang)["check"].format(question=state.prompt_question), max_tokens=3)
         up = out.strip().upper()
         state.model_says_yes = not (up.startswith("NO") or up.startswith("否"))  # unclear: let it through
         if not state.model_says_yes:
-            log.info("the check call said NO (%s)", key)
+            log.info("the check call said NO")
         state.timer.mark("check")
         decide(state, self.tools, "checked")

@@ -14,15 +14,11 @@ from typing import ClassVar, Iterator, Sequence
 from rag.answer.state import AnswerState, Event, Tools
 from rag.index.embedder import Embedder, cosine_matrix
 from rag.text.chinese import tagged_words, to_mainland, to_simplified, to_traditional
-from rag.text.language import detect_language
 from rag.text.script import HAN_RE, LATIN_WORD_RE
-from rag.text.tokens import EN_STOP, ZH_STOP
 
 _NAME_RE = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _ACRONYM_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2,6})(?![A-Za-z])")  # GDP, NATO (G20-style names keep digits out)
-_QUOTED_RE = re.compile(r"[“\"‘「『]([^”\"’」』]{2,60})[”\"’」』]|(?:(?<=\s)|^)'([^']{2,60})'(?=[\s?.,!;:]|$)")
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _COMMON = frozenset(
     """What Who Whom Whose When Where Why How Which Is Are Was Were Do Does Did Can Could Will Would Should
     The A An In On At Of For To From By With About According And Or But If Please Tell Explain Describe List
@@ -144,40 +140,6 @@ def unglossed(text: str, glossed: list[tuple[str, str]]) -> str:
     for term, name in glossed:
         text = re.sub(rf"{re.escape(term)}\s*[（(]\s*{re.escape(name)}\s*[)）]", term, text)
     return text
-
-
-def quoted_terms(question: str) -> list[str]:
-    """What the question quotes from the document: text in quotation marks, and the other-script
-    words of a mixed question ("What does the article mean by 跛脚鸭?", "中美 Track II dialogues 会得到什么？")."""
-    terms = [m.strip() for pair in _QUOTED_RE.findall(question) for m in pair if m.strip()]
-    detected = detect_language(question)
-    if detected.startswith("mixed:"):
-        if detected.endswith("en"):
-            from rag.text.chinese import jieba_lib
-
-            for run in _HAN_RUN.findall(to_simplified(question)):
-                terms.extend(w for w in jieba_lib().lcut(run) if len(w) >= 2 and w not in ZH_STOP)
-        else:
-            terms.extend(w for w in LATIN_WORD_RE.findall(question) if (len(w) >= 3 or w.isupper()) and w.lower() not in EN_STOP)
-    return list(dict.fromkeys(terms))
-
-
-def quotes_found(terms: Sequence[str], texts: list[str], corpus: list[str] | None = None, rare: int = 2) -> list[str]:
-    """The question's quoted terms when every one of them occurs in ``texts`` (the context) and at
-    least one is distinctive: in at most ``rare`` paragraphs of ``corpus`` (a paragraph and its
-    twin). "What did 特朗普 eat in 中国?" quotes only words found everywhere, so it proves nothing.
-    ``terms``: the question's ``quoted_terms`` (``Query.quoted``)."""
-    terms = list(terms)
-    if not terms:
-        return []
-    norm = [to_simplified(t).lower() for t in terms]
-    hay, _ = _haystack(texts)
-    if not all(t in hay for t in norm):
-        return []
-    paras = [to_simplified(p).lower() for p in (corpus if corpus is not None else texts)]
-    if not any(sum(1 for p in paras if t in p) <= rare for t in norm):
-        return []
-    return terms
 
 
 class GlossStage:

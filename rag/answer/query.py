@@ -12,7 +12,7 @@ from typing import ClassVar, Iterator, Sequence
 from rag.answer import prompts
 from rag.answer.about import header_fields_asked, is_about_article
 from rag.answer.citations import strip_markers
-from rag.answer.grounding import question_terms, quoted_terms
+from rag.answer.grounding import question_terms
 from rag.answer.state import AnswerState, Event, Tools, Turn
 from rag.errors import InputError
 from rag.text.chinese import to_simplified
@@ -58,7 +58,7 @@ def analyze(text: str, forced_lang: str | None = None, standalone: str | None = 
         text=text, lang=lang, detected=detected, search_text=to_simplified(alone),  # type: ignore[arg-type]
         standalone=alone, follow_up=is_follow_up(text), polar=is_polar(alone),
         about_doc=is_about_article(alone), fields=tuple(header_fields_asked(alone)),
-        terms=tuple(dict.fromkeys(question_terms(alone))), quoted=tuple(quoted_terms(alone)),
+        terms=tuple(dict.fromkeys(question_terms(alone))),
     )
 
 

@@ -57,8 +57,6 @@ STAGES: tuple[StageSpec, ...] = (
         Lever("name-variants", "a name the documents write another way (川普/特朗普, Putin/普京, 紐西蘭/新西兰) is grounded by their form and glossed for the model", {"name_variants": False}),
     )),
     StageSpec(CheckStage, (
-        Lever("polar-check", "yes/no questions get the check \"fully or in part?\"", {"polar_check": False}),
-        Lever("quoted-terms", "the model's NO is overruled when the context holds every term the question quotes", {"trust_quoted_terms": False}),
     )),
     StageSpec(GenerateStage),
     StageSpec(LanguageStage),

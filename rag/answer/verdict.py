@@ -8,7 +8,7 @@ decides; its name and reason are recorded in the answer (``rag ask --json``: ``d
   mentions; answer author/title questions with the header's own words.
 - ``checked`` (after the model's YES/NO check): answer when the model says YES, or when evidence
   overrules its NO (a paragraph at least ``trust_retrieval_above`` similar, the header
-  stating the field asked for, every quoted term in the context); otherwise refuse.
+  stating the field asked for); otherwise refuse.
 - ``drafted`` (after generation): refuse when the model's answer is itself a refusal.
 - ``claimed`` (after the claim and language checks): refuse when no sentence of the answer is left.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterator
 
 from rag.answer.citations import strip_markers
-from rag.answer.grounding import name_variants, quotes_found, ungrounded_terms
+from rag.answer.grounding import name_variants, ungrounded_terms
 from rag.answer.replies import header_reply, refuse
 from rag.answer.state import AnswerState, Event, Tools
 from rag.types import Verdict
@@ -81,11 +81,6 @@ def _header_states(s: AnswerState, t: Tools) -> str | None:
     return f"the model said NO, but the header states the {'/'.join(s.fields)} asked for" if s.fields else None
 
 
-def _quoted_terms(s: AnswerState, t: Tools) -> str | None:
-    found = quotes_found(s.q.quoted, [h.text for h in s.context], s.paragraphs)
-    return f"the model said NO, but the context holds every quoted term: {', '.join(found)}" if found else None
-
-
 def _model_no(s: AnswerState, t: Tools) -> str | None:
     return "the model's check said NO and nothing overruled it"
 
@@ -118,7 +113,6 @@ RULES: tuple[Rule, ...] = (
     Rule("model-yes", "checked", "answer", _model_yes),
     Rule("trusted-paragraph", "checked", "answer", _trusted_paragraph),
     Rule("header-states", "checked", "answer", _header_states, "answer_header_fields"),
-    Rule("quoted-terms", "checked", "answer", _quoted_terms, "trust_quoted_terms"),
     Rule("model-no", "checked", "refuse", _model_no),
     Rule("model-refused", "drafted", "refuse", _model_refused),
     Rule("nothing-supported", "claimed", "refuse", _nothing_supported),

@@ -51,7 +51,7 @@ def test_author_and_title_questions_are_answered_with_the_headers_words(settings
 
 
 def test_model_no_is_overruled_when_the_header_states_the_date_or_position(settings):
-    strict = settings.model_copy(update={"trust_retrieval_above": 2.0, "trust_quoted_terms": False})
+    strict = settings.model_copy(update={"trust_retrieval_above": 2.0})
     q = "文章是什么时候发表的？"
     app = make_app(strict, replies=["NO", "文章发表于2026年6月22日[EN ¶0]。"])
     ans = app.pipeline.answer(q)

@@ -1,4 +1,4 @@
-"""The model's YES/NO check; yes/no questions get the lenient check (the check stage)."""
+"""The model's YES/NO check (the check stage), and which questions are yes/no questions."""
 
 from __future__ import annotations
 
@@ -17,27 +17,11 @@ def test_polar_questions(q, polar):
     assert is_polar(q) is polar
 
 
-def _lenient_only(messages):
-    last = messages[-1].content
-    if "YES or NO" in last:
-        return "YES" if "fully or in part" in last else "NO"
-    return "The improvement is limited [EN ¶9]."
-
-
-def test_yes_no_question_gets_the_lenient_check(settings):
-    from rag.compose import App
-    from rag.index.embedder import FakeEmbedder
-    from rag.llm import FakeBackend
-    from rag.settings import DEFAULT_CORPUS
+def test_the_check_asks_yes_or_no_once_and_a_no_refuses(settings):
+    from tests.conftest import make_app
 
     strict = settings.model_copy(update={"trust_retrieval_above": 2.0})
-
-    def build(s):
-        app = App(s, embedder=FakeEmbedder(), chat_backend=FakeBackend(reply_fn=_lenient_only))
-        app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
-        return app
-
-    q = "Does the author think the improvement in relations is enough?"
-    assert not build(strict).pipeline.answer(q).refused
-    assert build(strict.model_copy(update={"polar_check": False})).pipeline.answer(q).refused
-    assert build(strict).pipeline.answer("What does the author think of the improvement in relations?").refused  # strict wording
+    app = make_app(strict, replies=["NO"])
+    ans = app.pipeline.answer("Does the author think the improvement in relations is enough?")
+    assert ans.refused and ans.verdict.rule == "model-no"
+    assert len(app.chat_backend.llm.calls) == 1 and "YES or NO" in app.chat_backend.llm.calls[0][-1].content

@@ -1,31 +1,9 @@
-"""Grounding: quoted terms, names the documents never mention, names they write another way (the gloss stage and the verdict's grounding rules)."""
+"""Grounding: names the documents never mention, names they write another way (the gloss stage and the verdict's grounding rules)."""
 
 from __future__ import annotations
 
-from rag.answer.grounding import gloss, name_variants, quoted_terms, quotes_found, unglossed, ungrounded_terms
+from rag.answer.grounding import gloss, name_variants, unglossed, ungrounded_terms
 from tests.conftest import make_app
-
-
-def test_quoted_terms_of_mixed_and_quoted_questions():
-    terms = quoted_terms("What does the article mean by 跛脚鸭?")
-    assert terms and all(t in "跛脚鸭" for t in terms)
-    assert quoted_terms("What does “lame duck” mean?") == ["lame duck"]
-    assert "GDP" in quoted_terms("文章提到的中国GDP增长率是多少？")
-    assert quoted_terms("When did Trump visit China?") == []
-    assert quotes_found(quoted_terms("What does 'lame duck' mean?"), ["whether it will become a lame duck"]) == ["lame duck"]
-    assert quotes_found(quoted_terms("文章提到的中国GDP增长率是多少？"), ["中国 APEC"]) == []
-    corpus = ["特朗普访华中国。", "特朗普与中国。", "中国与特朗普会晤。", "跛脚鸭"]
-    assert quotes_found(quoted_terms("What did 特朗普 eat in 中国?"), corpus[:2], corpus) == []  # common words prove nothing
-    assert quotes_found(quoted_terms("What does the article mean by 跛脚鸭?"), corpus[3:], corpus)
-
-
-def test_model_no_is_overruled_when_the_context_holds_the_quoted_term(settings):
-    strict = settings.model_copy(update={"trust_retrieval_above": 2.0})  # similarity never overrules here
-    q = "What does the article mean by 跛脚鸭?"
-    ans = make_app(strict, replies=["NO", "It means a lame duck administration [EN ¶10]."]).pipeline.answer(q)
-    assert not ans.refused and "lame duck" in ans.text and ans.verdict.rule == "quoted-terms"
-    off = make_app(strict.model_copy(update={"trust_quoted_terms": False}), replies=["NO"])
-    assert off.pipeline.answer(q).refused
 
 
 def test_acronyms_the_document_never_uses_are_ungrounded():

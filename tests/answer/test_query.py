@@ -52,7 +52,6 @@ def test_features_are_computed_once_from_the_standalone_question():
     assert "Xi Jinping" in " ".join(q.terms) and q.search_text.startswith("Did Xi Jinping")
     meta = analyze("Who wrote the article?")
     assert meta.about_doc and meta.fields == ("author",) and not meta.polar
-    assert analyze("What does “lame duck” mean here?").quoted == ("lame duck",)
     assert analyze("文章的作者是谁？").prompt_lang == "zh" and analyze("文章的作者是誰？").lang == "zh-Hant"
 
 
