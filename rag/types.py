@@ -253,7 +253,7 @@ class SentenceCheck:
     """What the claim check (or the language check) made of one sentence of the answer."""
 
     sentence: str  # as the model wrote it, with its markers
-    outcome: str  # kept | removed | recited (kept, cited to another paragraph that supports it)
+    outcome: str  # kept | removed | recited (kept, cited to another paragraph that supports it) | repaired (a year cut)
     reason: str = ""  # why it was removed or recited
     replaced_by: str = ""  # the recited sentence
     draft: int = 1  # 2: the sentence of a second draft

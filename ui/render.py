@@ -89,7 +89,7 @@ def _decision_lines(ans: Answer) -> list[str]:
     kept = sum(1 for c in ans.checks if c.outcome == "kept")
     if ans.checks:
         out.append(f"**Claim check**: {kept} sentence(s) kept, {len(changed)} removed or re-cited")
-        out += [f"- {'✂' if c.outcome == 'removed' else '↪'} {c.outcome}{' (2nd draft)' if c.draft > 1 else ''}: "
+        out += [f"- {'✂' if c.outcome in ('removed', 'repaired') else '↪'} {c.outcome}{' (2nd draft)' if c.draft > 1 else ''}: "
                 f"*{_md(c.sentence)}*: {_md(c.reason)}" for c in changed]
     return out + [""] if out else []
 

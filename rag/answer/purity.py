@@ -66,6 +66,9 @@ class PurityStage(ClaimStage):
     setting: ClassVar[str | None] = "language_purity"  # the bool setting that switches it on; None: always on
     retry: ClassVar[str] = "retry_language"
 
+    def repair(self, state: AnswerState) -> None:  # years are the claim check's
+        pass
+
     def verdicts(self, state: AnswerState, text: str) -> Verdicts:
         lang = "en" if state.q.lang == "en" else "zh"
         return purity_checks(text, self.support(state), lang, [state.header])

@@ -31,6 +31,7 @@ from typing import Callable, ClassVar, Iterator, Sequence
 from rag.answer import prompts
 from rag.answer.citations import attach, exact, join_sentences, marker, parse_markers, strip_markers, twin_lookup
 from rag.answer.claims import checked_claims, claims, stated, with_own_markers
+from rag.answer.factcheck import drop_unsupported_years
 from rag.text.negation import negated
 from rag.answer.quotes import pick_quotes, render_quotes, sentences
 from rag.answer.state import AnswerState, Event, Tools
@@ -287,6 +288,7 @@ class ClaimStage:
             return
         yield Event("status", f"checking {self.name}")
         t0 = time.perf_counter()
+        self.repair(state)
         v = self.verdicts(state, state.text)
         state.checks += v.checks
         if not v.kept and v.form_only:
@@ -296,6 +298,15 @@ class ClaimStage:
             v = Verdicts([quoted] if quoted else [], [], False)
         self.settle(state, v)
         state.timer.marks[self.name] = state.timer.since(t0)  # how long the check took (ms), a second draft included
+
+    def repair(self, state: AnswerState) -> None:
+        """A year no source states is cut with the words that attach it ("May 13, 2019" → "May 13"),
+        so the rest of its sentence is judged, not lost (the model fills in years a document leaves out)."""
+        before = Unit.split(state.text)
+        state.text, years = drop_unsupported_years(state.text, [state.header, state.sources])
+        for y in years:
+            said = next((u.text for u in before if y in u.plain), "")
+            state.checks.append(SentenceCheck(said, "repaired", f"the year {y}, which no source states, was cut"))
 
     def redraft(self, state: AnswerState, note: str) -> Verdicts:
         """One more draft, cited and checked like the first; the extractive answer when it fails too."""

@@ -30,16 +30,18 @@ class TableEmbedder:
 
     def embed_documents(self, texts):
         import math
+        import zlib
 
         out = []
         for t in texts:
             g = next((i for i, grp in enumerate(self.groups) if t in grp), None)
-            v = [0.0] * (len(self.groups) + 64)
+            v = [0.0] * (len(self.groups) + 4096)
+            spare = len(self.groups) + zlib.crc32(t.encode()) % 4096  # a dimension of its own (deterministic)
             if g is None:
-                v[len(self.groups) + hash(t) % 64] = 1.0
+                v[spare] = 1.0
             else:
                 v[g] = 0.95  # two names of a group: 0.95² ≈ 0.90 similar
-                v[len(self.groups) + sum(map(ord, t)) % 64] = math.sqrt(1 - 0.95**2)
+                v[spare] = math.sqrt(1 - 0.95**2)
             out.append(v)
         return out
 
