@@ -4,8 +4,9 @@ answer in English no Chinese.
 The whole-answer language check (``rag.answer.polish``) passes "超過之後會 gradual下降": the
 sentence reads as Chinese. Here each sentence is read word by word. A word of the other script is
 allowed when a paragraph it cites writes it (names, code, units, terms the document keeps in
-English: "在 package.json 中", "Qwen-72B", "10KB"), when the question uses it, when it is code in
-backticks, or when it is a unit written after a number. A sentence with any other is removed like an
+English: "在 package.json 中", "Qwen-72B", "10KB"), when the document's version in the answer's
+language uses it anywhere ("token" in a Chinese README), when the question uses it, when it is code
+in backticks, or when it is a unit written after a number. A sentence with any other is removed like an
 unsupported claim; when nothing is left, the answer is drafted once more in the answer's language,
 then given extractively.
 """
@@ -71,4 +72,8 @@ class PurityStage(ClaimStage):
 
     def verdicts(self, state: AnswerState, text: str) -> Verdicts:
         lang = "en" if state.q.lang == "en" else "zh"
-        return purity_checks(text, self.support(state), lang, [state.header])
+        # the words the document itself keeps in the other script, in its version in the answer's
+        # language ("token" all through a Chinese README), count as its terms
+        docs = [state.lookup(d) for d in dict.fromkeys(h.doc for h in state.context)]
+        own = [p.text for doc in docs if doc for p in doc.by_lang(lang)]  # type: ignore[arg-type]
+        return purity_checks(text, self.support(state), lang, ["\n".join([state.header, *own])])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterator, Sequence
 
@@ -90,12 +91,20 @@ def _terms(text: str) -> set[str]:
     return {_stem(t) for t in tokenize(text) if t not in _META} | set(_SYMBOL.findall(text))
 
 
+def _sequence(text: str) -> list[str]:
+    return [_stem(t) for t in tokenize(text) if t not in _META] + _SYMBOL.findall(text)
+
+
 def restates(plain: str, question: str, polar: bool) -> bool:
-    """The sentence adds no word to the question's (a yes/no answer's "Yes"/"不" is an answer)."""
+    """The sentence says nothing the question does not: every word of it, in its order, is the
+    question's (a yes/no answer's "Yes"/"不" is an answer; so is the option a "which" question names,
+    said after its verb: "优先使用颜色与变体" for "…会优先使用哪一个？")."""
     plain = strip_markers(plain)
     if polar and (_POLAR_OPENER.search(plain) or negated(plain) != negated(question)):
         return False
-    return not (_terms(plain) - _terms(question))
+    said, asked = _sequence(plain), _sequence(question)
+    matched = sum(b.size for b in SequenceMatcher(None, said, asked, autojunk=False).get_matching_blocks())
+    return matched == len(said)
 
 
 def circular(plain: str, question: str) -> bool:

@@ -53,6 +53,7 @@ def test_a_paraphrase_sharing_most_words_with_the_paragraph_or_its_twin_is_kept(
         ("是的，作者认为中美关系会改善[ZH ¶3]。", "作者认为中美关系会改善吗？", True, False),
         ("Ant Design uses Jest for unit tests.", "Which framework does Ant Design use for unit tests?", False, False),
         ("在 package.json 中，Ant Design 用 ~ 来允许 patch 版本更新。", "在 package.json 中，Ant Design 用哪个符号来允许 patch 版本更新？", False, False),
+        ("如果类型和颜色与变体同时存在，优先使用颜色与变体。", "如果类型和颜色与变体同时存在，会优先使用哪一个？", False, False),  # the option chosen
     ],
 )
 def test_a_restatement_of_the_question_says_nothing_new(sentence, question, polar, expected):
