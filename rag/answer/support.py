@@ -118,9 +118,10 @@ def circular(plain: str, question: str) -> bool:
 
 
 def truncated(plain: str) -> bool:
-    """The sentence stops mid-word or mid-clause: no closing punctuation after its last word."""
+    """The sentence stops mid-word or mid-clause: no closing punctuation after its last word (a
+    number or a date may end a line of fields: "Published on: June 22, 2026")."""
     s = plain.rstrip()
-    return bool(s) and s[-1] not in _FINISHED and (s[-1].isalnum() or "\u3400" <= s[-1] <= "\u9fff")
+    return bool(s) and s[-1] not in _FINISHED and (s[-1].isalpha() or "\u3400" <= s[-1] <= "\u9fff")
 
 
 @dataclass
@@ -293,7 +294,7 @@ class ClaimStage:
         return check_sentences(text, self.support(state), state.q.polar)
 
     def run(self, state: AnswerState) -> Iterator[Event]:
-        if state.header_only or not state.text.strip():
+        if not state.text.strip():
             return
         yield Event("status", f"checking {self.name}")
         t0 = time.perf_counter()

@@ -66,6 +66,7 @@ def test_circular_and_cut_off_sentences():
     assert not circular("The library pays an extra cost because it serializes the styles again on every render.", q)
     assert truncated("It compares the implementation of the exist") and truncated("它会在写入之前")
     assert not truncated("It is done.") and not truncated("它完成了。") and not truncated("Set `wave` to `false`")
+    assert not truncated("Title: T | Published on: June 22, 2026")
 
 
 def test_a_cut_off_last_sentence_is_removed_as_form_and_a_supported_one_kept():
@@ -115,3 +116,13 @@ def test_switched_off_the_answer_is_left_as_drafted(settings):
     app = make_app(settings.model_copy(update={"claim_check": False}), replies=reply)
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert "57 members" in ans.text and ans.checks == ()
+
+
+def test_an_answer_to_a_question_about_the_author_is_checked_too(settings):
+    """"作者认为…吗？" mentions the author, so the context carries the header; the answer is still the
+    model's and is checked: repeating the question is no answer."""
+    q = "作者认为中美关系的新定位足够吗？"
+    app = make_app(settings, replies=["YES", "作者认为中美关系的新定位足够[ZH ¶5]。", "作者认为中美关系的新定位足够[ZH ¶5]。"])
+    ans = app.pipeline.answer(q)
+    assert ans.checks and ans.checks[0].outcome == "removed" and "repeats the question" in ans.checks[0].reason
+    assert ans.text != "作者认为中美关系的新定位足够[ZH ¶5]。"
