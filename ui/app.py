@@ -85,20 +85,20 @@ class UIHandlers:
             self.app.store.delete_document(doc_id)
         return f"Deleted `{doc_id}`."
 
+    def _selected(self, doc_id: str | None):
+        """The selected document, or the first one when none (or an unknown one) is selected."""
+        doc = self.app.retriever.document(doc_id) if doc_id else None
+        if doc is None:
+            first = self.app.store.documents()
+            doc = self.app.retriever.document(first[0].doc_id) if first else None
+        return doc
+
     def examples(self, doc_id: str | None) -> list[list[str]]:
         """Example questions made from the selected document (or the first one), one per row."""
-        doc = self.app.retriever.document(doc_id) if doc_id else None
-        if doc is None:
-            first = self.app.store.documents()
-            doc = self.app.retriever.document(first[0].doc_id) if first else None
-        return [[q] for q in example_questions(doc)]
+        return [[q] for q in example_questions(self._selected(doc_id))]
 
     def reader(self, doc_id: str | None, highlight=None) -> str:
-        doc = self.app.retriever.document(doc_id) if doc_id else None
-        if doc is None:
-            first = self.app.store.documents()
-            doc = self.app.retriever.document(first[0].doc_id) if first else None
-        return reader_html(doc, highlight)
+        return reader_html(self._selected(doc_id), highlight)
 
     def show_citation(self, key: str):
         import gradio as gr

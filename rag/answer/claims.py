@@ -143,22 +143,21 @@ def stated(found: Sequence[Claim], texts: Iterable[str]) -> bool:
     return all(evidence.states(c) for c in found)
 
 
-def checked_claims(sentence: str, cited: Mapping[tuple[str, int], str], question: str = "") -> tuple[list[Claim], list[Claim]]:
-    """(the claims of one sentence its cited texts state, those they do not), leaving out what
-    cannot be checked (``_Cited.can_check``)."""
-    evidence = _Cited.of([cited[k] for k in parse_markers(sentence) if k in cited] or cited.values())
+def assess(sentence: str, texts: Iterable[str], question: str = "") -> tuple[list[Claim], list[Claim]]:
+    """(the claims of one sentence that ``texts`` state, the checkable ones they do not state: what
+    cannot be checked, ``_Cited.can_check``, is in neither list unless stated)."""
+    evidence = _Cited.of(texts)
     asked = _norm(question)
-    found = [c for c in claims(sentence) if evidence.can_check(c, asked)]
-    return [c for c in found if evidence.states(c)], [c for c in found if not evidence.states(c)]
+    found = claims(sentence)
+    missing = [c for c in found if evidence.can_check(c, asked) and not evidence.states(c)]
+    return [c for c in found if evidence.states(c)], missing
 
 
 def unsupported_claims(answer: str, cited: Mapping[tuple[str, int], str], question: str = "") -> list[Claim]:
     """The checkable claims of ``answer`` that the paragraphs its sentences cite do not state. ``cited``:
     the text of each cited paragraph by (lang, n); a sentence without a marker is checked against all."""
-    asked = _norm(question)
     out: list[Claim] = []
     for sentence in with_own_markers(split_sentences(answer)):
         labels = parse_markers(sentence)
-        evidence = _Cited.of([cited[k] for k in labels if k in cited] or cited.values())
-        out += [c for c in claims(sentence) if evidence.can_check(c, asked) and not evidence.states(c)]
+        out += assess(sentence, [cited[k] for k in labels if k in cited] or cited.values(), question)[1]
     return out

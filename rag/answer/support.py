@@ -31,7 +31,7 @@ from typing import Callable, ClassVar, Iterator, Sequence
 
 from rag.answer import prompts
 from rag.answer.citations import attach, exact, join_sentences, marker, parse_markers, strip_markers, twin_lookup
-from rag.answer.claims import checked_claims, claims, stated, with_own_markers
+from rag.answer.claims import assess, claims, stated, with_own_markers
 from rag.answer.factcheck import drop_unsupported_years
 from rag.text.negation import negated
 from rag.answer.quotes import pick_quotes, render_quotes, sentences
@@ -86,13 +86,13 @@ def _stem(word: str) -> str:
 _SYMBOL = re.compile(r"[~$%@#&*+=<>^|\\/]")  # an answer can be one symbol: "用 ~ 来允许 patch 版本更新"
 
 
-def _terms(text: str) -> set[str]:
-    """The content words of ``text`` (stemmed, simplified, without words of attribution) and its symbols."""
-    return {_stem(t) for t in tokenize(text) if t not in _META} | set(_SYMBOL.findall(text))
-
-
 def _sequence(text: str) -> list[str]:
+    """The content words of ``text`` in order (stemmed, simplified, without words of attribution), then its symbols."""
     return [_stem(t) for t in tokenize(text) if t not in _META] + _SYMBOL.findall(text)
+
+
+def _terms(text: str) -> set[str]:
+    return set(_sequence(text))
 
 
 def restates(plain: str, question: str, polar: bool) -> bool:
@@ -146,10 +146,7 @@ class Support:
 
     def claims(self, unit: Unit, labels: Sequence[tuple[str, int]]) -> tuple[list[str], list[str]]:
         """(the numbers and names of the sentence the paragraphs ``labels`` state, those they do not)."""
-        texts = self.texts(labels)
-        marked = unit.plain + "".join(marker(*k) for k in texts)
-        _, missing = checked_claims(marked, texts, self.question)
-        ok = [c for c in claims(unit.plain) if stated([c], texts.values())]  # stated, even where a miss could not be told
+        ok, missing = assess(unit.plain, self.texts(labels).values(), self.question)
         return [c.text for c in ok], [c.text for c in missing]
 
     def similarity(self, plain: str, labels: Sequence[tuple[str, int]]) -> float | None:
