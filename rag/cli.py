@@ -275,16 +275,43 @@ def ask(
         _print_answer(ans)
 
 
+def _print_turn(ev_answer) -> None:
+    typer.echo("\r" + " " * 10 + "\r", nl=False)
+    typer.echo("\n" + ev_answer.text)
+    for c in ev_answer.citations:
+        typer.echo(typer.style(f"  [{c.lang.upper()} ¶{c.paragraph}] ", bold=True) + c.text[:200])
+
+
+def _chat_turn(a, q: str, history: list, forced: str | None, conversation: str | None) -> str | None:
+    """Stream one answer, keep it in the conversation; returns the conversation's id."""
+    for ev in a.pipeline.stream(q, history=history, lang=forced):
+        if ev.kind == "token":
+            typer.echo(ev.text, nl=False)
+        elif ev.kind == "answer":
+            _print_turn(ev.answer)
+            history.append((q, ev.answer.text))
+            conversation = a.conversations.add(conversation, ev.answer)
+    return conversation
+
+
 @app.command()
 def chat(
     lang: Optional[str] = typer.Option(None, "--lang", help="answer language: en, zh or zh-Hant"),
+    resume: Optional[str] = typer.Option(None, "--resume", metavar="ID", help="continue a kept conversation "
+                                         "(see `rag conversations list`)"),
 ) -> None:
-    """A terminal chat with history (follow-up questions use the conversation). Empty line or Ctrl-D quits."""
+    """A terminal chat with history (follow-up questions use the conversation), kept on disk.
+    Empty line or Ctrl-D quits."""
     from rag.errors import InputError
 
     forced = _lang_option(lang)
     a = _indexed_app()
-    history: list[tuple[str, str]] = []
+    conversation, history = None, []
+    if resume:
+        conv = a.conversations.require(resume)
+        conversation, history = conv.id, conv.history
+        for t in conv.turns:
+            typer.echo(typer.style(f"> {t.question}", dim=True) + "\n" + t.answer.text + "\n")
     typer.echo("Ask about the document (empty line to quit).")
     while True:
         try:
@@ -294,17 +321,79 @@ def chat(
         if not q.strip():
             break
         try:
-            for ev in a.pipeline.stream(q, history=history, lang=forced):
-                if ev.kind == "token":
-                    typer.echo(ev.text, nl=False)
-                elif ev.kind == "answer":
-                    typer.echo("\r" + " " * 10 + "\r", nl=False)
-                    typer.echo("\n" + ev.answer.text)
-                    for c in ev.answer.citations:
-                        typer.echo(typer.style(f"  [{c.lang.upper()} ¶{c.paragraph}] ", bold=True) + c.text[:200])
-                    history.append((q, ev.answer.text))
+            conversation = _chat_turn(a, q, history, forced, conversation)
         except InputError as e:
             typer.echo(f"Error: {e.user_message()}", err=True)
+    if conversation:
+        typer.echo(f"conversation {conversation} kept: `rag chat --resume {conversation}`, "
+                   f"`rag export {conversation}`", err=True)
+
+
+conversations_app = typer.Typer(no_args_is_help=True, help="Kept conversations: list, show, delete.")
+app.add_typer(conversations_app, name="conversations")
+
+
+@conversations_app.command("list")
+def conversations_list(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Kept conversations, the most recent first."""
+    infos = _app().conversations.list()
+    if not infos and not json_out:
+        typer.echo("no conversations yet; `rag chat` or the UI keeps them")
+    for c in infos:
+        if json_out:
+            _echo_json(c.to_json())
+        else:
+            typer.echo(f"{c.id}  {c.updated_at[:16].replace('T', ' ')}  {c.turns:>3} turns  {c.title}")
+
+
+@conversations_app.command("show")
+def conversations_show(conversation: str = typer.Argument(..., metavar="ID"),
+                       json_out: bool = typer.Option(False, "--json")) -> None:
+    """Print a kept conversation (its turns with the full answer JSON with --json)."""
+    conv = _app().conversations.require(conversation)
+    if json_out:
+        _echo_json(conv.to_json())
+        return
+    for t in conv.turns:
+        typer.echo(typer.style(f"{t.n}. {t.question}", bold=True))
+        _print_answer(t.answer)
+        typer.echo("")
+
+
+@conversations_app.command("rm")
+def conversations_rm(conversations: list[str] = typer.Argument(..., metavar="ID...")) -> None:
+    """Delete kept conversations."""
+    store = _app().conversations
+    missing = [c for c in conversations if store.get(c) is None]
+    if missing:  # nothing is deleted when any id is wrong
+        raise RagError(f"no conversation {', '.join(map(repr, missing))}; nothing was deleted",
+                       hint="see `rag conversations list`")
+    for c in conversations:
+        store.delete(c)
+        typer.echo(f"{c}: deleted")
+
+
+@app.command()
+def export(
+    conversation: str = typer.Argument(..., metavar="ID", help="a kept conversation (see `rag conversations list`)"),
+    fmt: str = typer.Option("md", "--format", help="md or html"),
+    turn: Optional[int] = typer.Option(None, "--turn", min=1, help="only this answer (1 = the first)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="write here (default: standard output)"),
+) -> None:
+    """A conversation or one answer as Markdown or HTML, each citation a footnote quoting the cited
+    paragraph and its aligned paragraph in the other language."""
+    from rag.export import conversation_markdown, render
+
+    if fmt not in ("md", "html"):
+        raise RagError(f"--format must be md or html, not {fmt!r}")
+    a = _app()
+    conv = a.conversations.require(conversation)
+    text = render(conversation_markdown(conv, a.retriever.document, turn), fmt, conv.info.title)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+    else:
+        typer.echo(text, nl=False)
 
 
 @app.command()

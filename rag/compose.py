@@ -87,6 +87,12 @@ class App:
 
         return AnswerPipeline(self.retriever, self.chat_backend, self.settings)
 
+    @cached_property
+    def conversations(self):
+        from rag.conversations import ConversationStore
+
+        return ConversationStore(self.settings.conversations_path)
+
     def warm_up(self) -> None:
         """Load both models now (the UI does this at start so the first question is fast)."""
         self.embedder.warm_up()

@@ -44,6 +44,12 @@ class DocumentError(InputError):
     pass
 
 
+class NotFoundError(InputError):
+    """The document, conversation or turn asked for does not exist (the API answers 404)."""
+
+    hint = "nothing was changed; list what exists first"
+
+
 class IndexMissingError(RagError):
     hint = "run `rag ingest` first"
 

@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     def uploads_path(self) -> Path:
         return self.home / "uploads"
 
+    @property
+    def conversations_path(self) -> Path:
+        return self.home / "conversations.sqlite3"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

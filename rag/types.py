@@ -300,3 +300,24 @@ class Answer:
             "checks": [c.to_json() for c in self.checks],
         }
 
+    @classmethod
+    def from_json(cls, d: dict) -> Answer:
+        """The answer back from ``to_json`` (a stored conversation turn). Scores and timings come back
+        rounded; the retrieved paragraphs' text is not kept (their citations' text is)."""
+        v = d.get("decided_by")
+        return cls(
+            question=d["question"], text=d["answer"], answer_language=d["answer_language"], refused=bool(d["refused"]),
+            citations=tuple(
+                Citation(c["doc"], c["lang"], int(c["paragraph"]), c["text"], tuple(c.get("section") or ()), c.get("page"))
+                for c in d.get("citations", ())
+            ),
+            retrieved=tuple(Hit(h["doc"], h["lang"], int(h["paragraph"]), "", float(h["score"])) for h in d.get("retrieved", ())),
+            timings_ms=dict(d.get("timings_ms") or {}),
+            quotes=tuple(Quote(q["doc"], q["lang"], int(q["paragraph"]), q["sentence"]) for q in d.get("quotes", ())),
+            verdict=Verdict(bool(v["refused"]), v["rule"], v.get("reason", "")) if v else None,
+            checks=tuple(
+                SentenceCheck(c["sentence"], c["outcome"], c.get("reason", ""), c.get("replaced_by", ""), int(c.get("draft", 1)))
+                for c in d.get("checks", ())
+            ),
+        )
+

@@ -45,3 +45,32 @@ def test_chat_keeps_history(home):
     p = run(["chat"], home, stdin="What does the article say about Track II dialogues?\nAnd what about them in the nuclear field?\n\n")
     assert p.returncode == 0, p.stderr
     assert p.stdout.count("[EN ¶") >= 2
+
+
+def test_chat_is_kept_resumed_exported_and_deleted(tmp_path_factory):
+    h = tmp_path_factory.mktemp("chat-home")
+    assert run(["ingest"], h).returncode == 0
+    p = run(["chat"], h, stdin="When will Xi Jinping visit the United States?\n\n")
+    assert p.returncode == 0, p.stderr
+    [conv] = [json.loads(line) for line in run(["conversations", "list", "--json"], h).stdout.splitlines()]
+    assert conv["turns"] == 1 and f"rag chat --resume {conv['id']}" in p.stderr
+    # a new process continues it: the follow-up is read against the kept turn
+    p = run(["chat", "--resume", conv["id"]], h, stdin="And the APEC and G20 summits?\n\n")
+    assert p.returncode == 0, p.stderr
+    assert "When will Xi Jinping visit the United States?" in p.stdout  # the kept turns are shown first
+    shown = json.loads(run(["conversations", "show", conv["id"], "--json"], h).stdout)
+    assert [m["n"] for m in shown["messages"]] == [1, 2] and shown["messages"][1]["answer"]["citations"]
+    md = run(["export", conv["id"]], h).stdout
+    assert md.count("## ") == 2 and "[^1]: **EN ¶3" in md
+    out = h / "conv.html"
+    assert run(["export", conv["id"], "--format", "html", "--turn", "1", "--out", str(out)], h).returncode == 0
+    assert '<section class="footnotes">' in out.read_text(encoding="utf-8")
+    assert run(["conversations", "rm", conv["id"]], h).returncode == 0
+    assert run(["conversations", "list", "--json"], h).stdout == ""
+
+
+@pytest.mark.parametrize("args", [["chat", "--resume", "nope"], ["export", "nope"], ["conversations", "rm", "nope"],
+                                  ["conversations", "show", "nope"]])
+def test_unknown_conversation_is_a_clear_error(home, args):
+    p = run(args, home, stdin="\n")
+    assert p.returncode == 1 and "no conversation 'nope'" in p.stderr and "rag conversations list" in p.stderr
