@@ -8,7 +8,7 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ingest.align import align, merge_pair, stats
 from ingest.blocks import Parsed
@@ -26,15 +26,24 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def ingest_lock(home: Path) -> Iterator[None]:
-    """One writer at a time per data directory; a second ingest is refused clearly."""
+def ingest_lock(home: Path, wait_s: float = 0.0, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """One writer at a time per data directory. A second writer waits up to ``wait_s`` (calling
+    ``on_wait`` once, so an upload can show "waiting"), then is refused clearly."""
     home.mkdir(parents=True, exist_ok=True)
     fd = os.open(home / "ingest.lock", os.O_CREAT | os.O_RDWR, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusyError("another ingest is writing to this index") from None
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError("another ingest is writing to this index") from None
+                if on_wait is not None:
+                    on_wait()
+                    on_wait = None
+                time.sleep(0.2)
         yield
     finally:
         os.close(fd)

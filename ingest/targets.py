@@ -101,6 +101,13 @@ def uploads(paths: list[Path]) -> list[Target]:
     return [Target(t.doc_id, t.en, t.zh, " + ".join(p.name for p in t.paths)) for t in targets]
 
 
+def check_doc_id(doc_id: str | None) -> str | None:
+    """A document id a user chose: letters, digits, '.', '_' and '-', at most 80."""
+    if doc_id is not None and not re.fullmatch(r"[\w.\-]{1,80}", doc_id):
+        raise DocumentError(f"{doc_id!r} is not a document id", hint="use letters, digits, '.', '_' and '-' (at most 80)")
+    return doc_id
+
+
 def plan(paths: list[Path], pair: bool = False, doc_id: str | None = None) -> list[Target]:
     """The documents an ingest command names: with ``pair``, exactly two files (English, Chinese)."""
     files = expand_paths(paths)

@@ -90,14 +90,6 @@ def models_verify() -> None:
 # --- ingest and inspection -----------------------------------------------
 
 
-def _check_id(doc_id: str | None) -> str | None:
-    import re
-
-    if doc_id is not None and not re.fullmatch(r"[\w.\-]{1,80}", doc_id):
-        raise RagError(f"--id {doc_id!r} is not a document id", hint="use letters, digits, '.', '_' and '-' (at most 80)")
-    return doc_id
-
-
 @app.command()
 def ingest(
     paths: Optional[list[Path]] = typer.Argument(None, help="files or folders (default: the corpus in data/)"),
@@ -109,14 +101,14 @@ def ingest(
 ) -> None:
     """Parse, align, chunk, embed and store documents. Unchanged documents are skipped."""
     from ingest.indexer import ingest_lock
-    from ingest.targets import plan
+    from ingest.targets import check_doc_id, plan
 
     a = _app()
     t0 = time.perf_counter()
     aside = a.recover_index() if rebuild else None
     if aside:
         typer.echo(f"the index could not be opened; moved it to {aside} and starting clean", err=True)
-    targets = plan(list(paths) if paths else [a.settings.corpus], pair, _check_id(doc_id))
+    targets = plan(list(paths) if paths else [a.settings.corpus], pair, check_doc_id(doc_id))
     progress = not json_out
     for t in targets:  # every file is checked before the index is touched
         a.indexer.validate(t)
@@ -141,9 +133,7 @@ def docs(json_out: bool = typer.Option(False, "--json")) -> None:
         typer.echo("no documents yet; run `rag ingest`")
     for d in infos:
         if json_out:
-            _echo_json({"doc": d.doc_id, "title": d.title, "source": d.source, "languages": d.languages,
-                        "paragraphs": {"en": d.n_en, "zh": d.n_zh}, "aligned_pairs": d.pairs, "chunks": d.chunks,
-                        "version": d.version[:12], "ingested_at": d.ingested_at})
+            _echo_json(d.to_json())
         else:
             typer.echo(f"{d.doc_id}  en={d.n_en} zh={d.n_zh} pairs={d.pairs} chunks={d.chunks}  {d.title}  [{d.source}]")
 
@@ -194,15 +184,12 @@ def paragraphs(
         raise RagError(f"no document {doc!r}", hint="see `rag docs`")
     for doc_id in ids:
         d = a.store.get_document(doc_id)
+        if json_out:
+            for rec in d.paragraph_records(lang):
+                _echo_json(rec)
+            continue
         for p in d.paragraphs:
-            if lang and p.lang != lang:
-                continue
-            twin = d.twin(p.lang, p.n)
-            if json_out:
-                _echo_json({"doc": doc_id, "lang": p.lang, "paragraph": p.n, "text": p.text, "aligned": twin,
-                            "twins": list(d.twins(p.lang, p.n)), "kind": p.kind, "section": list(p.section),
-                            "page": p.page})
-            else:
+            if not lang or p.lang == lang:
                 typer.echo(f"[{doc_id} {p.place}] {p.text}\n")
 
 
@@ -414,6 +401,26 @@ def ui(
 
     typer.echo(f"serving on http://{host or a.settings.ui_host}:{port or a.settings.ui_port}", err=True)
     launch(a, host, port, block=True)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="default 127.0.0.1 (RAG_UI_HOST); another address needs RAG_API_TOKEN"),
+    port: Optional[int] = typer.Option(None, "--port", help="default 7860 (RAG_UI_PORT)"),
+    no_ui: bool = typer.Option(False, "--no-ui", help="the HTTP API only, without the UI at /ui"),
+) -> None:
+    """Serve the HTTP API (/v1/ask, /v1/documents, /v1/conversations, /v1/chat/completions; docs at
+    /docs) with the UI at /ui, on one port. Loads both models first."""
+    from rag.server.guard import check_bind
+    from rag.server.serve import serve as run_server
+
+    a = _app()
+    host, port = host or a.settings.ui_host, port or a.settings.ui_port
+    check_bind(host, a.settings.api_token)
+    typer.echo("loading models…", err=True)
+    a.warm_up()
+    typer.echo(f"serving on http://{host}:{port} (API docs: /docs{'' if no_ui else ', UI: /ui'})", err=True)
+    run_server(a, host, port, ui=not no_ui)
 
 
 eval_app = typer.Typer(no_args_is_help=True, help="Run question sets, score them, compare runs.")

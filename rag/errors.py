@@ -44,6 +44,12 @@ class DocumentError(InputError):
     pass
 
 
+class TooLargeError(InputError):
+    """An upload or a request over the configured size limit (the API answers 413)."""
+
+    hint = "nothing was stored; split the file or raise RAG_MAX_UPLOAD_MB"
+
+
 class NotFoundError(InputError):
     """The document, conversation or turn asked for does not exist (the API answers 404)."""
 

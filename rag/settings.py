@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     max_upload_mb: float = 5.0
     ui_concurrency: int = 2
 
+    # HTTP API (`rag serve`, on ui_host:ui_port with the UI mounted at /ui)
+    api_token: str | None = None  # bearer token for /v1/*; required when serving on another address than loopback
+    api_rate_per_minute: int = 60  # requests per client address per minute to /v1/* (0: no limit)
+    api_max_request_kb: int = 64  # the largest JSON body /v1/ask and /v1/chat/completions accept
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @property

@@ -129,6 +129,14 @@ class Document:
         side = 0 if lang == "en" else 1
         return tuple(pair[1 - side] for pair in self.alignment if pair[side] == n)
 
+    def paragraph_records(self, lang: str | None = None) -> list[dict]:
+        """The records `rag paragraphs --json` prints and `GET /v1/documents/{doc}/paragraphs` returns."""
+        return [
+            {"doc": self.doc_id, "lang": p.lang, "paragraph": p.n, "text": p.text, "aligned": self.twin(p.lang, p.n),
+             "twins": list(self.twins(p.lang, p.n)), "kind": p.kind, "section": list(p.section), "page": p.page}
+            for p in self.paragraphs if lang is None or p.lang == lang
+        ]
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -114,32 +114,13 @@ class UIHandlers:
 
     def ingest_upload(self, files, progress=None):
         """Validate, then ingest uploaded files: one document each, or two files named as one text's
-        English and Chinese versions (x.en.md + x.zh.md) as one pair. Returns (status markdown, doc id)."""
-        from ingest.indexer import ingest_lock
-        from ingest.targets import uploads
+        English and Chinese versions (x.en.md + x.zh.md) as one pair. An upload while another ingest
+        writes waits for it. Returns (status markdown, doc id)."""
+        from ingest.uploads import ingest_files
 
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in _as_list(files)]
-        if not paths:
-            raise InputError("choose a file first")
-        limit = int(self.app.settings.max_upload_mb * 1024 * 1024)
-        for path in paths:
-            size = path.stat().st_size if path.exists() else 0
-            if size > limit:
-                raise InputError(f"{path.name} is {size / 1e6:.1f} MB; the limit is {self.app.settings.max_upload_mb:g} MB")
-        targets = uploads(paths)
-        if progress:
-            progress(0.1, desc="parsing")
-        for t in targets:  # every file is checked before anything is stored
-            self.app.indexer.validate(t)
-        docs = []
-        for i, t in enumerate(targets):
-            if progress:
-                progress(0.2 + 0.6 * i / len(targets), desc=f"aligning and embedding {t.doc_id}")
-            docs.append(self.app.indexer.prepare(t))
-        with ingest_lock(self.app.settings.home):
-            reports = self.app.indexer.write(docs, progress=False)
-        if progress:
-            progress(1.0, desc="done")
+        say = (lambda frac, what: progress(frac, desc=what)) if progress else None
+        reports = ingest_files(self.app, paths, progress=say)
         return "\n\n".join(_upload_summary(r) for r in reports), reports[-1].doc_id
 
     # --- chat -------------------------------------------------------------------

@@ -51,6 +51,12 @@ class DocInfo:
     def languages(self) -> list[str]:
         return [lang for lang, n in (("en", self.n_en), ("zh", self.n_zh)) if n]
 
+    def to_json(self) -> dict:
+        """The record `rag docs --json` prints and `GET /v1/documents` returns."""
+        return {"doc": self.doc_id, "title": self.title, "source": self.source, "languages": self.languages,
+                "paragraphs": {"en": self.n_en, "zh": self.n_zh}, "aligned_pairs": self.pairs, "chunks": self.chunks,
+                "version": self.version[:12], "ingested_at": self.ingested_at}
+
 
 class Store(Protocol):
     def versions(self) -> dict[str, str]: ...

@@ -1,0 +1,218 @@
+"""The HTTP API (FastAPI): ask, documents and conversations over the same composition root the CLI
+and the UI use. `rag serve` runs it with the Gradio UI mounted at /ui; OpenAPI docs are at /docs."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+
+from rag.errors import InputError, NotFoundError, RagError, TooLargeError
+from rag.server.common import known_docs, sse, status_of, wants_stream
+from rag.server.guard import Guard
+from rag.server.openai import openai_routes
+from rag.server.schemas import AskRequest
+
+if TYPE_CHECKING:
+    from rag.compose import App
+
+UPLOAD_CHUNK = 1 << 16
+
+
+def create_api(app: App) -> FastAPI:
+    """The API over ``app``: every /v1 route behind the token and the rate limit."""
+    s = app.settings
+    api = FastAPI(title="Bilingual document QA", version="1", summary="Questions over English/Chinese documents, "
+                  "answered with checked paragraph citations", max_body_size=_upload_body_limit(s.max_upload_mb))
+
+    @api.exception_handler(RagError)
+    def rag_error(_request: Request, err: RagError) -> JSONResponse:
+        return JSONResponse({"detail": err.user_message()}, status_code=status_of(err))
+
+    @api.middleware("http")
+    async def declared_size(request: Request, call_next):
+        """A declared body over a route's limit is refused before it is read, with the limit in words
+        (an undeclared one is cut off at the limit by the route's ``max_body_size``)."""
+        limit = _body_limit(request.url.path, s)
+        size = request.headers.get("content-length", "")
+        if limit is not None and size.isdigit() and int(size) > limit:
+            return JSONResponse({"detail": f"the request is {int(size) / 1024:.0f} KB; the limit is {limit / 1024:.0f} KB "
+                                 "(RAG_API_MAX_REQUEST_KB, RAG_MAX_UPLOAD_MB)"}, status_code=413)
+        return await call_next(request)
+
+    guard = Depends(Guard(s.api_token, s.api_rate_per_minute))
+    for router in (_ask_routes(app), _document_routes(app), _conversation_routes(app), openai_routes(app)):
+        api.include_router(router, prefix="/v1", dependencies=[guard])
+    return api
+
+
+def _body_limit(path: str, s) -> int | None:
+    if path in ("/v1/ask", "/v1/chat/completions"):
+        return s.api_max_request_kb * 1024
+    if path.startswith("/v1/"):
+        return _upload_body_limit(s.max_upload_mb)
+    return None
+
+
+def _upload_body_limit(max_upload_mb: float) -> int:
+    """A request may carry two files of the upload limit (a pair) and its form fields."""
+    return int(2 * max_upload_mb * 1024 * 1024) + (1 << 16)
+
+
+def _ask_routes(app: App) -> APIRouter:
+    r = APIRouter(tags=["ask"])
+    limit = app.settings.api_max_request_kb * 1024
+
+    @r.post("/ask", max_body_size=limit, responses={200: {"content": {"text/event-stream": {}}}})
+    def ask(body: AskRequest, request: Request):
+        """Answer a question with checked citations: the `rag ask --json` object, or, when the client
+        accepts `text/event-stream`, server-sent events `status`, `token` (the draft as the model
+        writes it), then `answer` (the checked answer, that same object)."""
+        from rag.answer.query import validate_question
+
+        validate_question(body.question)
+        docs = known_docs(app, body.docs)
+        conv = None if body.conversation in (None, "new") else app.conversations.require(body.conversation)
+        history = conv.history if conv else [(t.question, t.answer) for t in body.history]
+        keep = body.conversation is not None
+        events = app.pipeline.stream(body.question, history=history, lang=body.lang, k=body.k, docs=docs)
+        if wants_stream(request):
+            return StreamingResponse(_sse_events(app, events, keep, conv and conv.id), media_type="text/event-stream")
+        ans = next(ev.answer for ev in events if ev.kind == "answer")
+        return _answer_json(app, ans, keep, conv and conv.id)
+
+    return r
+
+
+def _answer_json(app: App, ans, keep: bool, conversation: str | None) -> dict:
+    out = ans.to_json()
+    if keep:
+        out["conversation"] = app.conversations.add(conversation, ans)
+    return out
+
+
+def _sse_events(app: App, events, keep: bool, conversation: str | None) -> Iterator[str]:
+    try:
+        for ev in events:
+            if ev.kind == "answer":
+                yield sse("answer", _answer_json(app, ev.answer, keep, conversation))
+            else:
+                yield sse(ev.kind, {"text": ev.text})
+    except RagError as e:  # the status line is sent: the error is the stream's last event
+        yield sse("error", {"detail": e.user_message(), "status": status_of(e)})
+
+
+def _document_routes(app: App) -> APIRouter:
+    r = APIRouter(tags=["documents"])
+
+    @r.get("/documents")
+    def list_documents() -> list[dict]:
+        """Every document: the `rag docs --json` records."""
+        return [d.to_json() for d in app.store.documents()]
+
+    @r.post("/documents", status_code=201)
+    def upload_documents(
+        file: UploadFile | None = File(None, description="one document (md, html, pdf, docx, txt)"),
+        en_file: UploadFile | None = File(None, description="the English version of a pair"),
+        zh_file: UploadFile | None = File(None, description="the Chinese version of a pair"),
+        doc: str | None = Form(None, description="the document id (default: from the file name)"),
+    ) -> list[dict]:
+        """Ingest an upload: `file`, or `en_file` + `zh_file` as one document's two versions. Waits for
+        another ingest to finish; nothing is stored when any file is bad or too large."""
+        return [rep.to_json() for rep in _ingest_upload(app, file, en_file, zh_file, doc)]
+
+    @r.delete("/documents/{doc}")
+    def delete_document(doc: str) -> dict:
+        """Delete a document: its record, paragraphs and chunks."""
+        from ingest.indexer import ingest_lock
+
+        if app.store.get_document(doc) is None:
+            raise NotFoundError(f"no document {doc!r}; nothing was deleted", hint="see GET /v1/documents")
+        with ingest_lock(app.settings.home, wait_s=60):
+            app.store.delete_document(doc)
+        return {"deleted": doc}
+
+    @r.get("/documents/{doc}/paragraphs")
+    def document_paragraphs(doc: str, lang: str | None = None) -> list[dict]:
+        """A document's paragraphs with their aligned twins, sections and pages."""
+        if lang not in (None, "en", "zh"):
+            raise InputError(f"lang must be en or zh, not {lang!r}")
+        d = app.store.get_document(doc)
+        if d is None:
+            raise NotFoundError(f"no document {doc!r}", hint="see GET /v1/documents")
+        return d.paragraph_records(lang)
+
+    return r
+
+
+def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
+    """The upload under its own (base) name in ``folder``, read in chunks, refused past ``limit``."""
+    name = Path(upload.filename or "").name
+    if name in ("", ".", ".."):
+        raise InputError("the upload has no file name")
+    path = folder / name
+    size = 0
+    with path.open("wb") as out:
+        while chunk := upload.file.read(UPLOAD_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise TooLargeError(f"{name} is over the limit of {limit / 1024 / 1024:g} MB")
+            out.write(chunk)
+    return path
+
+
+def _ingest_upload(app: App, file, en_file, zh_file, doc: str | None):
+    from ingest.targets import Target, check_doc_id, plan
+    from ingest.uploads import ingest_files
+
+    if (file is None) == (en_file is None and zh_file is None) or (en_file is None) != (zh_file is None):
+        raise InputError("send `file`, or `en_file` and `zh_file` (one document's two versions)")
+    folder = app.settings.uploads_path / "api" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    limit = int(app.settings.max_upload_mb * 1024 * 1024)
+    try:
+        paths = [_save_upload(u, folder, limit) for u in (file, en_file, zh_file) if u is not None]
+        targets = plan(paths, pair=len(paths) == 2, doc_id=check_doc_id(doc))
+        targets = [Target(t.doc_id, t.en, t.zh, " + ".join(p.name for p in t.paths)) for t in targets]
+        return ingest_files(app, paths, targets)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _conversation_routes(app: App) -> APIRouter:
+    r = APIRouter(tags=["conversations"])
+
+    @r.get("/conversations")
+    def list_conversations() -> list[dict]:
+        """Kept conversations, the most recent first."""
+        return [c.to_json() for c in app.conversations.list()]
+
+    @r.get("/conversations/{conversation}")
+    def get_conversation(conversation: str) -> dict:
+        """A kept conversation: each turn with its full answer object."""
+        return app.conversations.require(conversation).to_json()
+
+    @r.delete("/conversations/{conversation}")
+    def delete_conversation(conversation: str) -> dict:
+        app.conversations.require(conversation)
+        app.conversations.delete(conversation)
+        return {"deleted": conversation}
+
+    @r.get("/conversations/{conversation}/export", response_class=PlainTextResponse)
+    def export_conversation(conversation: str, format: str = "md", turn: int | None = None):
+        """The conversation (or one turn) as Markdown or HTML, citations as footnotes quoting both languages."""
+        from rag.export import conversation_markdown, render
+
+        if format not in ("md", "html"):
+            raise InputError(f"format must be md or html, not {format!r}")
+        conv = app.conversations.require(conversation)
+        text = render(conversation_markdown(conv, app.retriever.document, turn), format, conv.info.title)
+        media = "text/markdown" if format == "md" else "text/html"
+        headers = {"Content-Disposition": f'attachment; filename="conversation-{conv.id}.{format}"'}
+        return PlainTextResponse(text, media_type=f"{media}; charset=utf-8", headers=headers)
+
+    return r
