@@ -306,6 +306,7 @@ class Answer:
             ],
             "decided_by": self.verdict.to_json() if self.verdict else None,
             "checks": [c.to_json() for c in self.checks],
+            "standalone_question": self.standalone_question,
         }
 
     @classmethod
@@ -321,6 +322,7 @@ class Answer:
             ),
             retrieved=tuple(Hit(h["doc"], h["lang"], int(h["paragraph"]), "", float(h["score"])) for h in d.get("retrieved", ())),
             timings_ms=dict(d.get("timings_ms") or {}),
+            standalone_question=d.get("standalone_question", ""),
             quotes=tuple(Quote(q["doc"], q["lang"], int(q["paragraph"]), q["sentence"]) for q in d.get("quotes", ())),
             verdict=Verdict(bool(v["refused"]), v["rule"], v.get("reason", "")) if v else None,
             checks=tuple(

@@ -162,3 +162,31 @@ def test_second_ingest_is_refused_while_one_runs(tmp_path):
                 pass
     with ingest_lock(tmp_path):  # released afterwards
         pass
+
+
+def test_a_writer_can_wait_for_a_running_ingest(tmp_path):
+    import threading
+    import time
+
+    held, waited = threading.Event(), []
+
+    def hold(seconds):
+        with ingest_lock(tmp_path):
+            held.set()
+            time.sleep(seconds)
+
+    t = threading.Thread(target=hold, args=(0.6,))
+    t.start()
+    held.wait()
+    with ingest_lock(tmp_path, wait_s=10, on_wait=lambda: waited.append(1)):
+        pass  # got it once the other writer finished
+    t.join()
+    assert waited == [1]  # told once that it waits
+    held.clear()
+    t = threading.Thread(target=hold, args=(2.0,))
+    t.start()
+    held.wait()
+    with pytest.raises(IndexBusyError):
+        with ingest_lock(tmp_path, wait_s=0.3):
+            pass
+    t.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_reader_shows_headings_code_pages_and_merged_translations():
 def test_respond_streams_then_shows_chips_and_details(seeded_fake_app):
     h = UIHandlers(seeded_fake_app)
     steps = list(h.respond("When are the APEC and G20 summits held?", [], [], "Auto", "*"))
-    chat, turns, box = steps[-1]
+    chat, turns, box, conversation = steps[-1]
     assert len(steps) > 3  # user echo, tokens, final
     assert "cite-chip" in chat[-2]["content"]
     assert chat[-1]["metadata"]["title"].startswith("Sources")
@@ -75,10 +76,25 @@ def test_respond_streams_then_shows_chips_and_details(seeded_fake_app):
 
 def test_respond_escapes_html_and_handles_bad_input(seeded_fake_app):
     h = UIHandlers(seeded_fake_app)
-    chat, _, _ = list(h.respond("<img src=x onerror=alert(1)>", [], [], "Auto", "*"))[-1]
+    chat, _, _, _ = list(h.respond("<img src=x onerror=alert(1)>", [], [], "Auto", "*"))[-1]
     assert "<img" not in chat[0]["content"]
-    chat, _, _ = list(h.respond("   ", [], [], "Auto", "*"))[-1]
+    chat, _, _, conversation = list(h.respond("   ", [], [], "Auto", "*"))[-1]
     assert chat[-1]["content"].startswith("⚠") and "empty" in chat[-1]["content"]
+    assert conversation is None and len(h.app.conversations.list()) == 1  # only the answered question is kept
+
+
+def test_answers_are_kept_reopened_exported_and_deleted(seeded_fake_app):
+    h = UIHandlers(seeded_fake_app)
+    *_, (chat, turns, _, cid) = h.respond("When are the APEC and G20 summits held?", [], [], "Auto", "*")
+    *_, (chat, turns, _, same) = h.respond("And where?", chat, turns, "Auto", "*", cid)
+    assert same == cid and [c for _, c in h.conversation_choices()] == [cid]
+    reopened, history = UIHandlers(seeded_fake_app).open_conversation(cid)  # as after a restart
+    assert [m["content"] for m in reopened] == [m["content"] for m in chat] and history == turns
+    md = Path(h.export_file(cid, "md")).read_text(encoding="utf-8")
+    assert md.count("## ") == 2 and "[^1]: **" in md and "(aligned)" in md
+    assert '<section class="footnotes">' in Path(h.export_file(cid, "html")).read_text(encoding="utf-8")
+    h.delete_conversation(cid)
+    assert h.conversation_choices() == [] and h.open_conversation(cid) == ([], []) and h.export_file(cid, "md") is None
 
 
 def test_show_citation_ignores_forged_keys(seeded_fake_app):
@@ -200,7 +216,7 @@ def test_ask_over_one_several_or_all_documents(seeded_fake_app, tmp_path):
     h.ingest_upload(str(note))
     seed = seeded_fake_app.store.documents()[0].doc_id
     for scope, allowed in (([seed], {seed}), (["harbor"], {"harbor"}), ([seed, "harbor"], {seed, "harbor"})):
-        *_, (chat, _turns, _) = list(h.respond("When did the harbor reopen after the storm?", [], [], "Auto", scope))
+        *_, (chat, _turns, _, _) = list(h.respond("When did the harbor reopen after the storm?", [], [], "Auto", scope))
         answer = next(m for m in chat if m["role"] == "assistant" and m.get("metadata"))
         # the details panel lists every retrieved paragraph with its document
         retrieved = {d.replace("\\", "") for d in re.findall(r"¶\d+ \(([^)]+)\)", answer["content"])}
@@ -229,3 +245,28 @@ def test_example_questions_come_from_the_document_not_a_fixed_list(seeded_fake_a
     sample = h.examples(None)  # the sample article has no headings: its title and byline
     assert [["Who wrote this document?"]] == [row for row in sample if row == ["Who wrote this document?"]]
     assert all("Trump" not in row[0] for row in sample)
+
+
+def test_an_upload_during_another_ingest_waits_and_says_so(seeded_fake_app, tmp_path):
+    import threading
+    import time
+
+    from ingest.indexer import ingest_lock
+
+    note = tmp_path / "harbor.md"
+    note.write_text("# Harbor\n\nThe harbor reopened on 4 March after the storm.\n", encoding="utf-8")
+    held = threading.Event()
+
+    def other_ingest():
+        with ingest_lock(seeded_fake_app.settings.home):
+            held.set()
+            time.sleep(1.0)
+
+    t = threading.Thread(target=other_ingest)
+    t.start()
+    held.wait()
+    said = []
+    text, doc_id = UIHandlers(seeded_fake_app).ingest_upload(str(note), lambda frac, desc: said.append(desc))
+    t.join()
+    assert doc_id == "harbor" and "added" in text
+    assert "waiting for another ingest to finish" in said and said[-1] == "done"

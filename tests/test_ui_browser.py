@@ -142,3 +142,37 @@ def test_example_questions_come_from_the_document_and_fill_the_box(browser, ui_u
     page.locator("#examples button", has_text="Who wrote this document?").first.click()
     page.wait_for_function("() => document.querySelector('#question textarea').value === 'Who wrote this document?'", timeout=30_000)
     page.close()
+
+
+def test_conversation_reopened_after_a_restart_and_exported(browser, settings, artifacts):
+    """Ask, stop the app; a new app on the same data dir lists the conversation in the sidebar, a click
+    brings back the answer with its chips, and the export downloads with footnotes in both languages.
+    (The fake models: what is tested is keeping, not answering.)"""
+    from rag.compose import App
+    from tests.conftest import make_app
+
+    question = "When are the APEC and G20 summits held?"
+    with running_ui(make_app(settings)) as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(url)
+        page.wait_for_selector("#question textarea")
+        _ask(page, question)
+        page.close()
+    from rag.index.embedder import FakeEmbedder
+    from rag.llm import FakeBackend
+
+    with running_ui(App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend())) as url:  # the restart
+        page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+        page.goto(url)
+        page.click("#sidebar .toggle-button")
+        page.locator("#conversations label", has_text=question).click()
+        page.wait_for_selector("#chat .cite-chip", timeout=30_000)
+        assert question in page.locator("#chat").inner_text()
+        page.wait_for_function("() => !document.querySelector('#export-md').disabled", timeout=30_000)
+        with page.expect_download(timeout=30_000) as dl:
+            page.click("#export-md")
+        md = open(dl.value.path(), encoding="utf-8").read()
+        assert f"## 1. {question}" in md and "[^1]: **EN ¶3" in md
+        assert "今年9月" in md  # the aligned Chinese paragraph is quoted beside the cited English one
+        page.screenshot(path=str(artifacts / "ui-conversation-reopened.png"), full_page=True)
+        page.close()

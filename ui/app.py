@@ -23,12 +23,16 @@ TRANSLATIONS = {
         "upload": "Upload a document", "ingest": "Ingest", "documents": "Documents", "examples": "Examples",
         "all_docs": "All documents", "details": "Sources, scores and timings",
         "delete": "Delete this document…", "confirm_delete": "Delete it for good", "cancel": "Cancel",
+        "conversations": "Conversations", "new_chat": "New conversation", "delete_chat": "Delete this conversation",
+        "export_md": "Export Markdown", "export_html": "Export HTML",
     },
     "zh": {
         "chat": "对话", "placeholder": "用中文或英文提问…", "send": "提问", "answer_lang": "回答语言",
         "search_in": "检索范围", "clear": "清空对话", "document": "文档", "upload": "上传文档", "ingest": "导入",
         "documents": "已导入文档", "examples": "示例问题", "all_docs": "全部文档", "details": "来源、分数与耗时",
         "delete": "删除此文档…", "confirm_delete": "确认删除", "cancel": "取消",
+        "conversations": "历史对话", "new_chat": "新对话", "delete_chat": "删除此对话",
+        "export_md": "导出 Markdown", "export_html": "导出 HTML",
     },
 }
 
@@ -124,44 +128,70 @@ class UIHandlers:
         return "\n\n".join(_upload_summary(r) for r in reports), reports[-1].doc_id
 
     # --- chat -------------------------------------------------------------------
-    def respond(self, message: str, chat: list, turns: list, lang_choice: str, scope: str | None):
-        """Generator: streams (chat, turns, textbox) updates."""
+    def respond(self, message: str, chat: list, turns: list, lang_choice: str, scope: str | None,
+                conversation: str | None = None):
+        """Generator: streams (chat, turns, textbox, conversation id) updates; the answer is kept in the
+        conversation (a new one for the first question)."""
         chat = list(chat or [])
         turns = list(turns or [])
-        shown = html.escape(message or "")
-        chat.append({"role": "user", "content": shown})
+        chat.append({"role": "user", "content": html.escape(message or "")})
         chat.append({"role": "assistant", "content": "…"})
-        yield chat, turns, ""
+        yield chat, turns, "", conversation
         lang = LANG_CHOICES.get(lang_choice)
-        docs = scope_docs(scope)
         try:
             partial = ""
-            for ev in self.app.pipeline.stream(message, history=[tuple(t) for t in turns], lang=lang, docs=docs):
+            for ev in self.app.pipeline.stream(message, history=[tuple(t) for t in turns], lang=lang, docs=scope_docs(scope)):
                 if ev.kind == "token":
                     partial += ev.text
                     chat[-1] = {"role": "assistant", "content": html.escape(partial) + " ▌"}
-                    yield chat, turns, ""
+                    yield chat, turns, "", conversation
                 elif ev.kind == "answer":
-                    ans = ev.answer
-                    chat[-1] = {"role": "assistant", "content": answer_html(ans)}
-                    chat.append({
-                        "role": "assistant",
-                        "content": details_markdown(ans),
-                        "metadata": {"title": "Sources, scores and timings · 来源与耗时", "status": "done"},
-                    })
-                    turns.append([message, ans.text])
-                    yield chat, turns, ""
-        except InputError as e:
-            chat[-1] = {"role": "assistant", "content": f"⚠ {html.escape(e.user_message())}"}
-            yield chat, turns, ""
+                    chat[-1:] = answer_messages(ev.answer)
+                    turns.append([message, ev.answer.text])
+                    conversation = self.app.conversations.add(conversation, ev.answer)
+                    yield chat, turns, "", conversation
         except RagError as e:
-            log.warning("ui error: %s", e)
+            if not isinstance(e, InputError):
+                log.warning("ui error: %s", e)
             chat[-1] = {"role": "assistant", "content": f"⚠ {html.escape(e.user_message())}"}
-            yield chat, turns, ""
+            yield chat, turns, "", conversation
         except Exception:  # never a stack trace in the UI
             log.exception("unexpected error answering %r", message[:200] if message else message)
             chat[-1] = {"role": "assistant", "content": "⚠ Something went wrong while answering; please try again. 出错了，请重试。"}
-            yield chat, turns, ""
+            yield chat, turns, "", conversation
+
+    # --- kept conversations ---------------------------------------------------------
+    def conversation_choices(self) -> list[tuple[str, str]]:
+        return [(f"{c.title} · {c.turns} Q · {c.updated_at[:16].replace('T', ' ')}", c.id) for c in self.app.conversations.list()]
+
+    def open_conversation(self, conversation: str | None) -> tuple[list, list]:
+        """A kept conversation's chat (each answer with its chips and details) and its history."""
+        conv = self.app.conversations.get(conversation) if conversation else None
+        if conv is None:
+            return [], []
+        chat: list = []
+        for t in conv.turns:
+            chat += [{"role": "user", "content": html.escape(t.question)}, *answer_messages(t.answer)]
+        return chat, [list(pair) for pair in conv.history]
+
+    def delete_conversation(self, conversation: str | None) -> None:
+        if conversation:
+            self.app.conversations.delete(conversation)
+
+    def export_file(self, conversation: str | None, fmt: str) -> str | None:
+        """The conversation exported to a file for the download button (None: nothing to export yet)."""
+        import tempfile
+
+        from rag.export import conversation_markdown, render
+
+        conv = self.app.conversations.get(conversation) if conversation else None
+        if conv is None or not conv.turns:
+            return None
+        folder = Path(tempfile.gettempdir()) / "bilingual-rag-exports"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"conversation-{conv.id}.{fmt}"
+        path.write_text(render(conversation_markdown(conv, self.app.retriever.document), fmt, conv.info.title), encoding="utf-8")
+        return str(path)
 
     def ask_api(self, question: str, lang: str | None = None) -> dict:
         """A plain API endpoint (for gradio_client): the same JSON as `rag ask --json`."""
@@ -171,6 +201,15 @@ class UIHandlers:
             return {"error": e.user_message()}
 
 
+def answer_messages(ans) -> list[dict]:
+    """An answer in the chat: the text with its citation chips, then the collapsed details."""
+    return [
+        {"role": "assistant", "content": answer_html(ans)},
+        {"role": "assistant", "content": details_markdown(ans),
+         "metadata": {"title": "Sources, scores and timings · 来源与耗时", "status": "done"}},
+    ]
+
+
 def build_ui(app: App):
     import gradio as gr
 
@@ -178,6 +217,13 @@ def build_ui(app: App):
     i18n = gr.I18n(**TRANSLATIONS)
     with gr.Blocks(title="Bilingual document QA · 双语文档问答") as demo:
         turns = gr.State([])
+        conversation = gr.State(None)
+        with gr.Sidebar(label=i18n("conversations"), open=False, elem_id="sidebar"):
+            new_chat = gr.Button(i18n("new_chat"), elem_id="new-chat", size="sm", variant="primary")
+            conv_list = gr.Radio(h.conversation_choices(), value=None, label=i18n("conversations"), elem_id="conversations")
+            export_md = gr.DownloadButton(i18n("export_md"), elem_id="export-md", size="sm", interactive=False)
+            export_html = gr.DownloadButton(i18n("export_html"), elem_id="export-html", size="sm", interactive=False)
+            delete_chat = gr.Button(i18n("delete_chat"), elem_id="delete-chat", size="sm", variant="stop")
         gr.Markdown("## Bilingual document QA · 双语文档问答")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5):
@@ -209,10 +255,11 @@ def build_ui(app: App):
         cite_target = gr.Textbox(elem_id="cite-target", elem_classes="hidden-ctl", show_label=False)
         cite_go = gr.Button("show", elem_id="cite-go", elem_classes="hidden-ctl")
 
-        ev_args = dict(inputs=[box, chatbot, turns, lang, scope], outputs=[chatbot, turns, box])
-        box.submit(h.respond, **ev_args, api_visibility="private")
-        send.click(h.respond, **ev_args, api_visibility="private")
-        clear.click(lambda: ([], [], ""), outputs=[chatbot, turns, box], api_visibility="private")
+        ev_args = dict(inputs=[box, chatbot, turns, lang, scope, conversation], outputs=[chatbot, turns, box, conversation])
+        kept = _wire_conversations(h, conversation, conv_list, chatbot, turns, (new_chat, delete_chat, export_md, export_html))
+        box.submit(h.respond, **ev_args, api_visibility="private").then(**kept)
+        send.click(h.respond, **ev_args, api_visibility="private").then(**kept)
+        clear.click(lambda: ([], [], "", None), outputs=[chatbot, turns, box, conversation], api_visibility="private").then(**kept)
         cite_go.click(h.show_citation, inputs=[cite_target], outputs=[reader, doc_select], api_visibility="private").then(
             None, js=SCROLL_JS
         )
@@ -226,6 +273,35 @@ def build_ui(app: App):
         _wire_api(h)
     demo.queue(default_concurrency_limit=app.settings.ui_concurrency, max_size=64)
     return demo, i18n
+
+
+def _wire_conversations(h: UIHandlers, conversation, conv_list, chatbot, turns, buttons) -> dict:
+    """The sidebar: kept conversations (reopened by a click), a new one, delete, and export downloads.
+    Returns the event that refreshes the list and the downloads after the conversation changes."""
+    import gradio as gr
+
+    new_chat, delete_chat, export_md, export_html = buttons
+
+    def show_kept(cid):  # (not "ask": that name is the public API's)
+        md, page = h.export_file(cid, "md"), h.export_file(cid, "html")
+        return (gr.update(choices=h.conversation_choices(), value=cid),
+                gr.update(value=md, interactive=bool(md)), gr.update(value=page, interactive=bool(page)))
+
+    kept = dict(fn=show_kept, inputs=[conversation], outputs=[conv_list, export_md, export_html], api_visibility="private")
+
+    def reopen(cid):
+        chat, history = h.open_conversation(cid)
+        return chat, history, cid
+
+    conv_list.input(reopen, inputs=[conv_list], outputs=[chatbot, turns, conversation], api_visibility="private").then(**kept)
+    new_chat.click(lambda: ([], [], None), outputs=[chatbot, turns, conversation], api_visibility="private").then(**kept)
+
+    def forget(cid):
+        h.delete_conversation(cid)
+        return [], [], None
+
+    delete_chat.click(forget, inputs=[conversation], outputs=[chatbot, turns, conversation], api_visibility="private").then(**kept)
+    return kept
 
 
 def _wire_upload(h: UIHandlers, ingest_btn, upload, outputs) -> None:

@@ -71,7 +71,7 @@ def details_markdown(ans: Answer, lang_ui: str = "en") -> str:
     for i, h in enumerate(ans.retrieved, 1):
         rows.append(f"| {i} | {h.lang.upper()} ¶{h.paragraph} ({_md(h.doc)}) | {h.score:.3f} |")
     t = ans.timings_ms
-    timing = " · ".join(f"{k} {v:.0f} ms" for k, v in t.items())
+    timing = " · ".join(f"{k} {round(v, 1):.0f} ms" for k, v in t.items())  # as kept (0.1 ms), so a reopened answer reads the same
     standalone = (
         f"\n\nSearched as: *{_md(ans.standalone_question)}*"
         if ans.standalone_question and ans.standalone_question != ans.question
