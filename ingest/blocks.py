@@ -28,6 +28,7 @@ class Block:
     level: int = 0  # heading level 1..6; 0 for other blocks
     section: tuple[str, ...] = ()  # heading path; a heading's own path ends with itself
     page: int | None = None  # 1-based page (PDF)
+    box: tuple[float, float, float, float] | None = None  # its area on that page, in PDF points (x0, y0, x1, y1)
     prose: str | None = None  # the text less code, URLs and markup: what its language is told by
     lines: tuple[str, ...] = ()  # plain text: the block's lines (a front-matter block keeps them)
 

@@ -6,6 +6,7 @@ import fcntl
 import logging
 import os
 import time
+from dataclasses import replace
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -19,6 +20,7 @@ from ingest.report import IngestReport
 from ingest.targets import Target
 from rag.errors import DocumentError, IndexBusyError
 from rag.index.embedder import Embedder
+from rag.index.sources import SourceFiles
 from rag.index.store import Store
 from rag.types import Document
 
@@ -64,9 +66,12 @@ def _one_language(path: Path, want: str, doc_id: str | None) -> Document:
 
 
 class Indexer:
-    def __init__(self, store: Store, embedder: Embedder, chunk_chars: int = 900, overlap: int = 1) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, chunk_chars: int = 900, overlap: int = 1, sources: SourceFiles | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
+        self.sources = sources
         self.chunk_chars = chunk_chars
         self.overlap = overlap
 
@@ -101,8 +106,10 @@ class Indexer:
 
     def prepare(self, target: Target) -> Document:
         if target.zh is None:
-            return self.prepare_parsed(parse_path(target.en), target.doc_id, target.source)
-        return self.prepare_pair(target.en, target.zh, target.doc_id, target.source)
+            doc = self.prepare_parsed(parse_path(target.en), target.doc_id, target.source)
+            return replace(doc, files=(("", str(target.en)),))
+        doc = self.prepare_pair(target.en, target.zh, target.doc_id, target.source)
+        return replace(doc, files=(("en", str(target.en)), ("zh", str(target.zh))))
 
     def prepare_pair(self, en_path: Path, zh_path: Path, doc_id: str | None = None, source: str = "") -> Document:
         """Two one-language files: every block of each is in that file's language."""
@@ -155,6 +162,8 @@ class Indexer:
                     self.store.write_document(doc, chunks, on_batch=bar.update)
                 else:  # a write killed after its flip left the old version's chunks behind
                     self.store.drop_stale(doc.doc_id, doc.content_hash)
+                if self.sources is not None and doc.files:
+                    self.sources.keep(doc)  # a PDF's pages, for its citations
                 reports.append(
                     IngestReport(
                         doc_id=doc.doc_id, source=doc.source, status=status,

@@ -99,9 +99,9 @@ class _Reader:
             text = HEADING_ID.sub("", text).replace("\n", " ").strip()
             prose = HEADING_ID.sub("", prose or "")
             if text:
-                self.blocks.append(Block(text, kind, level, self.sections.heading(level, text), None, prose))
+                self.blocks.append(Block(text, kind, level, self.sections.heading(level, text), None, prose=prose))
             return
-        self.blocks.append(Block(text, kind, 0, self.sections.path, None, prose))
+        self.blocks.append(Block(text, kind, 0, self.sections.path, None, prose=prose))
 
     def flush_item(self) -> None:
         if self.item:

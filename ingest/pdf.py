@@ -26,6 +26,7 @@ class _Raw:
     size: float  # the largest font size in the block
     top: float  # share of the page height
     bottom: float
+    box: tuple[float, float, float, float]  # in PDF points
 
 
 def _raw_blocks(doc) -> list[_Raw]:
@@ -37,7 +38,8 @@ def _raw_blocks(doc) -> list[_Raw]:
             sizes = [s["size"] for ln in b.get("lines", []) for s in ln["spans"] if s["text"].strip()]
             text = join_lines(lines)
             if text.strip():
-                out.append(_Raw(pno, text, max(sizes or [0.0]), b["bbox"][1] / height, b["bbox"][3] / height))
+                box = tuple(float(v) for v in b["bbox"])
+                out.append(_Raw(pno, text, max(sizes or [0.0]), box[1] / height, box[3] / height, box))
     return out
 
 
@@ -87,12 +89,12 @@ def parse_pdf(data: bytes, name: str) -> Parsed:
         size = round(r.size, 1)
         if size in head_sizes and len(r.text) < 150 and r.text.rstrip()[-1:] not in ".。":
             level = min(head_sizes.index(size) + 1, 6)
-            blocks.append(Block(r.text, "heading", level, sections.heading(level, r.text), r.page))
+            blocks.append(Block(r.text, "heading", level, sections.heading(level, r.text), r.page, r.box))
         elif blocks and _continues(blocks[-1], r):
-            prev = blocks.pop()
-            blocks.append(Block(join_lines([prev.text, r.text]), "prose", 0, prev.section, prev.page))
+            prev = blocks.pop()  # the paragraph's area stays where it starts
+            blocks.append(Block(join_lines([prev.text, r.text]), "prose", 0, prev.section, prev.page, prev.box))
         else:
-            blocks.append(Block(r.text, "prose", 0, sections.path, r.page))
+            blocks.append(Block(r.text, "prose", 0, sections.path, r.page, r.box))
     meta = {k: v.strip() for k, v in (doc.metadata or {}).items() if k in ("title", "author") and v and v.strip()}
     if "title" not in meta and blocks and blocks[0].kind == "heading":
         meta["title"] = blocks[0].text

@@ -141,17 +141,14 @@ def docs(json_out: bool = typer.Option(False, "--json")) -> None:
 @app.command()
 def rm(doc_ids: list[str] = typer.Argument(..., metavar="DOC...", help="document ids (see `rag docs`)")) -> None:
     """Delete documents: their record, paragraphs and chunks."""
-    from ingest.indexer import ingest_lock
-
     a = _app()
     known = {d.doc_id for d in a.store.documents()}
     missing = [d for d in doc_ids if d not in known]
     if missing:  # nothing is deleted when any id is wrong
         raise RagError(f"no document {', '.join(map(repr, missing))}; nothing was deleted", hint="see `rag docs`")
-    with ingest_lock(a.settings.home):
-        for d in doc_ids:
-            a.store.delete_document(d)
-            typer.echo(f"{d}: deleted")
+    for d in doc_ids:
+        a.delete_document(d)
+        typer.echo(f"{d}: deleted")
 
 
 @app.command()

@@ -71,7 +71,24 @@ class App:
     def indexer(self):
         from ingest.indexer import Indexer
 
-        return Indexer(self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences)
+        return Indexer(self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences,
+                       self.sources)
+
+    @cached_property
+    def sources(self):
+        from rag.index.sources import SourceFiles
+
+        return SourceFiles(self.settings.sources_path)
+
+    def delete_document(self, doc_id: str, wait_s: float = 0.0) -> bool:
+        """Delete a document (record, paragraphs, chunks, kept PDF) under the ingest lock; False when
+        there is none."""
+        from ingest.indexer import ingest_lock
+
+        with ingest_lock(self.settings.home, wait_s):
+            gone = self.store.delete_document(doc_id)
+        self.sources.drop(doc_id)
+        return gone
 
     @cached_property
     def chat_backend(self) -> ChatBackend:

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
         return self.home / "uploads"
 
     @property
+    def sources_path(self) -> Path:
+        return self.home / "sources"
+
+    @property
     def conversations_path(self) -> Path:
         return self.home / "conversations.sqlite3"
 

@@ -35,6 +35,7 @@ class Paragraph:
     section: tuple[str, ...] = ()  # heading path; a heading's own path ends with itself
     kind: str = "prose"  # front | heading | prose | list | table | code | quote | figure
     page: int | None = None  # 1-based page of a PDF
+    box: tuple[float, float, float, float] | None = None  # its area on the page (PDF points), where it starts
 
     @property
     def label(self) -> str:
@@ -91,6 +92,8 @@ class Document:
     skipped: tuple[Skipped, ...] = ()  # what ingest did not store, with the reason
     # per language: (lang, text blocks read, of which front matter): read = body + front + skipped
     blocks_read: tuple[tuple[Lang, int, int], ...] = ()
+    # the input files as (language, path), "" for a one-file document: kept while ingesting, not stored
+    files: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def by_lang(self, lang: Lang) -> tuple[Paragraph, ...]:
         return tuple(p for p in self.paragraphs if p.lang == lang)

@@ -176,3 +176,30 @@ def test_conversation_reopened_after_a_restart_and_exported(browser, settings, a
         assert "今年9月" in md  # the aligned Chinese paragraph is quoted beside the cited English one
         page.screenshot(path=str(artifacts / "ui-conversation-reopened.png"), full_page=True)
         page.close()
+
+
+def test_pdf_citation_opens_the_highlighted_page(browser, settings, tmp_path, artifacts):
+    """Click the chip of a PDF paragraph: its page appears with the area highlighted, beside the aligned
+    Chinese paragraph. (The fake models: the page view is tested, not the answer.)"""
+    from ingest.targets import Target
+    from rag.compose import App
+    from rag.index.embedder import FakeEmbedder
+    from rag.llm import FakeBackend
+    from tests.test_ingest_formats import EN_PDF, ZH_PDF, make_pdf
+
+    app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend())
+    (tmp_path / "report.en.pdf").write_bytes(make_pdf(EN_PDF, cjk=False))
+    (tmp_path / "report.zh.pdf").write_bytes(make_pdf(ZH_PDF, cjk=True))
+    app.indexer.ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
+    with running_ui(app) as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(url)
+        page.wait_for_selector("#question textarea")
+        _ask(page, "What dividend per share did the board approve?")
+        page.locator("#chat .cite-chip", has_text="EN ¶3").first.click()
+        img = page.wait_for_selector("#page-view img", timeout=30_000)
+        assert img.get_attribute("src").startswith("data:image/png;base64,")
+        assert page.locator("#page-view figcaption").inner_text().endswith("page 1")
+        assert "每股派发1.20美元股息" in page.locator("#page-view .twin").inner_text()
+        page.screenshot(path=str(artifacts / "ui-pdf-page.png"), full_page=True)
+        page.close()

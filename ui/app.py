@@ -10,7 +10,7 @@ from pathlib import Path
 from rag.compose import App
 from rag.errors import InputError, RagError
 from ui.examples import example_questions
-from ui.render import CSS, JS, SCROLL_JS, answer_html, details_markdown, reader_html
+from ui.render import CSS, JS, SCROLL_JS, answer_html, details_markdown, page_html, reader_html
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +81,9 @@ class UIHandlers:
 
     def delete_document(self, doc_id: str | None) -> str:
         """Delete a document (its record, paragraphs and chunks); the message says what happened."""
-        from ingest.indexer import ingest_lock
-
         if not doc_id or doc_id not in {d.doc_id for d in self.app.store.documents()}:
             raise InputError(f"no document {doc_id!r} to delete")
-        with ingest_lock(self.app.settings.home):
-            self.app.store.delete_document(doc_id)
+        self.app.delete_document(doc_id, wait_s=60)
         return f"Deleted `{doc_id}`."
 
     def _selected(self, doc_id: str | None):
@@ -105,16 +102,31 @@ class UIHandlers:
         return reader_html(self._selected(doc_id), highlight)
 
     def show_citation(self, key: str):
+        """A clicked citation: the reader on its paragraph (both languages), the document selected, and
+        for a PDF paragraph its page with the paragraph's area highlighted."""
         import gradio as gr
 
         try:
             doc_id, lang, n = key.rsplit("|", 2)
             n_int = int(n)
         except ValueError:
-            return gr.update(), gr.update()
+            return gr.update(), gr.update(), gr.update()
         if lang not in ("en", "zh") or self.app.retriever.document(doc_id) is None:
-            return gr.update(), gr.update()
-        return self.reader(doc_id, (lang, n_int)), gr.update(value=doc_id)
+            return gr.update(), gr.update(), gr.update()
+        return self.reader(doc_id, (lang, n_int)), gr.update(value=doc_id), self.page_view(doc_id, lang, n_int)
+
+    def page_view(self, doc_id: str, lang: str, n: int) -> str:
+        """The PDF page a paragraph stands on, highlighted, beside the aligned paragraph of the other
+        version; "" when the paragraph is not from a kept PDF."""
+        from rag.pages import page_png
+
+        doc = self.app.retriever.document(doc_id)
+        para = doc.get(lang, n) if doc else None
+        pdf = self.app.sources.pdf(doc_id, lang) if para and para.page else None
+        if pdf is None:
+            return ""
+        twins = [doc.get("zh" if lang == "en" else "en", t) for t in doc.twins(lang, n)]
+        return page_html(para, page_png(pdf, para), [t for t in twins if t is not None])
 
     def ingest_upload(self, files, progress=None):
         """Validate, then ingest uploaded files: one document each, or two files named as one text's
@@ -245,6 +257,7 @@ def build_ui(app: App):
                     delete_btn = gr.Button(i18n("delete"), elem_id="delete", size="sm", variant="secondary")
                     confirm_btn = gr.Button(i18n("confirm_delete"), elem_id="delete-yes", size="sm", variant="stop", visible=False)
                     cancel_btn = gr.Button(i18n("cancel"), elem_id="delete-no", size="sm", visible=False)
+                page_view = gr.HTML("", elem_id="page-view")
                 reader = gr.HTML(h.reader(choices[0][1] if choices else None), elem_id="reader")
                 with gr.Accordion(i18n("upload"), open=False, elem_id="upload-panel"):
                     upload = gr.File(file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"], file_count="multiple",
@@ -260,7 +273,7 @@ def build_ui(app: App):
         box.submit(h.respond, **ev_args, api_visibility="private").then(**kept)
         send.click(h.respond, **ev_args, api_visibility="private").then(**kept)
         clear.click(lambda: ([], [], "", None), outputs=[chatbot, turns, box, conversation], api_visibility="private").then(**kept)
-        cite_go.click(h.show_citation, inputs=[cite_target], outputs=[reader, doc_select], api_visibility="private").then(
+        cite_go.click(h.show_citation, inputs=[cite_target], outputs=[reader, doc_select, page_view], api_visibility="private").then(
             None, js=SCROLL_JS
         )
         doc_select.change(lambda d: (h.reader(d), gr.Dataset(samples=h.examples(d))), inputs=[doc_select],

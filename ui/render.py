@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 from rag.answer.citations import MARKER_RE
-from rag.types import Answer, Document
+from rag.types import Answer, Document, Paragraph
 
 
 def cite_key(doc: str, lang: str, n: int) -> str:
@@ -98,6 +98,18 @@ def _md(s: str) -> str:
     return html.escape(s).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
+def page_html(para: Paragraph, png: bytes, twins: list[Paragraph]) -> str:
+    """A cited PDF paragraph's page (highlighted) beside its aligned paragraph(s) in the other language."""
+    import base64
+
+    src = "data:image/png;base64," + base64.b64encode(png).decode()
+    label = html.escape(para.place)
+    side = "".join(f'<div class="twin"><span class="plabel">{html.escape(t.place)}</span> {html.escape(t.text)}</div>'
+                   for t in twins) or '<div class="twin none">(no aligned paragraph in the other version)</div>'
+    return (f'<div class="page-view"><figure><img src="{src}" alt="{label}, page {para.page}">'
+            f'<figcaption>{label} · page {para.page}</figcaption></figure><div class="twins">{side}</div></div>')
+
+
 def reader_rows(doc: Document) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """Rows of the side-by-side reader: each alignment link (one paragraph beside one, two or three)
     and each unaligned paragraph on its own, in reading order."""
@@ -160,6 +172,10 @@ def _reader_cell(paras, lang: str, cited_n: int | None) -> str:
 
 
 CSS = """
+.page-view { display:flex; gap:.8em; align-items:flex-start; margin-bottom:.6em; }
+.page-view figure { margin:0; flex:3; } .page-view img { width:100%; border:1px solid #d1d5db; }
+.page-view figcaption { font-size:.8em; color:#6b7280; } .page-view .twins { flex:2; font-size:.92em; }
+.page-view .twin { padding:.4em .6em; background:#fef9c3; border-left:3px solid #f59e0b; margin-bottom:.4em; }
 .quote { margin:.5em 0 0; padding:.2em .7em; border-left:3px solid #93c5fd; color:#374151; font-size:.95em; }
 .cite-chip { display:inline-block; padding:0 .5em; margin:0 .15em; border-radius:.8em; background:#e0ecff; color:#1d4ed8;
   font-size:.85em; font-weight:600; cursor:pointer; border:1px solid #93c5fd; white-space:nowrap; }

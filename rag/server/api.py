@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from rag.errors import InputError, NotFoundError, RagError, TooLargeError
 from rag.server.common import known_docs, sse, status_of, wants_stream
@@ -128,12 +128,9 @@ def _document_routes(app: App) -> APIRouter:
     @r.delete("/documents/{doc}")
     def delete_document(doc: str) -> dict:
         """Delete a document: its record, paragraphs and chunks."""
-        from ingest.indexer import ingest_lock
-
-        if app.store.get_document(doc) is None:
+        if doc not in app.store.versions():
             raise NotFoundError(f"no document {doc!r}; nothing was deleted", hint="see GET /v1/documents")
-        with ingest_lock(app.settings.home, wait_s=60):
-            app.store.delete_document(doc)
+        app.delete_document(doc, wait_s=60)
         return {"deleted": doc}
 
     @r.get("/documents/{doc}/paragraphs")
@@ -145,6 +142,21 @@ def _document_routes(app: App) -> APIRouter:
         if d is None:
             raise NotFoundError(f"no document {doc!r}", hint="see GET /v1/documents")
         return d.paragraph_records(lang)
+
+    @r.get("/documents/{doc}/paragraphs/{lang}/{n}/page.png", response_class=Response,
+           responses={200: {"content": {"image/png": {}}}})
+    def paragraph_page(doc: str, lang: str, n: int) -> Response:
+        """The PDF page a paragraph stands on, its area highlighted (404 for a paragraph not from a PDF)."""
+        from rag.pages import page_png
+
+        d = app.store.get_document(doc)
+        para = d.get(lang, n) if d else None
+        if para is None:
+            raise NotFoundError(f"no paragraph {lang} {n} in {doc!r}", hint="see GET /v1/documents/{doc}/paragraphs")
+        pdf = app.sources.pdf(doc, lang) if para.page else None
+        if pdf is None:
+            raise NotFoundError(f"{para.place} of {doc!r} is not from a PDF whose pages are kept")
+        return Response(page_png(pdf, para), media_type="image/png")
 
     return r
 
