@@ -102,10 +102,10 @@ class Indexer:
         return self._unchanged(doc) or align(doc, self._embed_paragraphs if len(doc.langs) == 2 else None)
 
     def prepare_path(self, path: Path) -> Document:
-        return self.prepare_parsed(parse_path(path), doc_id_for(path), str(path))
+        return self.prepare(Target(doc_id_for(path), path))
 
     def prepare(self, target: Target) -> Document:
-        if target.zh is None:
+        if target.zh is None:  # the files ride along to be kept (a PDF's pages, ingesting again)
             doc = self.prepare_parsed(parse_path(target.en), target.doc_id, target.source)
             return replace(doc, files=(("", str(target.en)),))
         doc = self.prepare_pair(target.en, target.zh, target.doc_id, target.source)
@@ -142,7 +142,11 @@ class Indexer:
     def prepare_upload(self, data: bytes, name: str) -> Document:
         return self.prepare_parsed(parse_bytes(data, name), doc_id_for(Path(name)), name)
 
-    def write(self, docs: list[Document], progress: bool = True) -> list[IngestReport]:
+    def write(
+        self, docs: list[Document], progress: bool = True, on_chunks: Callable[[int, int], None] | None = None,
+    ) -> list[IngestReport]:
+        """Store prepared documents (a tqdm bar with ``progress``; ``on_chunks(done, total)`` after each
+        batch of chunks embedded and stored) and keep their files."""
         from tqdm import tqdm
 
         current = self.store.versions()
@@ -156,14 +160,20 @@ class Indexer:
         total = sum(len(c) for _, c, s in plans if s != "unchanged")
         reports = []
         with tqdm(total=total, unit="chunk", desc="ingest", disable=not progress or total == 0) as bar:
+
+            def batch_done(n: int) -> None:
+                bar.update(n)
+                if on_chunks is not None:
+                    on_chunks(bar.n, total)
+
             for doc, chunks, status in plans:
                 t0 = time.perf_counter()
                 if status != "unchanged":
-                    self.store.write_document(doc, chunks, on_batch=bar.update)
+                    self.store.write_document(doc, chunks, on_batch=batch_done)
                 else:  # a write killed after its flip left the old version's chunks behind
                     self.store.drop_stale(doc.doc_id, doc.content_hash)
                 if self.sources is not None and doc.files:
-                    self.sources.keep(doc)  # a PDF's pages, for its citations
+                    self.sources.keep(doc)  # a PDF's pages for its citations; the files to ingest again
                 reports.append(
                     IngestReport(
                         doc_id=doc.doc_id, source=doc.source, status=status,

@@ -152,6 +152,19 @@ def rm(doc_ids: list[str] = typer.Argument(..., metavar="DOC...", help="document
 
 
 @app.command()
+def reingest(doc_ids: list[str] = typer.Argument(..., metavar="DOC...", help="document ids (see `rag docs`)"),
+             json_out: bool = typer.Option(False, "--json")) -> None:
+    """Ingest documents again from the files kept when they were first ingested (after an upgrade of
+    the parsers or a change of chunking settings); unchanged text is not embedded again."""
+    from ingest.uploads import reingest as again
+
+    a = _app()
+    for d in doc_ids:
+        r = again(a, d)
+        _echo_json(r.to_json()) if json_out else typer.echo("\n".join(r.lines()))
+
+
+@app.command()
 def rename(doc_id: str = typer.Argument(..., metavar="DOC"), title: str = typer.Argument(...)) -> None:
     """Give a document a new title (what `rag docs`, the UI and answers' headers show)."""
     from ingest.indexer import ingest_lock

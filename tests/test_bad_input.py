@@ -119,13 +119,13 @@ UI_QUESTIONS = [
 @pytest.mark.parametrize("case", UI_QUESTIONS, ids=[c[0] for c in UI_QUESTIONS])
 def test_ui_bad_questions(handlers, case):
     _, q, msg = case
-    chat, turns, _ = list(handlers.respond(q, [], [], "Auto", "*"))[-1]
+    chat, turns, _, conversation = list(handlers.respond(q, [], [], "Auto", "*"))[-1]
     assert chat[-1]["content"].startswith("⚠") and msg in chat[-1]["content"]
-    assert turns == []
+    assert turns == [] and conversation is None and handlers.app.conversations.list() == []  # nothing kept
 
 
 def test_ui_html_is_escaped_never_executed(handlers):
-    chat, _, _ = list(handlers.respond('<script>alert("x")</script><img src=x onerror=alert(1)>', [], [], "Auto", "*"))[-1]
+    chat, _, _, _ = list(handlers.respond('<script>alert("x")</script><img src=x onerror=alert(1)>', [], [], "Auto", "*"))[-1]
     assert "<script>" not in chat[0]["content"] and "&lt;script&gt;" in chat[0]["content"]
     assert "<img" not in json.dumps(chat)
 
@@ -157,4 +157,4 @@ def test_ui_path_traversal_name_stays_inside(handlers, tmp_path):
 def test_ui_forged_citation_key(handlers):
     for key in ["", "|||", "x|en|1", "../../etc|zh|1", "000_e8aec6b6a6faab82|en|-1"]:
         out = handlers.show_citation(key)
-        assert len(out) == 2
+        assert len(out) == 3  # reader, document, page view

@@ -83,9 +83,9 @@ def test_deleting_the_document_removes_the_kept_pdf(pdf_app):
     assert not folder.exists() and pdf_app.sources.pdf("report", "en") is None
 
 
-def test_a_markdown_document_keeps_no_source(settings):
+def test_a_text_document_has_no_page_to_show(settings):
     from tests.conftest import make_app
 
     app = make_app(settings)
-    assert not (settings.sources_path / "000_e8aec6b6a6faab82").exists()
-    assert UIHandlers(app).page_view("000_e8aec6b6a6faab82", "en", 3) == ""  # a Markdown paragraph has no page
+    assert app.sources.pdf("000_e8aec6b6a6faab82", "en") is None
+    assert UIHandlers(app).page_view("000_e8aec6b6a6faab82", "en", 3) == ""

@@ -99,7 +99,8 @@ def test_answers_are_kept_reopened_exported_and_deleted(seeded_fake_app):
 
 def test_show_citation_ignores_forged_keys(seeded_fake_app):
     h = UIHandlers(seeded_fake_app)
-    html_out, _ = h.show_citation("000_e8aec6b6a6faab82|zh|1")
+    html_out, _, page = h.show_citation("000_e8aec6b6a6faab82|zh|1")
+    assert page == ""  # not a PDF paragraph
     assert 'class="pair hl"' in html_out
     for bad in ["", "nope", "../../etc/passwd|en|1", "000_e8aec6b6a6faab82|fr|1", "000_e8aec6b6a6faab82|en|x"]:
         out = h.show_citation(bad)
@@ -197,7 +198,8 @@ def test_delete_a_document_from_the_ui(seeded_fake_app, tmp_path):
     note.write_text("# Note\n\nA short note about the harbor, long enough to be a paragraph of prose.\n", encoding="utf-8")
     h.ingest_upload(str(note))
     table = h.docs_markdown()
-    assert table.startswith("| title | id | EN ¶ | ZH ¶ | pairs | source | ingested |") and "`note`" in table and "note.md" in table
+    assert table.startswith("| title | id | EN ¶ | ZH ¶ | pairs | source | size | ingested |") and "`note`" in table
+    assert f"| note.md | {note.stat().st_size} B |" in table
     with pytest.raises(InputError, match="no document 'nope'"):
         h.delete_document("nope")
     assert h.delete_document("note") == "Deleted `note`."

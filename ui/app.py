@@ -23,6 +23,7 @@ TRANSLATIONS = {
         "upload": "Upload a document", "ingest": "Ingest", "documents": "Documents", "examples": "Examples",
         "all_docs": "All documents", "details": "Sources, scores and timings",
         "delete": "Delete this document…", "confirm_delete": "Delete it for good", "cancel": "Cancel",
+        "reingest": "Ingest again",
         "conversations": "Conversations", "new_chat": "New conversation", "delete_chat": "Delete this conversation",
         "export_md": "Export Markdown", "export_html": "Export HTML",
     },
@@ -30,7 +31,7 @@ TRANSLATIONS = {
         "chat": "对话", "placeholder": "用中文或英文提问…", "send": "提问", "answer_lang": "回答语言",
         "search_in": "检索范围", "clear": "清空对话", "document": "文档", "upload": "上传文档", "ingest": "导入",
         "documents": "已导入文档", "examples": "示例问题", "all_docs": "全部文档", "details": "来源、分数与耗时",
-        "delete": "删除此文档…", "confirm_delete": "确认删除", "cancel": "取消",
+        "delete": "删除此文档…", "confirm_delete": "确认删除", "cancel": "取消", "reingest": "重新导入",
         "conversations": "历史对话", "new_chat": "新对话", "delete_chat": "删除此对话",
         "export_md": "导出 Markdown", "export_html": "导出 HTML",
     },
@@ -48,6 +49,12 @@ def _as_list(files) -> list:
     if files is None:
         return []
     return list(files) if isinstance(files, (list, tuple)) else [files]
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "–"  # ingested before files were kept
+    return f"{n} B" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
 def _upload_summary(rep) -> str:
@@ -68,16 +75,27 @@ class UIHandlers:
         return [(f"{d.title or d.doc_id} ({d.doc_id})", d.doc_id) for d in self.app.store.documents()]
 
     def docs_markdown(self) -> str:
-        """The document table: title, id, languages, paragraphs, aligned pairs, source, when ingested."""
+        """The document table: title, id, paragraphs per language, aligned pairs, source, size, when ingested."""
         infos = self.app.store.documents()
         if not infos:
             return "_No documents yet._"
-        rows = ["| title | id | EN ¶ | ZH ¶ | pairs | source | ingested |", "|---|---|---|---|---|---|---|"]
+        rows = ["| title | id | EN ¶ | ZH ¶ | pairs | source | size | ingested |", "|---|---|---|---|---|---|---|---|"]
         for d in infos:
+            size = self.app.sources.size(d.doc_id)
             cells = [d.title or d.doc_id, f"`{d.doc_id}`", str(d.n_en), str(d.n_zh), str(d.pairs),
-                     Path(d.source.split(" + ")[0]).name + (" + …" if " + " in d.source else ""), d.ingested_at[:16].replace("T", " ")]
+                     Path(d.source.split(" + ")[0]).name + (" + …" if " + " in d.source else ""),
+                     _size(size), d.ingested_at[:16].replace("T", " ")]
             rows.append("| " + " | ".join(html.escape(c).replace("|", "\\|") for c in cells) + " |")
         return "\n".join(rows)
+
+    def reingest(self, doc_id: str | None, progress=None) -> str:
+        """Ingest the selected document again from its kept files; the message says what happened."""
+        from ingest.uploads import reingest
+
+        if not doc_id:
+            raise InputError("choose a document first")
+        say = (lambda frac, what: progress(frac, desc=what)) if progress else None
+        return _upload_summary(reingest(self.app, doc_id, say))
 
     def delete_document(self, doc_id: str | None) -> str:
         """Delete a document (its record, paragraphs and chunks); the message says what happened."""
@@ -254,6 +272,7 @@ def build_ui(app: App):
                 choices = h.doc_choices()
                 doc_select = gr.Dropdown(choices, value=choices[0][1] if choices else None, label=i18n("document"), elem_id="doc-select")
                 with gr.Row():
+                    reingest_btn = gr.Button(i18n("reingest"), elem_id="reingest", size="sm", variant="secondary")
                     delete_btn = gr.Button(i18n("delete"), elem_id="delete", size="sm", variant="secondary")
                     confirm_btn = gr.Button(i18n("confirm_delete"), elem_id="delete-yes", size="sm", variant="stop", visible=False)
                     cancel_btn = gr.Button(i18n("cancel"), elem_id="delete-no", size="sm", visible=False)
@@ -283,6 +302,7 @@ def build_ui(app: App):
         outputs = [status, doc_select, scope, docs_md, reader]
         _wire_upload(h, ingest_btn, upload, outputs)
         _wire_delete(h, delete_btn, confirm_btn, cancel_btn, doc_select, outputs)
+        _wire_reingest(h, reingest_btn, doc_select, outputs)
         _wire_api(h)
     demo.queue(default_concurrency_limit=app.settings.ui_concurrency, max_size=64)
     return demo, i18n
@@ -344,6 +364,20 @@ def _wire_api(h: UIHandlers) -> None:
     api_out = gr.JSON(visible=False)
     api_btn = gr.Button(visible=False)
     api_btn.click(h.ask_api, inputs=[api_q, api_lang], outputs=[api_out], api_name="ask")
+
+
+def _wire_reingest(h: UIHandlers, reingest_btn, doc_select, outputs) -> None:
+    """Ingest the selected document again from its kept files, with the upload's progress."""
+    import gradio as gr
+
+    def ingest_again(doc_id, progress=gr.Progress()):
+        try:
+            msg = h.reingest(doc_id, progress)
+        except RagError as e:
+            msg = f"Not ingested again: {html.escape(e.user_message())}"
+        return msg, gr.update(), gr.update(), h.docs_markdown(), h.reader(doc_id)
+
+    reingest_btn.click(ingest_again, inputs=[doc_select], outputs=outputs, api_visibility="private")
 
 
 def _wire_delete(h: UIHandlers, delete_btn, confirm_btn, cancel_btn, doc_select, outputs) -> None:

@@ -1,5 +1,6 @@
-"""The original files of documents whose pages can be shown (PDFs), kept under ``RAG_HOME/sources``
-so a citation can open its page long after the upload's temporary file is gone."""
+"""The original files of ingested documents, kept under ``RAG_HOME/sources/<doc>/`` (``doc.<ext>``
+for one file, ``en.<ext>`` + ``zh.<ext>`` for a pair): a citation of a PDF paragraph opens its page
+long after the upload's temporary file is gone, and a document can be ingested again from them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ import shutil
 from pathlib import Path
 
 from rag.types import Document
-
-KEPT = {".pdf"}
 
 
 class SourceFiles:
@@ -22,23 +21,34 @@ class SourceFiles:
         return self.root / doc_id
 
     def keep(self, doc: Document) -> None:
-        """Copy the document's PDF files (``en.pdf``, ``zh.pdf``, or ``doc.pdf`` for one file);
-        files of other formats are not needed and not kept."""
+        """Copy the document's input files (``doc.files``), replacing what was kept before; the old
+        copies may be the very files being ingested again, so the new set is built beside them first."""
         folder = self._folder(doc.doc_id)
-        shutil.rmtree(folder, ignore_errors=True)
+        fresh = folder.with_name(folder.name + ".new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
         for lang, path in doc.files:
             src = Path(path)
-            if src.suffix.lower() in KEPT and src.is_file():
-                folder.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, folder / f"{lang or 'doc'}{src.suffix.lower()}")
+            if src.is_file():
+                shutil.copyfile(src, fresh / f"{lang or 'doc'}{src.suffix.lower()}")
+        shutil.rmtree(folder, ignore_errors=True)
+        fresh.rename(folder)
+
+    def files(self, doc_id: str) -> dict[str, Path]:
+        """The kept files by role: "doc" (one file), or "en" and "zh"."""
+        folder = self._folder(doc_id)
+        return {p.stem: p for p in sorted(folder.iterdir()) if p.is_file()} if folder.is_dir() else {}
 
     def pdf(self, doc_id: str, lang: str) -> Path | None:
-        """The PDF that holds the document's ``lang`` paragraphs, if it was kept."""
-        folder = self._folder(doc_id)
-        for name in (f"{lang}.pdf", "doc.pdf"):
-            if (folder / name).is_file():
-                return folder / name
-        return None
+        """The PDF that holds the document's ``lang`` paragraphs, if one was kept."""
+        kept = self.files(doc_id)
+        path = kept.get(lang) or kept.get("doc")
+        return path if path is not None and path.suffix == ".pdf" else None
+
+    def size(self, doc_id: str) -> int | None:
+        """Bytes of the kept files (None when nothing is kept: a document ingested before files were)."""
+        kept = self.files(doc_id)
+        return sum(p.stat().st_size for p in kept.values()) if kept else None
 
     def drop(self, doc_id: str) -> None:
         shutil.rmtree(self._folder(doc_id), ignore_errors=True)

@@ -125,6 +125,13 @@ def _document_routes(app: App) -> APIRouter:
         another ingest to finish; nothing is stored when any file is bad or too large."""
         return [rep.to_json() for rep in _ingest_upload(app, file, en_file, zh_file, doc)]
 
+    @r.post("/documents/{doc}/reingest")
+    def reingest_document(doc: str) -> dict:
+        """Ingest a document again from its kept files (after a parser or setting changed)."""
+        from ingest.uploads import reingest
+
+        return reingest(app, doc).to_json()
+
     @r.delete("/documents/{doc}")
     def delete_document(doc: str) -> dict:
         """Delete a document: its record, paragraphs and chunks."""
