@@ -1,4 +1,4 @@
-"""Real servers on 127.0.0.1 for the scale-out tests: a `chroma run` process, started and stopped."""
+"""Real servers on 127.0.0.1, started and stopped: a `chroma run` process (scale-out tests), `rag serve` (API tests)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,45 @@ from pathlib import Path
 from ui.local import free_port
 
 
+def wait_until_up(proc: subprocess.Popen, health_url: str, what: str, timeout_s: float = 60) -> None:
+    """Poll ``health_url`` until it answers 200; fail when the process exits or time runs out."""
+    import httpx
+
+    deadline = time.time() + timeout_s
+    while True:
+        try:
+            if httpx.get(health_url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError(f"{what} did not start ({health_url})")
+        time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@contextmanager
+def rag_serve(home: Path, **env: str):
+    """`rag serve` (fake models) on a free loopback port; yields its base URL."""
+    port = free_port()
+    full = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake", **env}
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], env=full,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_until_up(proc, f"http://127.0.0.1:{port}/openapi.json", "rag serve", timeout_s=120)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
 @contextmanager
 def chroma_server(path: Path):
     port = free_port()
@@ -23,23 +62,7 @@ def chroma_server(path: Path):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        import httpx
-
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"chroma run did not start on {url}")
-            time.sleep(0.3)
+        wait_until_up(proc, f"{url}/api/v2/heartbeat", "chroma run")
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)

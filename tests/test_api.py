@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
@@ -18,7 +16,7 @@ from rag.errors import ConfigError
 from rag.server.api import create_api
 from rag.server.guard import RateLimiter, check_bind
 from tests.conftest import make_app
-from ui.local import free_port
+from tests.servers import rag_serve
 
 ASK_KEYS = {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes",
             "decided_by", "checks", "standalone_question"}
@@ -189,28 +187,11 @@ def test_openai_chat_completions(client):
     assert client.get("/v1/models").json()["data"][0]["id"] == "bilingual-rag"
 
 
-def _serve(home, port, **env):
-    full = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake", **env}
-    return subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], env=full,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-
-
 def test_rag_serve_on_loopback_through_httpx(tmp_path):
     env = {**os.environ, "RAG_HOME": str(tmp_path), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake"}
     assert subprocess.run([sys.executable, "-m", "rag", "ingest"], env=env, capture_output=True, timeout=300).returncode == 0
-    port = free_port()
-    proc = _serve(tmp_path, port, RAG_API_TOKEN="tok")
-    url, auth = f"http://127.0.0.1:{port}", {"authorization": "Bearer tok"}
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.time() < deadline, "rag serve did not start"
-            time.sleep(0.5)
+    auth = {"authorization": "Bearer tok"}
+    with rag_serve(tmp_path, RAG_API_TOKEN="tok") as url:
         assert httpx.get(f"{url}/v1/documents").status_code == 401
         assert httpx.get(f"{url}/v1/documents", headers=auth).json()[0]["doc"] == "000_e8aec6b6a6faab82"
         ans = httpx.post(f"{url}/v1/ask", json={"question": "APEC和G20峰会在哪里举行？"}, headers=auth, timeout=60).json()
@@ -222,9 +203,6 @@ def test_rag_serve_on_loopback_through_httpx(tmp_path):
         assert httpx.get(f"{url}/docs").status_code == 200
         ui = httpx.get(f"{url}/", follow_redirects=True)
         assert ui.status_code == 200 and str(ui.url).startswith(f"{url}/ui")
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
 
 
 def test_rag_serve_refuses_another_address_without_a_token(tmp_path):

@@ -248,12 +248,7 @@ def build_ui(app: App):
     with gr.Blocks(title="Bilingual document QA · 双语文档问答") as demo:
         turns = gr.State([])
         conversation = gr.State(None)
-        with gr.Sidebar(label=i18n("conversations"), open=False, elem_id="sidebar"):
-            new_chat = gr.Button(i18n("new_chat"), elem_id="new-chat", size="sm", variant="primary")
-            conv_list = gr.Radio(h.conversation_choices(), value=None, label=i18n("conversations"), elem_id="conversations")
-            export_md = gr.DownloadButton(i18n("export_md"), elem_id="export-md", size="sm", interactive=False)
-            export_html = gr.DownloadButton(i18n("export_html"), elem_id="export-html", size="sm", interactive=False)
-            delete_chat = gr.Button(i18n("delete_chat"), elem_id="delete-chat", size="sm", variant="stop")
+        conv_list, conv_buttons = _sidebar(h, i18n)
         gr.Markdown("## Bilingual document QA · 双语文档问答")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5):
@@ -288,7 +283,7 @@ def build_ui(app: App):
         cite_go = gr.Button("show", elem_id="cite-go", elem_classes="hidden-ctl")
 
         ev_args = dict(inputs=[box, chatbot, turns, lang, scope, conversation], outputs=[chatbot, turns, box, conversation])
-        kept = _wire_conversations(h, conversation, conv_list, chatbot, turns, (new_chat, delete_chat, export_md, export_html))
+        kept = _wire_conversations(h, conversation, conv_list, chatbot, turns, conv_buttons)
         box.submit(h.respond, **ev_args, api_visibility="private").then(**kept)
         send.click(h.respond, **ev_args, api_visibility="private").then(**kept)
         clear.click(lambda: ([], [], "", None), outputs=[chatbot, turns, box, conversation], api_visibility="private").then(**kept)
@@ -306,6 +301,19 @@ def build_ui(app: App):
         _wire_api(h)
     demo.queue(default_concurrency_limit=app.settings.ui_concurrency, max_size=64)
     return demo, i18n
+
+
+def _sidebar(h: UIHandlers, i18n):
+    """The kept conversations: the list, then new / export Markdown / export HTML / delete."""
+    import gradio as gr
+
+    with gr.Sidebar(label=i18n("conversations"), open=False, elem_id="sidebar"):
+        new_chat = gr.Button(i18n("new_chat"), elem_id="new-chat", size="sm", variant="primary")
+        conv_list = gr.Radio(h.conversation_choices(), value=None, label=i18n("conversations"), elem_id="conversations")
+        export_md = gr.DownloadButton(i18n("export_md"), elem_id="export-md", size="sm", interactive=False)
+        export_html = gr.DownloadButton(i18n("export_html"), elem_id="export-html", size="sm", interactive=False)
+        delete_chat = gr.Button(i18n("delete_chat"), elem_id="delete-chat", size="sm", variant="stop")
+    return conv_list, (new_chat, delete_chat, export_md, export_html)
 
 
 def _wire_conversations(h: UIHandlers, conversation, conv_list, chatbot, turns, buttons) -> dict:

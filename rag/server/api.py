@@ -45,7 +45,8 @@ def create_api(app: App) -> FastAPI:
         return await call_next(request)
 
     guard = Depends(Guard(s.api_token, s.api_rate_per_minute))
-    for router in (_ask_routes(app), _document_routes(app), _conversation_routes(app), openai_routes(app)):
+    for router in (_ask_routes(app), _document_routes(app), _paragraph_routes(app), _conversation_routes(app),
+                   openai_routes(app)):
         api.include_router(router, prefix="/v1", dependencies=[guard])
     return api
 
@@ -139,6 +140,12 @@ def _document_routes(app: App) -> APIRouter:
             raise NotFoundError(f"no document {doc!r}; nothing was deleted", hint="see GET /v1/documents")
         app.delete_document(doc, wait_s=60)
         return {"deleted": doc}
+
+    return r
+
+
+def _paragraph_routes(app: App) -> APIRouter:
+    r = APIRouter(tags=["documents"])
 
     @r.get("/documents/{doc}/paragraphs")
     def document_paragraphs(doc: str, lang: str | None = None) -> list[dict]:
