@@ -340,7 +340,7 @@ def conversations_list(json_out: bool = typer.Option(False, "--json")) -> None:
         if json_out:
             _echo_json(c.to_json())
         else:
-            typer.echo(f"{c.id}  {c.updated_at[:16].replace('T', ' ')}  {c.turns:>3} turns  {c.title}")
+            typer.echo(f"{c.id}  {c.updated_at[:16].replace('T', ' ')}  {c.turns:>3} turn{'' if c.turns == 1 else 's'}  {c.title}")
 
 
 @conversations_app.command("show")

@@ -201,8 +201,24 @@ def test_rag_serve_on_loopback_through_httpx(tmp_path):
             events = _events(r.read().decode())
         assert events[-1][0] == "answer" and events[0][0] in ("status", "token")
         assert httpx.get(f"{url}/docs").status_code == 200
+        _an_openai_client_asks(url)
         ui = httpx.get(f"{url}/", follow_redirects=True)
         assert ui.status_code == 200 and str(ui.url).startswith(f"{url}/ui")
+
+
+def _an_openai_client_asks(url: str) -> None:
+    """The `openai` package (an existing chat client's library) against /v1: plain and streamed."""
+    from openai import OpenAI
+
+    client = OpenAI(base_url=f"{url}/v1", api_key="tok")
+    assert [m.id for m in client.models.list()] == ["bilingual-rag"]
+    msgs = [{"role": "user", "content": "When are the APEC and G20 summits held?"}]
+    reply = client.chat.completions.create(model="bilingual-rag", messages=msgs)
+    content = reply.choices[0].message.content
+    assert "Sources:\n[EN ¶3]" in content and reply.model_extra["rag"]["citations"]
+    streamed = "".join(c.choices[0].delta.content or "" for c in client.chat.completions.create(
+        model="bilingual-rag", messages=msgs, stream=True))
+    assert streamed == content
 
 
 def test_rag_serve_refuses_another_address_without_a_token(tmp_path):

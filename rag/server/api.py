@@ -101,7 +101,7 @@ def _sse_events(app: App, events, keep: bool, conversation: str | None) -> Itera
         for ev in events:
             if ev.kind == "answer":
                 yield sse("answer", _answer_json(app, ev.answer, keep, conversation))
-            else:
+            elif ev.text:
                 yield sse(ev.kind, {"text": ev.text})
     except RagError as e:  # the status line is sent: the error is the stream's last event
         yield sse("error", {"detail": e.user_message(), "status": status_of(e)})
