@@ -251,25 +251,44 @@ def _lang_option(lang: Optional[str]) -> Optional[str]:
     return aliases[lang.lower()]
 
 
+def _print_evidence(evidence) -> None:
+    """The source sentences found before the model is asked, dimmed: checkable while the answer comes."""
+    typer.echo(typer.style("evidence (answer coming):", dim=True))
+    for e in evidence:
+        typer.echo(typer.style(f"  [{e.quote.lang.upper()} ¶{e.quote.paragraph}] {e.quote.sentence}", dim=True))
+        for t in e.twins:
+            typer.echo(typer.style(f"    [{t.lang.upper()} ¶{t.n}] {' '.join(t.text.split())[:200]}", dim=True))
+
+
 @app.command()
 def ask(
     question: str,
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    stream: bool = typer.Option(False, "--stream", help="with --json: one JSON event per line: evidence, "
+                                "token…, then answer (the --json object)"),
     lang: Optional[str] = typer.Option(None, "--lang", help="answer language: en, zh or zh-Hant (default: the question's)"),
     k: Optional[int] = typer.Option(None, "--k", min=1, max=10, help="aligned pairs in the context"),
     doc: Optional[list[str]] = typer.Option(None, "--doc", help="limit to these documents"),
 ) -> None:
-    """Answer a question from the documents, with checked paragraph citations."""
+    """Answer a question from the documents, with checked paragraph citations. The best-matching
+    source sentences are printed first, as soon as they are found."""
     from rag.answer.query import validate_question
 
     validate_question(question)
     forced = _lang_option(lang)
     a = _indexed_app()
-    ans = a.pipeline.answer(question, lang=forced, k=k, docs=doc)
-    if json_out:
-        _echo_json(ans.to_json())
-    else:
-        _print_answer(ans)
+    for ev in a.pipeline.stream(question, lang=forced, k=k, docs=doc):
+        if json_out and stream and (ev.kind == "evidence" or (ev.kind == "token" and ev.text)):
+            _echo_json({"event": ev.kind, "evidence": [e.to_json() for e in ev.evidence]} if ev.kind == "evidence"
+                       else {"event": "token", "text": ev.text})
+        elif ev.kind == "evidence" and not json_out:
+            _print_evidence(ev.evidence)
+        elif ev.kind == "answer":
+            if json_out:
+                _echo_json({"event": "answer", **ev.answer.to_json()} if stream else ev.answer.to_json())
+            else:
+                typer.echo("")
+                _print_answer(ev.answer)
 
 
 def _print_turn(ev_answer) -> None:
@@ -282,7 +301,9 @@ def _print_turn(ev_answer) -> None:
 def _chat_turn(a, q: str, history: list, forced: str | None, conversation: str | None) -> str | None:
     """Stream one answer, keep it in the conversation; returns the conversation's id."""
     for ev in a.pipeline.stream(q, history=history, lang=forced):
-        if ev.kind == "token":
+        if ev.kind == "evidence":
+            _print_evidence(ev.evidence)
+        elif ev.kind == "token":
             typer.echo(ev.text, nl=False)
         elif ev.kind == "answer":
             _print_turn(ev.answer)

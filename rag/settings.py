@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     claim_min_similarity: float = 0.60  # a sentence this close to a sentence of its cited paragraph is supported (calibrated on eval/sets/real.jsonl)
     extract_min_share: float = 0.7  # after a draft the claim check emptied: quote source sentences holding this share of the question's term weight, else refuse
     language_purity: bool = True  # no other-language words in an answer that its cited paragraphs do not use (rag.answer.purity)
+    evidence_first: bool = True  # the best-matching source sentences as soon as retrieval is done, before any model call
     quotes: bool = True  # show the source sentences that answer the question under the answer
     max_quotes: int = 2
 

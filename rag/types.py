@@ -204,6 +204,26 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A source sentence shown as soon as retrieval is done, before any model call: where the answer
+    will most likely come from, with the aligned paragraph(s) of the other version."""
+
+    quote: Quote
+    place: str  # "EN ¶12 · Getting Started › Hardware · p. 4"
+    twins: tuple[Paragraph, ...] = ()
+
+    def to_json(self) -> dict:
+        q = self.quote
+        return {"doc": q.doc, "lang": q.lang, "paragraph": q.paragraph, "sentence": q.sentence, "place": self.place,
+                "twins": [{"lang": t.lang, "paragraph": t.n, "text": t.text} for t in self.twins]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Evidence:
+        twins = tuple(Paragraph(d["doc"], t["lang"], int(t["paragraph"]), t["text"]) for t in d.get("twins", ()))
+        return cls(Quote(d["doc"], d["lang"], int(d["paragraph"]), d["sentence"]), d.get("place", ""), twins)
+
+
+@dataclass(frozen=True)
 class Citation:
     doc: str
     lang: Lang
@@ -287,6 +307,7 @@ class Answer:
     quotes: tuple[Quote, ...] = ()
     verdict: Verdict | None = None  # which rule decided to answer or refuse
     checks: tuple[SentenceCheck, ...] = ()  # each sentence of the draft: kept, recited or removed, and why
+    evidence: tuple[Evidence, ...] = ()  # what was shown before the model was asked
 
     def to_json(self) -> dict:
         return {
@@ -310,6 +331,7 @@ class Answer:
             "decided_by": self.verdict.to_json() if self.verdict else None,
             "checks": [c.to_json() for c in self.checks],
             "standalone_question": self.standalone_question,
+            "evidence": [e.to_json() for e in self.evidence],
         }
 
     @classmethod
@@ -326,6 +348,7 @@ class Answer:
             retrieved=tuple(Hit(h["doc"], h["lang"], int(h["paragraph"]), "", float(h["score"])) for h in d.get("retrieved", ())),
             timings_ms=dict(d.get("timings_ms") or {}),
             standalone_question=d.get("standalone_question", ""),
+            evidence=tuple(Evidence.from_json(e) for e in d.get("evidence", ())),
             quotes=tuple(Quote(q["doc"], q["lang"], int(q["paragraph"]), q["sentence"]) for q in d.get("quotes", ())),
             verdict=Verdict(bool(v["refused"]), v["rule"], v.get("reason", "")) if v else None,
             checks=tuple(

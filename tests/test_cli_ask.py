@@ -26,7 +26,7 @@ def test_ask_json(home):
     p = run(["ask", "When are the APEC and G20 summits held?", "--json"], home)
     assert p.returncode == 0, p.stderr
     obj = json.loads(p.stdout)
-    assert set(obj) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by", "checks", "standalone_question"}
+    assert set(obj) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by", "checks", "standalone_question", "evidence"}
     assert obj["citations"][0]["paragraph"] == 3 and obj["citations"][0]["lang"] in ("en", "zh")
 
 
@@ -74,3 +74,23 @@ def test_chat_is_kept_resumed_exported_and_deleted(tmp_path_factory):
 def test_unknown_conversation_is_a_clear_error(home, args):
     p = run(args, home, stdin="\n")
     assert p.returncode == 1 and "no conversation 'nope'" in p.stderr and "rag conversations list" in p.stderr
+
+
+def test_ask_prints_the_evidence_before_the_answer(home):
+    p = run(["ask", "When are the APEC and G20 summits held?"], home)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert out.startswith("evidence (answer coming):")
+    assert out.index("[EN ¶3] Toward the end of the year") < out.index("今年9月") < out.index("sidelines [EN ¶3].")  # sentence, twin, answer
+
+
+def test_ask_json_stream_is_evidence_tokens_then_the_answer(home):
+    p = run(["ask", "APEC和G20峰会在哪里举行？", "--json", "--stream"], home)
+    assert p.returncode == 0, p.stderr
+    events = [json.loads(line) for line in p.stdout.splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "evidence" and kinds[-1] == "answer" and set(kinds[1:-1]) == {"token"}
+    assert events[0]["evidence"][0]["lang"] == "zh" and events[0]["evidence"][0]["twins"][0]["lang"] == "en"
+    answer = events[-1]
+    assert answer["timings_ms"]["evidence"] < answer["timings_ms"]["first_token"]
+    assert {k for k in answer if k != "event"} >= {"answer", "citations", "evidence", "decided_by"}

@@ -203,3 +203,35 @@ def test_pdf_citation_opens_the_highlighted_page(browser, settings, tmp_path, ar
         assert "每股派发1.20美元股息" in page.locator("#page-view .twin").inner_text()
         page.screenshot(path=str(artifacts / "ui-pdf-page.png"), full_page=True)
         page.close()
+
+
+ORDER_JS = """() => {
+  window.__order = [];
+  const chat = document.querySelector('#chat');
+  const seen = new Set();
+  new MutationObserver(() => {
+    if (!seen.has('evidence') && chat.querySelector('.evidence.coming')) { seen.add('evidence'); window.__order.push('evidence'); }
+    if (!seen.has('token') && chat.innerText.includes('▌')) { seen.add('token'); window.__order.push('token'); }
+    if (!seen.has('answer') && chat.querySelector('.answer')) { seen.add('answer'); window.__order.push('answer'); }
+  }).observe(chat, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def test_evidence_appears_before_the_first_answer_token(browser, ui_url, artifacts):
+    """The real models: the evidence block (sentence, chip, twin) is on screen before the model's
+    first token; when the answer comes it stays above it. (Order, not time: the time is benchmarked.)"""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(ui_url)
+    page.wait_for_selector("#question textarea")
+    page.evaluate(ORDER_JS)
+    page.fill("#question textarea", "两国元首预计什么时候再次会晤？")
+    page.click("#send")
+    page.wait_for_selector("#chat .evidence.coming .cite-chip", timeout=60_000)
+    page.screenshot(path=str(artifacts / "ui-evidence-first.png"), full_page=True)
+    page.wait_for_selector("#chat .answer", timeout=180_000)
+    order = page.evaluate("() => window.__order")
+    assert order[0] == "evidence" and order.index("evidence") < order.index("answer"), order
+    if "token" in order:
+        assert order.index("evidence") < order.index("token"), order
+    assert page.locator("#chat .evidence .ev-twin").count() >= 1  # the aligned English paragraph
+    page.close()

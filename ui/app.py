@@ -10,7 +10,7 @@ from pathlib import Path
 from rag.compose import App
 from rag.errors import InputError, RagError
 from ui.examples import example_questions
-from ui.render import CSS, JS, SCROLL_JS, answer_html, details_markdown, page_html, reader_html
+from ui.render import CSS, JS, SCROLL_JS, answer_html, details_markdown, evidence_html, page_html, reader_html
 
 log = logging.getLogger(__name__)
 
@@ -166,17 +166,22 @@ class UIHandlers:
         turns = list(turns or [])
         chat.append({"role": "user", "content": html.escape(message or "")})
         chat.append({"role": "assistant", "content": "…"})
+        start = len(chat) - 1  # this turn's messages: evidence first, then the answer and its details
         yield chat, turns, "", conversation
         lang = LANG_CHOICES.get(lang_choice)
         try:
             partial = ""
             for ev in self.app.pipeline.stream(message, history=[tuple(t) for t in turns], lang=lang, docs=scope_docs(scope)):
-                if ev.kind == "token":
+                if ev.kind == "evidence":  # before any model call
+                    chat[-1:] = [{"role": "assistant", "content": evidence_html(ev.evidence, coming=True)},
+                                 {"role": "assistant", "content": "…"}]
+                    yield chat, turns, "", conversation
+                elif ev.kind == "token":
                     partial += ev.text
                     chat[-1] = {"role": "assistant", "content": html.escape(partial) + " ▌"}
                     yield chat, turns, "", conversation
                 elif ev.kind == "answer":
-                    chat[-1:] = answer_messages(ev.answer)
+                    chat[start:] = answer_messages(ev.answer)
                     turns.append([message, ev.answer.text])
                     conversation = self.app.conversations.add(conversation, ev.answer)
                     yield chat, turns, "", conversation
@@ -232,8 +237,10 @@ class UIHandlers:
 
 
 def answer_messages(ans) -> list[dict]:
-    """An answer in the chat: the text with its citation chips, then the collapsed details."""
-    return [
+    """An answer in the chat: the evidence shown before it, the text with its citation chips, then the
+    collapsed details."""
+    evidence = [{"role": "assistant", "content": evidence_html(ans)}] if ans.evidence else []
+    return evidence + [
         {"role": "assistant", "content": answer_html(ans)},
         {"role": "assistant", "content": details_markdown(ans),
          "metadata": {"title": "Sources, scores and timings · 来源与耗时", "status": "done"}},

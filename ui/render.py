@@ -58,6 +58,31 @@ def answer_html(ans: Answer) -> str:
     return f'<div class="answer">{"".join(out)}</div>{src}'
 
 
+def evidence_html(ans_or_evidence, coming: bool = False) -> str:
+    """The evidence block: the best-matching source sentences (verbatim, with chips) and their aligned
+    paragraphs in the other language. While the model works it says the answer is coming; under a
+    refusal it says why and that this is the closest the documents come."""
+    if isinstance(ans_or_evidence, Answer):
+        ans, evidence = ans_or_evidence, ans_or_evidence.evidence
+    else:
+        ans, evidence = None, ans_or_evidence
+    if coming:
+        head, cls = "Evidence · 证据 — answer coming… 回答生成中…", "evidence coming"
+    elif ans is not None and ans.refused:
+        why = f" ({ans.verdict.reason})" if ans.verdict and ans.verdict.reason else ""
+        head, cls = f"Not answered{html.escape(why)}. The closest the documents come · 文档中最接近的内容:", "evidence refused"
+    else:
+        head, cls = "Evidence · 证据", "evidence"
+    items = []
+    for e in evidence:
+        q = e.quote
+        twins = "".join(f'<div class="ev-twin"><span class="plabel">{t.lang.upper()} ¶{t.n}</span> {html.escape(t.text)}</div>'
+                        for t in e.twins)
+        items.append(f'<blockquote class="ev-quote">{html.escape(q.sentence)} {chip(q.doc, q.lang, q.paragraph, e.place)}'
+                     f'</blockquote>{twins}')
+    return f'<div class="{cls}"><div class="ev-head">{head}</div>{"".join(items)}</div>'
+
+
 def _inline_chip(c) -> str:
     """A marker inside the answer text stays short ("EN ¶12"); its tooltip has the section and page."""
     key = cite_key(c.doc, c.lang, c.paragraph).encode().hex()
@@ -172,6 +197,10 @@ def _reader_cell(paras, lang: str, cited_n: int | None) -> str:
 
 
 CSS = """
+.evidence { font-size:.92em; } .evidence .ev-head { color:#6b7280; font-weight:600; margin-bottom:.2em; }
+.evidence.coming .ev-head { color:#b45309; } .evidence.refused .ev-head { color:#b91c1c; }
+.ev-quote { margin:.3em 0; padding:.2em .7em; border-left:3px solid #f59e0b; background:#fffbeb; }
+.ev-twin { margin:0 0 .4em 1em; color:#4b5563; font-size:.95em; }
 .page-view { display:flex; gap:.8em; align-items:flex-start; margin-bottom:.6em; }
 .page-view figure { margin:0; flex:3; } .page-view img { width:100%; border:1px solid #d1d5db; }
 .page-view figcaption { font-size:.8em; color:#6b7280; } .page-view .twins { flex:2; font-size:.92em; }

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from rag.answer.check import CheckStage
 from rag.answer.citations import CiteStage
 from rag.answer.context import ContextStage, RetrieveStage
+from rag.answer.evidence import EvidenceStage
 from rag.answer.generate import GenerateStage
 from rag.answer.grounding import GlossStage
 from rag.answer.polish import LanguageStage
@@ -47,6 +48,7 @@ class StageSpec:
 STAGES: tuple[StageSpec, ...] = (
     StageSpec(QueryStage),
     StageSpec(RetrieveStage),
+    StageSpec(EvidenceStage),
     StageSpec(ContextStage, (
         Lever("header-meta-only", "byline and date in the context only for questions about the document", {"header_for_meta_only": False}),
     )),

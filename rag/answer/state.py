@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterator, Protocol, Sequence
 
-from rag.types import Answer, Citation, Document, Hit, Query, Quote, SentenceCheck, Verdict
+from rag.types import Answer, Citation, Document, Evidence, Hit, Query, Quote, SentenceCheck, Verdict
 
 if TYPE_CHECKING:
     from rag.answer.chat import Chat
@@ -21,9 +21,10 @@ Turn = tuple[str, str]  # (user question, assistant answer)
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # "status" | "token" | "answer"
+    kind: str  # "status" | "evidence" | "token" | "answer"
     text: str = ""
     answer: Answer | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -66,6 +67,7 @@ class AnswerState:
     lookup: Callable[[str], Document | None] = lambda doc_id: None  # one snapshot of the index per answer
     pairs: list[PairHit] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)  # every candidate retrieved
+    evidence: tuple[Evidence, ...] = ()  # the source sentences shown before any model call
     header: str = ""  # the documents' header lines of the context
     sources: str = ""  # the context's paragraph lines
     context: list[Hit] = field(default_factory=list)  # the paragraphs the model sees

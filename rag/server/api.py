@@ -71,8 +71,9 @@ def _ask_routes(app: App) -> APIRouter:
     @r.post("/ask", max_body_size=limit, responses={200: {"content": {"text/event-stream": {}}}})
     def ask(body: AskRequest, request: Request):
         """Answer a question with checked citations: the `rag ask --json` object, or, when the client
-        accepts `text/event-stream`, server-sent events `status`, `token` (the draft as the model
-        writes it), then `answer` (the checked answer, that same object)."""
+        accepts `text/event-stream`, server-sent events `status`, `evidence` (the best-matching source
+        sentences, before any model call), `token` (the draft as the model writes it), then `answer`
+        (the checked answer, that same object)."""
         from rag.answer.query import validate_question
 
         validate_question(body.question)
@@ -101,6 +102,8 @@ def _sse_events(app: App, events, keep: bool, conversation: str | None) -> Itera
         for ev in events:
             if ev.kind == "answer":
                 yield sse("answer", _answer_json(app, ev.answer, keep, conversation))
+            elif ev.kind == "evidence":
+                yield sse("evidence", {"evidence": [e.to_json() for e in ev.evidence]})
             elif ev.text:
                 yield sse(ev.kind, {"text": ev.text})
     except RagError as e:  # the status line is sent: the error is the stream's last event

@@ -58,15 +58,13 @@ def test_names_the_documents_write_another_way_are_their_variants():
 
 
 def test_pipeline_answers_a_question_with_a_name_variant_only_when_switched_on(settings):
-    from rag.answer.state import AnswerState
     from rag.answer.verdict import decide
+    from tests.conftest import state_after
 
     app = make_app(settings)
     q = "川普總統何時訪華？"
     tools = app.pipeline.tools
-    state = AnswerState(q)
-    for stage in app.pipeline.stages[:3]:  # query, retrieve, context
-        list(stage.run(state))
+    state = state_after(app, q, last="context")
     on = tools.__class__(tools.settings, tools.retriever, TableEmbedder(), tools.chat, tools.matcher)
     decide(state, on, "retrieved")
     assert state.answer is None and state.variants == {"川普": "特朗普"}

@@ -9,7 +9,7 @@ from rag.answer.stages import STAGES, levers
 from rag.settings import Settings
 from tests.conftest import make_app
 
-DEFAULT = ["query", "retrieve", "context", "gate", "gloss", "check", "generate", "language", "cite", "claims",
+DEFAULT = ["query", "retrieve", "evidence", "context", "gate", "gloss", "check", "generate", "language", "cite", "claims",
            "purity", "quotes", "finish"]
 
 
@@ -45,6 +45,9 @@ def test_events_come_from_the_stages_in_order(settings):
     assert [e.text for e in events if e.kind == "status"] == ["retrieving", "checking", "generating", "checking claims", "checking purity"]
     assert events[-1].kind == "answer" and [e.kind for e in events[:-1]].count("answer") == 0
     assert "".join(e.text for e in events if e.kind == "token").startswith("They meet")
+    kinds = [e.kind for e in events]
+    assert kinds.index("evidence") < kinds.index("token")  # the evidence comes before the model says anything
+    assert kinds.index("evidence") < [e.text for e in events].index("checking")  # and before the first model call
 
 
 class _Canned:
