@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rag.index.embedder import Embedder
 from rag.index.lexical import BM25Index
-from rag.index.store import ChunkHit, Store
+from rag.index.store import ChunkHit, Store, Versions
 from rag.text.chinese import to_simplified
 from rag.text.tokens import tokenize
 from rag.types import Document, Hit
@@ -81,17 +81,21 @@ class Retriever:
         self.dense_k = dense_k
         self.lexical_weight = lexical_weight
         self.lexical = LexicalIndex(store)
-        self._docs: dict[tuple[str, str], Document] = {}
+        self._docs: dict[tuple[str, str | None, str], Document] = {}  # (id, version, title) → document
 
     def document(self, doc_id: str, versions: dict[str, str] | None = None) -> Document | None:
-        version = (self.store.versions() if versions is None else versions).get(doc_id)
+        versions = self.store.versions() if versions is None else versions
+        version = versions.get(doc_id)
         if version is None:
             return None
-        key = (doc_id, version)
+        # (a renamed document keeps its version; the snapshot's title tells the cache to read it again)
+        key = (doc_id, *Versions.of(versions).cache_key(doc_id))
         if key not in self._docs:
             doc = self.store.get_document(doc_id)
             if doc is None:
                 return None
+            if len(self._docs) > 4 * len(versions) + 64:  # forget versions and titles long replaced
+                self._docs = {k: d for k, d in self._docs.items() if versions.get(k[0]) == k[1]}
             self._docs[key] = doc
         return self._docs[key]
 

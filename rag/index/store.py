@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,7 +60,7 @@ class DocInfo:
 
 
 class Store(Protocol):
-    def versions(self) -> dict[str, str]: ...
+    def versions(self) -> Versions: ...
     def documents(self) -> list[DocInfo]: ...
     def get_document(self, doc_id: str) -> Document | None: ...
     def write_document(self, doc: Document, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None: ...
@@ -153,6 +154,30 @@ def set_aside(path: Path) -> Path:
     return aside
 
 
+REVISION_ID = "rag:revision"  # a record of the documents collection that is not a document (no id has a ":")
+
+
+class Versions(dict):
+    """Document id → current version, as of one revision of the index; ``titles`` lets a cache of
+    documents see a rename (which keeps the version)."""
+
+    revision: str | None = None
+    titles: dict[str, str] = {}
+
+    def copy(self) -> Versions:
+        out = Versions(self)
+        out.revision, out.titles = self.revision, self.titles
+        return out
+
+    def cache_key(self, doc_id: str) -> tuple[str | None, str]:
+        return self.get(doc_id), self.titles.get(doc_id, "")
+
+    @classmethod
+    def of(cls, versions: dict[str, str]) -> Versions:
+        """``versions`` as a snapshot (a plain mapping, from a test or a fake store, has no titles)."""
+        return versions if isinstance(versions, Versions) else cls(versions)
+
+
 class ChromaStore:
     def __init__(self, client, embedder: Embedder, batch_size: int = 64) -> None:
         from langchain_chroma import Chroma
@@ -163,6 +188,7 @@ class ChromaStore:
         s = slug(embedder.name)
         self.chunk_name = f"rag-chunks-{s}"
         self.docs_name = f"rag-docs-{s}"
+        self._snapshot: Versions | None = None
         try:
             self.vs = Chroma(
                 collection_name=self.chunk_name,
@@ -174,6 +200,24 @@ class ChromaStore:
         except Exception as e:
             raise IndexCorruptError(f"the index cannot be opened: {e}") from None
 
+    # --- the revision: what tells a reader its snapshot of the versions is still current ---------
+    def revision(self) -> str:
+        """Changes whenever a document is written, renamed or deleted, by any process using this index:
+        a token that every write of a record upserts in the same call, and the number of records (so a
+        delete cut short before its new token still shows)."""
+        got = self.docs_coll.get(ids=[REVISION_ID], include=["metadatas"])
+        token = got["metadatas"][0].get("token", "") if got["ids"] else ""
+        return f"{token}:{self.docs_coll.count()}"
+
+    def _upsert_records(self, ids: list[str], documents: list[str], metadatas: list[dict]) -> None:
+        """Document records and a new revision token, in one upsert."""
+        self.docs_coll.upsert(ids=[*ids, REVISION_ID], documents=[*documents, ""],
+                              metadatas=[*metadatas, {"token": uuid.uuid4().hex}], embeddings=[_DUMMY_VEC] * (len(ids) + 1))
+
+    def mark_changed(self) -> None:
+        """A new revision token (after records were written around the store, as the benchmark does)."""
+        self._upsert_records([], [], [])
+
     # --- documents -------------------------------------------------------
     def _doc_meta(self) -> dict:
         try:
@@ -181,19 +225,34 @@ class ChromaStore:
         except Exception as e:  # a damaged or incompatible index
             raise IndexCorruptError(f"the index cannot be read: {e}") from None
 
-    def versions(self) -> dict[str, str]:
+    def versions(self) -> Versions:
+        """Each document's current version, from a process-wide snapshot that is read again only when
+        the revision changed (one small read per query instead of the whole document table)."""
+        rev = self.revision()
+        if rev.startswith(":"):  # an index from before revisions: give it one
+            self.mark_changed()
+            rev = self.revision()
+        snap = self._snapshot
+        if snap is None or snap.revision != rev:
+            records = self._records()  # read after the revision: never older than it
+            snap = Versions({i: m["version"] for i, m in records})
+            snap.revision, snap.titles = rev, {i: m.get("title", "") for i, m in records}
+            self._snapshot = snap
+        return snap.copy()
+
+    def _records(self) -> list[tuple[str, dict]]:
+        """(id, metadata) of every document record (the revision token is not one)."""
         got = self._doc_meta()
-        return {i: m["version"] for i, m in zip(got["ids"], got["metadatas"])}
+        return [(i, m) for i, m in zip(got["ids"], got["metadatas"]) if i != REVISION_ID]
 
     def documents(self) -> list[DocInfo]:
-        got = self._doc_meta()
         out = [
             DocInfo(
                 doc_id=i, source=m.get("source", ""), title=m.get("title", ""), version=m["version"],
                 n_en=m.get("n_en", 0), n_zh=m.get("n_zh", 0), pairs=m.get("pairs", 0), chunks=m.get("chunks", 0),
                 ingested_at=m.get("ingested_at", ""),
             )
-            for i, m in zip(got["ids"], got["metadatas"])
+            for i, m in self._records()
         ]
         return sorted(out, key=lambda d: d.doc_id)
 
@@ -224,8 +283,8 @@ class ChromaStore:
             "chunks": len(chunks),
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
-        # the flip: one upsert makes the new version current
-        self.docs_coll.upsert(ids=[doc.doc_id], documents=[document_to_json(doc)], metadatas=[meta], embeddings=[_DUMMY_VEC])
+        # the flip: one upsert makes the new version current (and, with it, a new revision for readers)
+        self._upsert_records([doc.doc_id], [document_to_json(doc)], [meta])
         self.drop_stale(doc.doc_id, doc.content_hash)
 
     def drop_stale(self, doc_id: str, version: str) -> None:
@@ -244,7 +303,8 @@ class ChromaStore:
         leaves the document gone, and its left-over chunks go with the next delete of that id."""
         existed = bool(self.docs_coll.get(ids=[doc_id])["ids"])
         if existed:
-            self.docs_coll.delete(ids=[doc_id])
+            self.docs_coll.delete(ids=[doc_id])  # (the record count tells readers at once)
+            self.mark_changed()
         self._delete_chunks({"doc": doc_id})
         return existed
 
@@ -256,7 +316,7 @@ class ChromaStore:
         doc = document_from_json(got["documents"][0])
         doc = replace(doc, meta=replace(doc.meta, title=title))
         meta = {**got["metadatas"][0], "title": title}
-        self.docs_coll.upsert(ids=[doc_id], documents=[document_to_json(doc)], metadatas=[meta], embeddings=[_DUMMY_VEC])
+        self._upsert_records([doc_id], [document_to_json(doc)], [meta])  # a running UI shows it from its next question
         return True
 
     def reset(self) -> None:
