@@ -176,6 +176,49 @@ def bench_answers(app, limit: int) -> dict:
             "total_p50_s": _pct(tot, 50), "total_p95_s": _pct(tot, 95)}
 
 
+TIMES_JS = """() => {
+  const chat = document.querySelector('#chat');
+  window.__t = {};
+  document.querySelector('#send').addEventListener('click', () => { window.__t = {click: performance.now()}; }, true);
+  new MutationObserver(() => {
+    const t = window.__t, now = performance.now();
+    if (t.click === undefined) return;
+    if (t.evidence === undefined && chat.querySelector('.evidence.coming')) t.evidence = now - t.click;
+    if (t.token === undefined && chat.innerText.includes('▌')) t.token = now - t.click;
+  }).observe(chat, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def bench_evidence_browser(app, limit: int) -> dict:
+    """In Debian's chromium (Playwright), from the click on Ask: the evidence on screen, the first
+    answer token on screen. The same seed questions as the answer timings."""
+    from eval.runner import load_set
+    from ui.local import running_ui
+
+    if not Path("/usr/bin/chromium").exists():
+        return {"error": "Debian chromium is not installed"}
+    from playwright.sync_api import sync_playwright
+
+    items = [it for it in load_set(ROOT / "eval" / "sets" / "seed.jsonl") if it.get("answerable", True)][:limit]
+    ev, tok = [], []
+    with running_ui(app) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("#question textarea")
+        page.evaluate(TIMES_JS)
+        for i, it in enumerate(items):
+            page.fill("#question textarea", it["question"])
+            page.click("#send")
+            page.wait_for_function(f"() => document.querySelectorAll('#chat .answer, #chat .refusal').length > {i}", timeout=300_000)
+            t = page.evaluate("() => window.__t")
+            ev += [t["evidence"] / 1000] if "evidence" in t else []
+            tok += [t["token"] / 1000] if "token" in t else []
+        browser.close()
+    return {"questions": len(items), "evidence_p50_s": _pct(ev, 50), "evidence_p95_s": _pct(ev, 95), "with_evidence": len(ev),
+            "token_p50_s": _pct(tok, 50) if tok else None}
+
+
 def bench_ui_rss(fake: bool) -> dict:
     """Peak RSS (VmHWM) of `rag ui` with both models loaded, after one question."""
     from ui.local import free_port
@@ -229,6 +272,13 @@ def render(results: dict, label: str) -> str:
     if ans:
         lines.append(f"| time to first token p50 / p95 ({ans['answered']} answered of {ans['questions']}) | {ans['first_token_p50_s']:.1f} / {ans['first_token_p95_s']:.1f} s | ≤ 2.5 s p50 |")
         lines.append(f"| full answer p50 / p95 | {ans['total_p50_s']:.1f} / {ans['total_p95_s']:.1f} s | ≤ 10 s p50 |")
+    ev = r.get("evidence_browser")
+    if ev and "error" in ev:
+        lines.append(f"| evidence on screen after Ask (browser) | not measured: {ev['error']} | ≤ 0.3 s p50 |")
+    elif ev:
+        first = f"; first answer token on screen p50 {ev['token_p50_s']:.1f} s" if ev.get("token_p50_s") is not None else ""
+        lines.append(f"| evidence on screen after Ask, p50 / p95 (chromium, {ev['with_evidence']} of {ev['questions']}){first} "
+                     f"| {ev['evidence_p50_s']:.2f} / {ev['evidence_p95_s']:.2f} s | ≤ 0.3 s p50 |")
     if rss:
         lines.append(f"| peak RSS of `rag ui`, both models loaded | {rss['peak_rss_gb']:.2f} GB | ≤ 4 GB |")
     return "\n".join(lines) + "\n"
@@ -258,6 +308,9 @@ def main(argv=None) -> None:
         retr_app = make_app(Path(tmp) / "retrieval", args.fake)
         retr_app._embedder = app.embedder
         results["retrieval"] = bench_retrieval(retr_app, sizes)
+        if not args.skip_ui:
+            results["evidence_browser"] = bench_evidence_browser(app, args.answers or (2 if args.tiny else 20))
+            print(f"evidence in the browser: {results['evidence_browser']}", file=sys.stderr, flush=True)
     if not args.skip_ui:
         results["ui"] = bench_ui_rss(args.fake)
     section = render(results, args.label)

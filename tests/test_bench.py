@@ -13,6 +13,7 @@ def test_bench_runs_tiny(tmp_path):
     main(["--tiny", "--fake", "--out", str(out), "--json", str(raw), "--label", "smoke"])
     text = out.read_text()
     assert "### smoke" in text and "retrieval at 2,000 chunks" in text and "peak RSS" in text
+    assert "evidence on screen after Ask" in text
     data = json.loads(raw.read_text())
     assert [r["chunks"] for r in data["retrieval"]] == [1000, 2000]
     main(["--tiny", "--fake", "--out", str(out), "--label", "smoke", "--skip-ui"])  # replaces its own table

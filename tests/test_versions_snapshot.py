@@ -57,3 +57,16 @@ def test_an_index_from_before_revisions_gets_one(settings):
     app.store.docs_coll.delete(ids=[REVISION_ID])
     assert app.store.revision().startswith(":")
     assert DOC in app.store.versions() and not app.store.revision().startswith(":")
+
+
+def test_warm_up_loads_the_chinese_word_list(tmp_path):
+    """In a fresh process (this one may have loaded jieba already): not loaded before, loaded after."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from rag.compose import App; from rag.text.chinese import jieba_lib; a = App(); "
+            "print(jieba_lib().dt.initialized); a.warm_up(); print(jieba_lib().dt.initialized)")
+    env = {**os.environ, "RAG_HOME": str(tmp_path), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["False", "True"], out.stderr
