@@ -14,14 +14,15 @@ from rag.types import Evidence, Hit, doc_lang
 
 def pick_evidence(state: AnswerState, max_items: int = 2) -> tuple[Evidence, ...]:
     """The best-matching sentences of the retrieved pairs, in the answer's document language first
-    (the other one when the documents lack it); the best sentence of the top paragraph when no
-    sentence holds enough of the question's terms."""
+    (the other one when the documents lack it), the front matter included (a question about the author
+    or the date is answered there); the best sentence of the top paragraph when no sentence holds
+    enough of the question's terms."""
     hits: list[Hit] = [m for p in state.pairs for m in p.members]
     first = doc_lang(state.q.lang)
     quotes = []
     for lang in (first, "en" if first == "zh" else "zh"):
-        quotes = pick_quotes(state.q.search_text, "", hits, lang, max_quotes=max_items)
-        quotes = quotes or pick_quotes(state.q.search_text, "", hits[:2], lang, max_quotes=1, min_share=0.0)
+        quotes = pick_quotes(state.q.search_text, "", hits, lang, max_quotes=max_items, front=True)
+        quotes = quotes or pick_quotes(state.q.search_text, "", hits[:2], lang, max_quotes=1, min_share=0.0, front=True)
         if quotes:
             break
     out = []

@@ -64,16 +64,18 @@ def pick_quotes(
     second_ratio: float = 0.6,
     covered_above: float = 0.7,
     extend: bool | None = None,
+    front: bool = False,
 ) -> list[Quote]:
     """The best-matching sentence of each context paragraph in ``lang`` ('en' or 'zh'), best first.
 
     A sentence qualifies when the question terms it contains carry at least ``min_share`` of the
     question's IDF weight; a paragraph after the first needs ``second_ratio`` of the first quote's
     score; a sentence the answer already covers (``covered_above`` of its terms) is not repeated.
+    The front matter (¶0) is a candidate only with ``front``.
     """
     if extend is None:
         extend = bool(WHY_RE.search(question))
-    paras = [h for h in hits if h.lang == lang and h.paragraph > 0]
+    paras = [h for h in hits if h.lang == lang and (front or h.paragraph > 0)]  # ¶0, the front matter, only if asked
     if not paras:
         return []
     q_terms = set(tokenize(question))

@@ -7,6 +7,8 @@ import json
 from rag.types import Answer
 from tests.conftest import make_app, state_after
 
+DOC = "000_e8aec6b6a6faab82"
+
 
 def test_english_question_gets_the_english_sentence_and_its_chinese_twin(settings):
     app = make_app(settings)
@@ -46,3 +48,18 @@ def test_switched_off_no_evidence_event(settings):
     app = make_app(settings.model_copy(update={"evidence_first": False}))
     events = list(app.pipeline.stream("When are the APEC and G20 summits held?"))
     assert "evidence" not in [e.kind for e in events] and events[-1].answer.evidence == ()
+
+
+def test_a_question_about_the_document_gets_the_front_matter(settings):
+    """When the best pair is the front matter (¶0: title, byline, date), that is the evidence."""
+    from rag.answer.evidence import pick_evidence
+    from rag.index.retrieve import PairHit
+    from rag.types import Hit
+
+    app = make_app(settings)
+    state = state_after(app, "Who wrote this article?", last="retrieve")
+    doc = app.retriever.document(DOC)
+    en0, zh0 = doc.get("en", 0), doc.get("zh", 0)
+    state.pairs = [PairHit(DOC, Hit(DOC, "en", 0, en0.text, 0.7), Hit(DOC, "zh", 0, zh0.text, 0.6), 0.7)]
+    [ev] = pick_evidence(state)
+    assert ev.quote.paragraph == 0 and "Tuosheng Zhang" in ev.quote.sentence
