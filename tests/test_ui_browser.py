@@ -37,11 +37,15 @@ def ui_url(real_app):
         yield url
 
 
+FINAL = "#chat .answer, #chat .refusal"  # the settled answer (the evidence before it has chips too)
+
+
 def _ask(page, question: str):
+    before = page.locator(FINAL).count()
     page.fill("#question textarea", question)
     page.click("#send")
-    # the final answer carries chips; wait for them (streamed tokens come first)
-    page.wait_for_selector("#chat .cite-chip, #chat .refusal", timeout=180_000)
+    # the evidence, then streamed tokens, then the final answer: wait for the answer
+    page.wait_for_function(f"() => document.querySelectorAll('{FINAL}').length > {before}", timeout=180_000)
 
 
 def test_ask_click_chip_highlights_both_languages(browser, ui_url, artifacts):
@@ -52,8 +56,8 @@ def test_ask_click_chip_highlights_both_languages(browser, ui_url, artifacts):
     page.click("#send")
     # streaming: the assistant bubble shows partial text with a cursor before the final answer
     page.wait_for_function("() => document.querySelector('#chat') && document.querySelector('#chat').innerText.includes('▌') || document.querySelector('#chat .cite-chip')", timeout=180_000)
-    page.wait_for_selector("#chat .cite-chip", timeout=180_000)
-    chips = page.locator("#chat .cite-chip")
+    page.wait_for_selector("#chat .answer", timeout=180_000)
+    chips = page.locator("#chat .cite-row .cite-chip")  # the answer's own chips, not the evidence's
     labels = chips.all_inner_texts()
     assert any("¶1" in t for t in labels), labels
     chip = page.locator("#chat .cite-chip", has_text="¶1").first
