@@ -30,15 +30,15 @@ def check_sizes(paths: list[Path], limit_mb: float) -> None:
 
 def ingest_files(
     app: App, paths: list[Path], targets: list[Target] | None = None, progress: Progress | None = None,
-    wait_s: float = 600.0, limit_mb: float | None = -1,
+    wait_s: float = 600.0, size_limit: bool = True,
 ) -> list[IngestReport]:
     """Validate, prepare (parse, align, embed) and store uploaded files: one document each, or the
     ``x.en.md`` + ``x.zh.md`` pairs their names make (or the given ``targets``). Sizes are checked
-    against ``limit_mb`` (default: the upload limit; None: none)."""
+    against the upload limit unless ``size_limit`` is off (a document's own kept files)."""
     from ingest.indexer import ingest_lock
 
-    if limit_mb is not None:
-        check_sizes(paths, app.settings.max_upload_mb if limit_mb == -1 else limit_mb)
+    if size_limit:
+        check_sizes(paths, app.settings.max_upload_mb)
     targets = targets if targets is not None else uploads(paths)
     say = progress or (lambda _f, _what: None)
     say(0.05, "parsing")
@@ -70,4 +70,4 @@ def reingest(app: App, doc_id: str, progress: Progress | None = None) -> IngestR
                          hint="ingest the file itself again (`rag ingest PATH` or an upload)")
     zh = kept.get("zh")
     target = Target(doc_id, en, zh, info.source)
-    return ingest_files(app, [p for p in (en, zh) if p is not None], [target], progress, limit_mb=None)[0]
+    return ingest_files(app, [p for p in (en, zh) if p is not None], [target], progress, size_limit=False)[0]

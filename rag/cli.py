@@ -400,13 +400,13 @@ def export(
 ) -> None:
     """A conversation or one answer as Markdown or HTML, each citation a footnote quoting the cited
     paragraph and its aligned paragraph in the other language."""
-    from rag.export import conversation_markdown, render
+    from rag.export import export as exported
 
     if fmt not in ("md", "html"):
         raise RagError(f"--format must be md or html, not {fmt!r}")
     a = _app()
     conv = a.conversations.require(conversation)
-    text = render(conversation_markdown(conv, a.retriever.document, turn), fmt, conv.info.title)
+    text = exported(conv, a.retriever.document, fmt, turn)
     if out:
         out.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {out}", err=True)

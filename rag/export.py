@@ -124,7 +124,7 @@ def to_html(markdown: str, title: str) -> str:
     )
 
 
-def render(markdown: str, fmt: Format, title: str) -> str:
-    if fmt == "md":
-        return markdown
-    return to_html(markdown, title)
+def export(conv: Conversation, lookup: DocLookup, fmt: Format, turn: int | None = None) -> str:
+    """The conversation (or its turn ``turn``) as Markdown (``md``) or a standalone HTML page."""
+    markdown = conversation_markdown(conv, lookup, turn)
+    return markdown if fmt == "md" else to_html(markdown, conv.info.title)

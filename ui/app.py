@@ -217,7 +217,7 @@ class UIHandlers:
         """The conversation exported to a file for the download button (None: nothing to export yet)."""
         import tempfile
 
-        from rag.export import conversation_markdown, render
+        from rag.export import export
 
         conv = self.app.conversations.get(conversation) if conversation else None
         if conv is None or not conv.turns:
@@ -225,7 +225,7 @@ class UIHandlers:
         folder = Path(tempfile.gettempdir()) / "bilingual-rag-exports"
         folder.mkdir(exist_ok=True)
         path = folder / f"conversation-{conv.id}.{fmt}"
-        path.write_text(render(conversation_markdown(conv, self.app.retriever.document), fmt, conv.info.title), encoding="utf-8")
+        path.write_text(export(conv, self.app.retriever.document, fmt), encoding="utf-8")
         return str(path)
 
     def ask_api(self, question: str, lang: str | None = None) -> dict:

@@ -234,12 +234,12 @@ def _conversation_routes(app: App) -> APIRouter:
     @r.get("/conversations/{conversation}/export", response_class=PlainTextResponse)
     def export_conversation(conversation: str, format: str = "md", turn: int | None = None):
         """The conversation (or one turn) as Markdown or HTML, citations as footnotes quoting both languages."""
-        from rag.export import conversation_markdown, render
+        from rag.export import export
 
         if format not in ("md", "html"):
             raise InputError(f"format must be md or html, not {format!r}")
         conv = app.conversations.require(conversation)
-        text = render(conversation_markdown(conv, app.retriever.document, turn), format, conv.info.title)
+        text = export(conv, app.retriever.document, format, turn)
         media = "text/markdown" if format == "md" else "text/html"
         headers = {"Content-Disposition": f'attachment; filename="conversation-{conv.id}.{format}"'}
         return PlainTextResponse(text, media_type=f"{media}; charset=utf-8", headers=headers)

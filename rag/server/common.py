@@ -32,9 +32,10 @@ def wants_stream(request: Request) -> bool:
 
 def known_docs(app: App, docs: list[str] | None) -> list[str] | None:
     """The documents a request names, all known (None: every document); the index is not empty."""
-    if not app.store.versions():
+    versions = app.store.versions()
+    if not versions:
         raise IndexMissingError("the index is empty", hint="upload a document: POST /v1/documents")
-    missing = [d for d in docs or () if d not in app.store.versions()]
+    missing = [d for d in docs or () if d not in versions]
     if missing:
         raise NotFoundError(f"no document {', '.join(map(repr, missing))}", hint="see GET /v1/documents")
     return docs or None
