@@ -13,8 +13,11 @@ def test_bench_runs_tiny(tmp_path):
     main(["--tiny", "--fake", "--out", str(out), "--json", str(raw), "--label", "smoke"])
     text = out.read_text()
     assert "### smoke" in text and "retrieval at 2,000 chunks" in text and "peak RSS" in text
-    assert "evidence on screen after Ask" in text
+    assert "evidence on screen after Ask" in text and "textbook" in text  # the textbook RAG in the same run
+    assert "Where an answer's time goes" in text
     data = json.loads(raw.read_text())
     assert [r["chunks"] for r in data["retrieval"]] == [1000, 2000]
+    assert data["naive_answers"]["questions"] == data["answers"]["questions"] == 2
+    assert data["prefill"] == {"error": "not the local model"}  # the fake model has no tokenizer
     main(["--tiny", "--fake", "--out", str(out), "--label", "smoke", "--skip-ui"])  # replaces its own table
     assert out.read_text().count("### smoke") == 1
