@@ -48,10 +48,12 @@ class Settings(BaseSettings):
     chunk_overlap_sentences: int = 1
     top_k: int = 2  # at most this many aligned pairs go in the context
     pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
+    lean_context: bool = True  # a paragraph's twin in the other language joins the context only when it states a number, name or question term the first lacks
     dense_k: int = 12
     lexical_weight: float = 0.5  # weight of the BM25 list in the fusion (dense = 1.0)
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval
-    check_answerable: bool = True  # the model's YES/NO verdict before answering
+    check_answerable: bool = False  # a separate YES/NO call before answering (the design before #18; its prefill delayed the first token)
+    fold_check: bool = True  # the answer call also judges: the model replies NOT IN DOCUMENT or answers (#18)
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
     trust_retrieval_above: float = 0.60  # a paragraph this similar outweighs the model's NO (the value before #9; 0.56, fitted to the sample, hurt on real documents)

@@ -51,6 +51,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(EvidenceStage),
     StageSpec(ContextStage, (
         Lever("header-meta-only", "byline and date in the context only for questions about the document", {"header_for_meta_only": False}),
+        Lever("lean-context", "a paragraph's twin joins the context only when it adds a number, name or question term", {"lean_context": False}),
     )),
     StageSpec(GateStage, (
         Lever("header-fields", "author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
@@ -58,9 +59,11 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(GlossStage, (
         Lever("name-variants", "a name the documents write another way (川普/特朗普, Putin/普京, 紐西蘭/新西兰) is grounded by their form and glossed for the model", {"name_variants": False}),
     )),
-    StageSpec(CheckStage, (
+    StageSpec(CheckStage),
+    StageSpec(GenerateStage, (
+        Lever("folded-check", "the answer call judges (NOT IN DOCUMENT, confirmed by the YES/NO check) instead of a check before every answer",
+              {"fold_check": False, "check_answerable": True}),
     )),
-    StageSpec(GenerateStage),
     StageSpec(LanguageStage),
     StageSpec(CiteStage),
     StageSpec(ClaimStage, (
