@@ -166,7 +166,7 @@ def _answer_items(limit: int) -> list[dict]:
     return [it for it in load_set(ROOT / "eval" / "sets" / "seed.jsonl") if it.get("answerable", True)][:limit]
 
 
-CHECK_FIRST = {"check_answerable": True, "fold_check": False, "lean_context": False}  # the answer levers of #18 off
+FULL_CONTEXT = {"lean_context": False}  # every pair with both versions (the context before #18)
 STAGE_MARKS = ("rewrite", "retrieve", "evidence", "check", "first_token", "generate", "claims", "total")
 
 
@@ -215,7 +215,7 @@ def bench_prefill(app, limit: int) -> dict:
     finally:
         chat.stream, chat.complete = real_stream, real_complete
     url = backend.base_url
-    fixed = [_tokens(url, system.split("SOURCES", 1)[0].split("资料\n", 1)[0]) for system, _ in calls]
+    fixed = [_tokens(url, system.split("\nSOURCES\n", 1)[0].split("\n资料\n", 1)[0]) for system, _ in calls]
     total = [_tokens(url, system) + _tokens(url, user) for system, user in calls]
     rate = _prefill_rate(real_complete, url)
     return {"calls": len(calls), "calls_per_question": len(calls) / max(1, limit), "fixed_tokens_p50": _pct(fixed, 50),
@@ -330,9 +330,9 @@ def render(results: dict, label: str) -> str:
         lines.append(f"| retrieval at {row['chunks']:,} chunks p50 / p95 (no query embedding) | {row['p50_ms']:.1f} / {row['p95_ms']:.1f} ms ({row['p50_ms'] / base:.1f}× 1k) | {tgt} |")
     if ans:
         lines += _answer_rows(ans, r.get("naive_answers"))
-    cf = r.get("check_first_answers")
+    cf = r.get("full_context_answers")
     if cf:
-        lines.append(f"| first token / full answer p50 with the levers of #18 off (YES/NO check first, both versions in the context) "
+        lines.append(f"| first token / full answer p50 with the lean context off (both versions of every pair) "
                      f"| {cf['first_token_p50_s']:.1f} / {cf['total_p50_s']:.1f} s ({cf['answered']} answered) | |")
     ev = r.get("evidence_browser")
     if ev and "error" in ev:
@@ -401,8 +401,8 @@ def main(argv=None) -> None:
         from eval.baselines import NaivePipeline
 
         results["naive_answers"] = bench_answers(app, n, NaivePipeline(app.retriever, app.chat_backend))
-        before = app.sharing(app.settings.model_copy(update=CHECK_FIRST))  # the YES/NO check before every answer, both versions
-        results["check_first_answers"] = bench_answers(before, n)
+        results["full_context_answers"] = bench_answers(app.sharing(app.settings.model_copy(update=FULL_CONTEXT)), n)
+        print(f"full context answers: {results['full_context_answers']}", file=sys.stderr, flush=True)
         print(f"textbook answers: {results['naive_answers']}", file=sys.stderr, flush=True)
         results["prefill"] = bench_prefill(app, min(n, 8))
         print(f"prefill: {results['prefill']}", file=sys.stderr, flush=True)

@@ -17,22 +17,22 @@ def _replaying(app, backend, path) -> App:
 def test_a_second_run_replays_every_reply_and_answers_the_same(settings, tmp_path):
     base = make_app(settings)
     path = tmp_path / "replies.jsonl"
-    first = _replaying(base, FakeBackend(["Toward the end of the year [EN ¶3]."]), path)
+    first = _replaying(base, FakeBackend(["YES", "Toward the end of the year [EN ¶3]."]), path)
     recorded = first.pipeline.answer(Q)
-    assert first.chat_backend.file.misses == 1 and len(path.read_text().splitlines()) == 1
-    other = FakeBackend(["NOT IN DOCUMENT", "Something else entirely."])  # would answer differently if asked
+    assert first.chat_backend.file.misses == 2 and len(path.read_text().splitlines()) == 2
+    other = FakeBackend(["NO", "Something else entirely."])  # would answer differently if asked
     second = _replaying(base, other, path)
     replayed = second.pipeline.answer(Q)
     assert replayed.text == recorded.text and not replayed.refused
-    assert (second.chat_backend.file.hits, second.chat_backend.file.misses) == (1, 0) and other.llm.calls == []
+    assert (second.chat_backend.file.hits, second.chat_backend.file.misses) == (2, 0) and other.llm.calls == []
 
 
 def test_a_changed_prompt_asks_the_model_and_is_recorded(settings, tmp_path):
     base = make_app(settings)
     path = tmp_path / "replies.jsonl"
-    _replaying(base, FakeBackend(["Toward the end of the year [EN ¶3]."]), path).pipeline.answer(Q)
-    model = FakeBackend(["NOT IN DOCUMENT", "NO"])
+    _replaying(base, FakeBackend(["YES", "Toward the end of the year [EN ¶3]."]), path).pipeline.answer(Q)
+    model = FakeBackend(["NO"])
     again = _replaying(base, model, path)
     assert again.pipeline.answer("Who will meet on the sidelines?").refused
-    assert again.chat_backend.file.misses == 2 and len(model.llm.calls) == 2  # the answer call, the check confirming its NO
+    assert again.chat_backend.file.misses == 1 and len(model.llm.calls) == 1
     assert len(path.read_text().splitlines()) == 3

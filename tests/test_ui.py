@@ -277,7 +277,7 @@ def test_an_upload_during_another_ingest_waits_and_says_so(seeded_fake_app, tmp_
 def test_evidence_is_shown_before_the_answer_and_stays_above_it(settings):
     from tests.conftest import make_app
 
-    h = UIHandlers(make_app(settings, replies=["They meet on the sidelines of the APEC and G20 summits [EN ¶3]."]))
+    h = UIHandlers(make_app(settings, replies=["YES", "They meet on the sidelines of the APEC and G20 summits [EN ¶3]."]))
     steps = [[dict(m) for m in chat] for chat, *_ in h.respond("When are the APEC and G20 summits held?", [], [], "Auto", "*")]
     contents = [[m["content"] for m in chat] for chat in steps]  # (copied: the handler updates one list)
     first_evidence = next(i for i, c in enumerate(contents) if any("evidence coming" in x for x in c))
@@ -291,6 +291,6 @@ def test_evidence_is_shown_before_the_answer_and_stays_above_it(settings):
 def test_a_refusal_says_why_above_the_closest_evidence(settings):
     from tests.conftest import make_app
 
-    h = UIHandlers(make_app(settings, replies=["NOT IN DOCUMENT", "NO"]))
+    h = UIHandlers(make_app(settings, replies=["NO"]))
     *_, (chat, _turns, _, _) = h.respond("What did the author say about the weather on Mars?", [], [], "Auto", "*")
     assert chat[1]["content"].startswith('<div class="evidence refused"><div class="ev-head">Not answered (')

@@ -1,9 +1,5 @@
 """The model's YES/NO check: do the sources answer the question? The rules of ``rag.answer.verdict``
-then decide.
-
-By default (``fold_check``) the answer call judges first and this check is asked only to confirm
-its NOT IN DOCUMENT (``rag.answer.generate``); ``check_answerable`` asks it before every answer
-instead (the design before #18, whose prefill delayed every first token)."""
+then decide."""
 
 from __future__ import annotations
 
@@ -17,18 +13,6 @@ from rag.answer.verdict import decide
 log = logging.getLogger(__name__)
 
 
-def model_says_yes(state: AnswerState, tools: Tools) -> bool:
-    """Ask the model whether the sources answer the question (its system text, llama.cpp's cached
-    prefix, is the answer call's); an unclear reply counts as YES."""
-    q = state.q
-    out = tools.chat.complete(state.system, prompts.load(q.prompt_lang)["check"].format(question=state.prompt_question), max_tokens=3)
-    up = out.strip().upper()
-    yes = not (up.startswith("NO") or up.startswith("否"))
-    if not yes:
-        log.info("the check call said NO")
-    return yes
-
-
 class CheckStage:
     name: ClassVar[str] = "check"
     setting: ClassVar[str | None] = "check_answerable"  # the bool setting that switches it on; None: always on
@@ -38,6 +22,11 @@ class CheckStage:
 
     def run(self, state: AnswerState) -> Iterator[Event]:
         yield Event("status", "checking")
-        state.model_says_yes = model_says_yes(state, self.tools)
+        q = state.q
+        out = self.tools.chat.complete(state.system, prompts.load(q.prompt_lang)["check"].format(question=state.prompt_question), max_tokens=3)
+        up = out.strip().upper()
+        state.model_says_yes = not (up.startswith("NO") or up.startswith("否"))  # unclear: let it through
+        if not state.model_says_yes:
+            log.info("the check call said NO")
         state.timer.mark("check")
         decide(state, self.tools, "checked")

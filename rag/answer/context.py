@@ -66,12 +66,6 @@ def document_labels(doc: Document) -> list[str]:
     return [*dict.fromkeys(names), doc.meta.title, doc.meta.title_zh, doc.doc_id]
 
 
-def system_text(state: AnswerState, folded: bool) -> str:
-    """The system text: the instructions (with ``folded``, the NOT IN DOCUMENT reply too), the header, the sources."""
-    p = prompts.load(state.q.prompt_lang)
-    return p["system"].format(header=state.header, sources=state.sources, unanswerable=p["unanswerable"] if folded else "")
-
-
 def about_the_document(state: AnswerState) -> bool:
     """A question about the document itself (author, date, title), or one whose best pair is the header."""
     return state.q.about_doc or any(h.paragraph == 0 for p in state.pairs[:1] for h in p.members)
@@ -93,7 +87,7 @@ class ContextStage:
         docs = [state.lookup(d) for d in dict.fromkeys(p.doc for p in state.pairs)]
         terms = state.q.terms if self.settings.lean_context else None
         state.header, state.sources, state.context = self.context(state.pairs, docs, state.q.lang, full, terms)
-        state.system = system_text(state, folded=self.settings.fold_check)
+        state.system = prompts.load(state.q.prompt_lang)["system"].format(header=state.header, sources=state.sources)
         state.ranked = ranked(state.context, state.hits)
         state.paragraphs = [para.text for doc in docs if doc for para in doc.paragraphs]
         state.labels = [x for doc in docs if doc for x in document_labels(doc)]

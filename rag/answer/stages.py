@@ -60,10 +60,7 @@ STAGES: tuple[StageSpec, ...] = (
         Lever("name-variants", "a name the documents write another way (川普/特朗普, Putin/普京, 紐西蘭/新西兰) is grounded by their form and glossed for the model", {"name_variants": False}),
     )),
     StageSpec(CheckStage),
-    StageSpec(GenerateStage, (
-        Lever("folded-check", "the answer call judges (NOT IN DOCUMENT, confirmed by the YES/NO check) instead of a check before every answer",
-              {"fold_check": False, "check_answerable": True}),
-    )),
+    StageSpec(GenerateStage),
     StageSpec(LanguageStage),
     StageSpec(CiteStage),
     StageSpec(ClaimStage, (

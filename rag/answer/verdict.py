@@ -6,9 +6,8 @@ decides; its name and reason are recorded in the answer (``rag ask --json``: ``d
 - ``retrieved`` (after retrieval, before any model call): refuse when nothing was retrieved, when no
   paragraph is even ``refuse_below`` similar, or when the question names something no document
   mentions; answer author/title questions with the header's own words.
-- ``checked`` (after the model's judgement: its answer call wrote an answer rather than NOT IN
-  DOCUMENT, or the YES/NO check that confirms such a reply, or asked first): answer when the model
-  says YES, or when evidence overrules its NO (a paragraph at least ``trust_retrieval_above`` similar, the header
+- ``checked`` (after the model's YES/NO check): answer when the model says YES, or when evidence
+  overrules its NO (a paragraph at least ``trust_retrieval_above`` similar, the header
   stating the field asked for); otherwise refuse.
 - ``drafted`` (after generation): refuse when the model's answer is itself a refusal.
 - ``claimed`` (after the claim and language checks): refuse when no sentence of the answer is left.
@@ -69,11 +68,7 @@ def _header_names(s: AnswerState, t: Tools) -> str | None:
 
 
 def _model_yes(s: AnswerState, t: Tools) -> str | None:
-    if not s.model_says_yes:
-        return None
-    if "check" not in s.timer.marks:
-        return "the model answered (its answer call did not reply NOT IN DOCUMENT)"
-    return "the model's check said YES (or was unclear)"
+    return "the model's check said YES (or was unclear)" if s.model_says_yes else None
 
 
 def _trusted_paragraph(s: AnswerState, t: Tools) -> str | None:

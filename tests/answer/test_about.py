@@ -39,25 +39,25 @@ def test_header_answers_only_fields_the_document_has():
 
 def test_author_and_title_questions_are_answered_with_the_headers_words(settings):
     q = "作者的名字用英文怎么写？"
-    app = make_app(settings, replies=["NOT IN DOCUMENT", "NO", "作者的名字是张沱生。"])
+    app = make_app(settings, replies=["NO", "作者的名字是张沱生。"])
     ans = app.pipeline.answer(q)
     assert not ans.refused and ans.text == "本文的作者是 Tuosheng Zhang (張沱生)[EN ¶0]。"
     assert [(c.lang, c.paragraph) for c in ans.citations] == [("en", 0)] and "Tuosheng Zhang" in ans.citations[0].text
     assert app.chat_backend.llm.calls == []  # no model call
     ans = make_app(settings).pipeline.answer("What is the title of the article?")
     assert ans.text.startswith("The document is titled “What the New Developments Mean")
-    off = make_app(settings.model_copy(update={"answer_header_fields": False}), replies=["NOT IN DOCUMENT", "NO"])
+    off = make_app(settings.model_copy(update={"answer_header_fields": False}), replies=["NO"])
     assert off.pipeline.answer(q).refused  # the model's NO stands
 
 
 def test_model_no_is_overruled_when_the_header_states_the_date_or_position(settings):
     strict = settings.model_copy(update={"trust_retrieval_above": 2.0})
     q = "文章是什么时候发表的？"
-    app = make_app(strict, replies=["NOT IN DOCUMENT", "NO", "文章发表于2026年6月22日[EN ¶0]。"])
+    app = make_app(strict, replies=["NO", "文章发表于2026年6月22日[EN ¶0]。"])
     ans = app.pipeline.answer(q)
     assert not ans.refused and "6月22日" in ans.text and ans.verdict.rule == "header-states"
     assert "June 22, 2026" in app.chat_backend.llm.calls[0][0].content  # the date was in the context
-    off = make_app(strict.model_copy(update={"answer_header_fields": False}), replies=["NOT IN DOCUMENT", "NO"])
+    off = make_app(strict.model_copy(update={"answer_header_fields": False}), replies=["NO"])
     assert off.pipeline.answer(q).refused
     # a question about something else the author has stays with the model's verdict
-    assert make_app(strict, replies=["NOT IN DOCUMENT", "NO"]).pipeline.answer("作者的妻子是谁？").refused
+    assert make_app(strict, replies=["NO"]).pipeline.answer("作者的妻子是谁？").refused

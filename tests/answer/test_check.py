@@ -21,7 +21,7 @@ def test_the_check_asks_yes_or_no_once_and_a_no_refuses(settings):
     from tests.conftest import make_app
 
     strict = settings.model_copy(update={"trust_retrieval_above": 2.0})
-    app = make_app(strict.model_copy(update={"check_answerable": True, "fold_check": False}), replies=["NO"])
+    app = make_app(strict, replies=["NO"])
     ans = app.pipeline.answer("Does the author think the improvement in relations is enough?")
     assert ans.refused and ans.verdict.rule == "model-no"
     assert len(app.chat_backend.llm.calls) == 1 and "YES or NO" in app.chat_backend.llm.calls[0][-1].content

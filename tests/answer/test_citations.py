@@ -58,7 +58,7 @@ def test_no_context_no_citations():
 
 
 def test_invalid_marker_dropped_and_citation_attached(settings):
-    app = make_app(settings, replies=["The APEC and G20 summits are held in the two countries toward the end of the year [EN ¶11]."])
+    app = make_app(settings, replies=["YES", "The APEC and G20 summits are held in the two countries toward the end of the year [EN ¶11]."])
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert "[EN ¶11]" not in ans.text
     assert [(c.lang, c.paragraph) for c in ans.citations][0] == ("en", 3)

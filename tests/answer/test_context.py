@@ -83,5 +83,7 @@ def test_the_instructions_are_a_fixed_prefix_and_the_question_comes_last(app):
     a = state_after(app, "When are the APEC and G20 summits held?", last="generate")
     b = state_after(app, "Who will meet on the sidelines?", last="generate")
     prefix = a.system.split("SOURCES\n", 1)[0]
-    assert len(prefix) > 300 and b.system.startswith(prefix) and "NOT IN DOCUMENT" in prefix
+    assert len(prefix) > 300 and b.system.startswith(prefix) and "1 to 4 complete sentences" in prefix
     assert a.user.startswith("QUESTION: When are the APEC") and len(a.user) < 200
+    zh = state_after(app, "APEC和G20峰会在哪里举行？", last="generate")
+    assert "1到4个完整的句子" in zh.system.split("资料\n", 1)[0] and zh.user.startswith("问题：APEC")

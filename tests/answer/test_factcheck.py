@@ -25,7 +25,7 @@ def test_years_no_source_states_are_removed(answer, expected):
 
 
 def test_the_claim_check_cuts_an_invented_year_and_keeps_the_sentence(settings):
-    reply = ["The summits are held toward the end of 2031 [EN ¶3]."]
+    reply = ["YES", "The summits are held toward the end of 2031 [EN ¶3]."]
     ans = make_app(settings, replies=list(reply)).pipeline.answer("When are the APEC and G20 summits held?")
     assert "2031" not in ans.text and "toward the end [EN ¶3]." in ans.text
     assert ans.checks[0].outcome == "repaired" and "2031" in ans.checks[0].reason

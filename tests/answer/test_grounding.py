@@ -16,7 +16,7 @@ def test_acronyms_the_document_never_uses_are_ungrounded():
 
 
 def test_a_question_with_an_unknown_acronym_is_refused_without_asking_the_model(settings):
-    app = make_app(settings, replies=["It grew by 5 percent."])
+    app = make_app(settings, replies=["YES", "It grew by 5 percent."])
     ans = app.pipeline.answer("What is China's GDP growth rate?")
     assert ans.refused
     assert app.chat_backend.llm.calls == []  # the code refused before any model call

@@ -12,7 +12,7 @@ def test_english_question_english_answer_with_citation(app):
     assert text_language(ans.text) == "en"
     assert ("en", 3) in {(c.lang, c.paragraph) for c in ans.citations}
     assert "[EN ¶3]" in ans.text
-    assert set(ans.timings_ms) >= {"retrieve", "first_token", "generate", "total"}
+    assert set(ans.timings_ms) >= {"retrieve", "check", "first_token", "generate", "total"}
 
 
 def test_chinese_question_chinese_answer(app):
@@ -48,7 +48,7 @@ def test_injection_question_is_refused(app):
 def test_json_shape(app):
     js = app.pipeline.answer("When are the APEC and G20 summits held?").to_json()
     assert set(js) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by", "checks", "standalone_question", "evidence"}
-    assert js["decided_by"] == {"refused": False, "rule": "model-yes", "reason": "the model answered (its answer call did not reply NOT IN DOCUMENT)"}
+    assert js["decided_by"] == {"refused": False, "rule": "model-yes", "reason": "the model's check said YES (or was unclear)"}
     assert set(js["citations"][0]) == {"doc", "lang", "paragraph", "text", "section", "page"}
     assert set(js["retrieved"][0]) == {"doc", "lang", "paragraph", "score"}
     assert isinstance(js["citations"][0]["paragraph"], int)

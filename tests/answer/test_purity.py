@@ -38,7 +38,7 @@ def test_pipeline_drafts_again_in_the_answer_language_when_every_sentence_is_mix
     q = "美俄中三方核对话怎么样？"
     first = "至于特朗普总统多次提出的美俄中三方核对话，则 seems 更不靠谱[ZH ¶13]。"
     again = "至于特朗普总统多次提出的美俄中三方核对话，则更不靠谱[ZH ¶13]。"
-    app = make_app(settings.model_copy(update={"claim_check": False}), replies=[first, again])
+    app = make_app(settings.model_copy(update={"claim_check": False}), replies=["YES", first, again])
     ans = app.pipeline.answer(q)
     assert "seems" not in ans.text and "更不靠谱" in ans.text
     assert ans.checks[0].outcome == "removed" and "seems" in ans.checks[0].reason

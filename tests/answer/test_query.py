@@ -61,6 +61,6 @@ def test_the_question_is_analyzed_once_per_answer(settings, monkeypatch):
     calls = []
     real = query.analyze
     monkeypatch.setattr(query, "analyze", lambda *a, **kw: calls.append(a) or real(*a, **kw))
-    app = make_app(settings, replies=["When are the summits held?", "Toward the end of the year [EN ¶3]."])
+    app = make_app(settings, replies=["When are the summits held?", "YES", "Toward the end of the year [EN ¶3]."])
     app.pipeline.answer("And when are they held?", history=[("What summits are held?", "APEC and G20 [EN ¶3].")])
     assert len(calls) == 1

@@ -48,25 +48,25 @@ def test_quote_markdown_and_html():
 
 
 def test_pipeline_appends_quotes_and_cites_them(settings):
-    app = make_app(settings, replies=["They meet on the sidelines [EN ¶3]."])
+    app = make_app(settings, replies=["YES", "They meet on the sidelines [EN ¶3]."])
     ans = app.pipeline.answer("Where will the two heads of state meet again toward the end of the year?")
     assert "\n\n> The document says: “" in ans.text and "APEC and G20" in ans.text
     assert ans.quotes and ans.quotes[0].label == "EN ¶3"
     assert ("en", 3) in {(c.lang, c.paragraph) for c in ans.citations}
     assert ans.to_json()["quotes"][0]["paragraph"] == 3
-    off = make_app(settings.model_copy(update={"quotes": False}), replies=["They meet on the sidelines [EN ¶3]."])
+    off = make_app(settings.model_copy(update={"quotes": False}), replies=["YES", "They meet on the sidelines [EN ¶3]."])
     ans = off.pipeline.answer("Where will the two heads of state meet again toward the end of the year?")
     assert "> " not in ans.text and not ans.quotes and "APEC" not in ans.text
 
 
 def test_no_body_quote_under_an_answer_about_the_article_itself(settings):
-    app = make_app(settings, replies=["The author is Tuosheng Zhang."])
+    app = make_app(settings, replies=["YES", "The author is Tuosheng Zhang."])
     ans = app.pipeline.answer("Who is the author of the article?")
     assert not ans.quotes and "> " not in ans.text
 
 
 def test_traditional_answer_quotes_in_traditional(settings):
-    app = make_app(settings, replies=["年底两国元首会再次会晤。"])
+    app = make_app(settings, replies=["YES", "年底两国元首会再次会晤。"])
     ans = app.pipeline.answer("年底兩國元首將在哪裡再次會晤？")
     assert ans.answer_language == "zh-Hant" and ans.quotes
     assert "原文：“" in ans.text and "兩國元首還將再次會晤" in ans.text

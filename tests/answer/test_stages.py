@@ -9,7 +9,7 @@ from rag.answer.stages import STAGES, levers
 from rag.settings import Settings
 from tests.conftest import make_app
 
-DEFAULT = ["query", "retrieve", "evidence", "context", "gate", "gloss", "generate", "language", "cite", "claims",
+DEFAULT = ["query", "retrieve", "evidence", "context", "gate", "gloss", "check", "generate", "language", "cite", "claims",
            "purity", "quotes", "finish"]
 
 
@@ -19,15 +19,10 @@ def test_the_default_list_in_order(settings):
 
 def test_each_switch_removes_its_stage_and_only_it(settings):
     for spec in STAGES:
-        if spec.setting is None or not getattr(settings, spec.setting):
+        if spec.setting is None:
             continue
         names = make_app(settings.model_copy(update={spec.setting: False})).pipeline.stage_names
         assert names == [n for n in DEFAULT if n != spec.name], spec.setting
-
-
-def test_the_separate_check_call_is_a_stage_before_generation_when_switched_on(settings):
-    names = make_app(settings.model_copy(update={"check_answerable": True})).pipeline.stage_names
-    assert names == DEFAULT[:6] + ["check"] + DEFAULT[6:]
 
 
 def test_levers_switch_off_settings_that_exist_and_are_on_by_default():
@@ -45,14 +40,14 @@ def test_ablation_reads_its_levers_from_the_registry():
 
 
 def test_events_come_from_the_stages_in_order(settings):
-    app = make_app(settings, replies=["They meet on the sidelines [EN ¶3]."])
+    app = make_app(settings, replies=["YES", "They meet on the sidelines [EN ¶3]."])
     events = list(app.pipeline.stream("Where will the two heads of state meet again?"))
-    assert [e.text for e in events if e.kind == "status"] == ["retrieving", "generating", "checking claims", "checking purity"]
+    assert [e.text for e in events if e.kind == "status"] == ["retrieving", "checking", "generating", "checking claims", "checking purity"]
     assert events[-1].kind == "answer" and [e.kind for e in events[:-1]].count("answer") == 0
     assert "".join(e.text for e in events if e.kind == "token").startswith("They meet")
     kinds = [e.kind for e in events]
     assert kinds.index("evidence") < kinds.index("token")  # the evidence comes before the model says anything
-    assert kinds.index("evidence") < [e.text for e in events].index("generating")  # and before the first model call
+    assert kinds.index("evidence") < [e.text for e in events].index("checking")  # and before the first model call
 
 
 class _Canned:

@@ -76,7 +76,7 @@ def test_a_cut_off_last_sentence_is_removed_as_form_and_a_supported_one_kept():
 
 
 def test_pipeline_refuses_when_no_sentence_is_supported_and_records_each_check(settings):
-    app = make_app(settings, replies=["The summits were moved to 2031 by a vote of 57 members [EN ¶3]."])
+    app = make_app(settings, replies=["YES", "The summits were moved to 2031 by a vote of 57 members [EN ¶3]."])
     ans = app.pipeline.answer("How many votes did the APEC and G20 summits get in the two countries?")
     assert ans.refused and ans.verdict.rule == "nothing-supported" and "2031" not in ans.text
     js = ans.to_json()
@@ -86,7 +86,7 @@ def test_pipeline_refuses_when_no_sentence_is_supported_and_records_each_check(s
 
 
 def test_an_invention_is_replaced_by_the_source_sentence_when_one_answers_the_question(settings):
-    app = make_app(settings, replies=["The summits were moved to 2031 by a vote of 57 members [EN ¶3]."])
+    app = make_app(settings, replies=["YES", "The summits were moved to 2031 by a vote of 57 members [EN ¶3]."])
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert not ans.refused and "57" not in ans.text and "2031" not in ans.text
     assert "“Toward the end of the year, as the APEC and G20 summits are held" in ans.text
@@ -96,7 +96,7 @@ def test_an_invention_is_replaced_by_the_source_sentence_when_one_answers_the_qu
 def test_an_answer_that_only_restates_the_question_is_drafted_once_more(settings):
     q = "When are the APEC and G20 summits held?"
     again = "The summits are held toward the end of the year in the two countries [EN ¶3]."
-    app = make_app(settings, replies=["The APEC and G20 summits are held [EN ¶3].", again])
+    app = make_app(settings, replies=["YES", "The APEC and G20 summits are held [EN ¶3].", again])
     ans = app.pipeline.answer(q)
     assert not ans.refused and ans.text.startswith("The summits are held toward the end of the year")
     assert [(c.outcome, c.draft) for c in ans.checks] == [("removed", 1), ("kept", 2)]
@@ -105,14 +105,14 @@ def test_an_answer_that_only_restates_the_question_is_drafted_once_more(settings
 
 def test_a_second_failed_draft_gives_the_extractive_answer(settings):
     q = "When are the APEC and G20 summits held?"
-    app = make_app(settings.model_copy(update={"quotes": False}), replies=["The APEC and G20 summits are held [EN ¶3].", "The APEC and G20 summits are held."])
+    app = make_app(settings.model_copy(update={"quotes": False}), replies=["YES", "The APEC and G20 summits are held [EN ¶3].", "The APEC and G20 summits are held."])
     ans = app.pipeline.answer(q)
     assert not ans.refused and "“" in ans.text and "APEC and G20 summits" in ans.text
     assert ans.citations and all(c.text for c in ans.citations)
 
 
 def test_switched_off_the_answer_is_left_as_drafted(settings):
-    reply = ["The summits were moved to 2031 by a vote of 57 members [EN ¶3]."]
+    reply = ["YES", "The summits were moved to 2031 by a vote of 57 members [EN ¶3]."]
     app = make_app(settings.model_copy(update={"claim_check": False}), replies=reply)
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert "57 members" in ans.text and ans.checks == ()
@@ -122,7 +122,7 @@ def test_an_answer_to_a_question_about_the_author_is_checked_too(settings):
     """"作者认为…吗？" mentions the author, so the context carries the header; the answer is still the
     model's and is checked: repeating the question is no answer."""
     q = "作者认为中美关系的新定位足够吗？"
-    app = make_app(settings, replies=["作者认为中美关系的新定位足够[ZH ¶5]。", "作者认为中美关系的新定位足够[ZH ¶5]。"])
+    app = make_app(settings, replies=["YES", "作者认为中美关系的新定位足够[ZH ¶5]。", "作者认为中美关系的新定位足够[ZH ¶5]。"])
     ans = app.pipeline.answer(q)
     assert ans.checks and ans.checks[0].outcome == "removed" and "repeats the question" in ans.checks[0].reason
     assert ans.text != "作者认为中美关系的新定位足够[ZH ¶5]。"

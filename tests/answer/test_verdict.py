@@ -8,20 +8,20 @@ from rag.text.language import text_language
 from tests.conftest import make_app
 
 def test_model_verdict_no_refuses(settings):
-    app = make_app(settings, replies=["NOT IN DOCUMENT", "NO"])
+    app = make_app(settings, replies=["NO"])
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert ans.refused and ans.citations == ()
 
 
 def test_model_no_is_overridden_by_a_very_similar_paragraph(settings):
     settings_low = settings.model_copy(update={"trust_retrieval_above": 0.0})
-    app = make_app(settings_low, replies=["NOT IN DOCUMENT", "NO"])
+    app = make_app(settings_low, replies=["NO"])
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert not ans.refused
 
 
 def test_model_refusing_in_its_answer_is_a_refusal(settings):
-    app = make_app(settings, replies=["The sources do not mention this."])
+    app = make_app(settings, replies=["YES", "The sources do not mention this."])
     ans = app.pipeline.answer("When are the APEC and G20 summits held?")
     assert ans.refused and not ans.citations
 
@@ -50,11 +50,11 @@ ANSWER = "They are held in the two countries toward the end of the year [EN ¶3]
         ({"refuse_below": 0.99}, [], Q, {}, "similarity-floor", True),
         ({}, [], "What did Biden say about the Taiwan question during the summit?", {}, "ungrounded-terms", True),
         ({}, [], "Who wrote the article?", {}, "header-names", False),
-        ({}, [ANSWER], Q, {}, "model-yes", False),
-        ({"trust_retrieval_above": 0.0}, ["NOT IN DOCUMENT", "NO", ANSWER], Q, {}, "trusted-paragraph", False),
-        ({"trust_retrieval_above": 2.0}, ["NOT IN DOCUMENT", "NO"], Q, {}, "model-no", True),
-        ({}, ["The sources do not mention this."], Q, {}, "model-refused", True),
-        ({"fold_check": False}, [ANSWER], Q, {}, "no-rule-refused", False),
+        ({}, ["YES", ANSWER], Q, {}, "model-yes", False),
+        ({"trust_retrieval_above": 0.0}, ["NO", ANSWER], Q, {}, "trusted-paragraph", False),
+        ({"trust_retrieval_above": 2.0}, ["NO"], Q, {}, "model-no", True),
+        ({}, ["YES", "The sources do not mention this."], Q, {}, "model-refused", True),
+        ({"check_answerable": False}, [ANSWER], Q, {}, "no-rule-refused", False),
     ],
 )
 def test_the_deciding_rule_is_recorded_in_the_answer(settings, update, replies, question, kw, rule, refused):
@@ -64,7 +64,7 @@ def test_the_deciding_rule_is_recorded_in_the_answer(settings, update, replies, 
 
 
 def test_rules_before_any_model_call_ask_the_model_nothing(settings):
-    app = make_app(settings, replies=[ANSWER])
+    app = make_app(settings, replies=["YES", ANSWER])
     for q in ("What did Biden say about the Taiwan question during the summit?", "Who wrote the article?"):
         app.pipeline.answer(q)
     assert app.chat_backend.llm.calls == []
