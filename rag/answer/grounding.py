@@ -13,7 +13,7 @@ from typing import ClassVar, Iterator, Sequence
 
 from rag.answer.state import AnswerState, Event, Tools
 from rag.index.embedder import Embedder, cosine_matrix
-from rag.text.chinese import tagged_words, to_mainland, to_simplified, to_traditional
+from rag.text.chinese import mistagged_persons, tagged_words, to_mainland, to_simplified, to_traditional
 from rag.text.script import HAN_RE, LATIN_WORD_RE
 
 _NAME_RE = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
@@ -31,7 +31,8 @@ _ZH_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "j"})  # persons, p
 
 
 def question_terms(question: str) -> list[str]:
-    """Names and years in a question (English capitalised words, Chinese proper nouns)."""
+    """Names and years in a question (English capitalised words, Chinese proper nouns; not a common
+    word jieba's dictionary tags as a person, ``mistagged_persons``: 许可 in 许可协议)."""
     terms: list[str] = []
     for m in _NAME_RE.finditer(question):
         w = re.sub(r"['’]s$", "", m.group(1))
@@ -46,8 +47,9 @@ def question_terms(question: str) -> list[str]:
     terms.extend(_YEAR_RE.findall(question))
     han = "".join(ch if HAN_RE.match(ch) else " " for ch in to_simplified(question))
     if han.strip():
+        common = mistagged_persons()
         for word, flag in tagged_words(han):
-            if flag in _ZH_NAME_FLAGS and len(word.strip()) >= 2:
+            if flag in _ZH_NAME_FLAGS and len(word.strip()) >= 2 and word.strip() not in common:
                 terms.append(word.strip())
     return terms
 

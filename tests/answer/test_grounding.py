@@ -71,3 +71,15 @@ def test_pipeline_answers_a_question_with_a_name_variant_only_when_switched_on(s
     off = make_app(settings.model_copy(update={"name_variants": False}))
     ans = off.pipeline.answer(q)
     assert ans.refused and ans.verdict.rule == "ungrounded-terms" and off.chat_backend.llm.calls == []
+
+
+def test_a_common_word_jieba_tags_as_a_person_is_not_a_name():
+    """jieba's dictionary tags 许可 (licence) and 文明 as persons' names; they occur inside other,
+    non-name dictionary words (未经许可, 行政许可), which real names rarely do."""
+    from rag.answer.grounding import question_terms
+    from rag.text.chinese import mistagged_persons
+
+    common = mistagged_persons()
+    assert {"许可", "文明", "卫星"} <= common and not {"特朗普", "毛泽东", "习近平"} & common
+    assert "许可" not in question_terms("Qwen 的源代码采用什么许可协议？")
+    assert "特朗普" in question_terms("特朗普和王毅说了什么？")
