@@ -166,7 +166,6 @@ def _answer_items(limit: int) -> list[dict]:
     return [it for it in load_set(ROOT / "eval" / "sets" / "seed.jsonl") if it.get("answerable", True)][:limit]
 
 
-FULL_CONTEXT = {"lean_context": False}  # every pair with both versions (the context before #18)
 STAGE_MARKS = ("rewrite", "retrieve", "evidence", "check", "first_token", "generate", "claims", "total")
 
 
@@ -330,10 +329,6 @@ def render(results: dict, label: str) -> str:
         lines.append(f"| retrieval at {row['chunks']:,} chunks p50 / p95 (no query embedding) | {row['p50_ms']:.1f} / {row['p95_ms']:.1f} ms ({row['p50_ms'] / base:.1f}× 1k) | {tgt} |")
     if ans:
         lines += _answer_rows(ans, r.get("naive_answers"))
-    cf = r.get("full_context_answers")
-    if cf:
-        lines.append(f"| first token / full answer p50 with the lean context off (both versions of every pair) "
-                     f"| {cf['first_token_p50_s']:.1f} / {cf['total_p50_s']:.1f} s ({cf['answered']} answered) | |")
     ev = r.get("evidence_browser")
     if ev and "error" in ev:
         lines.append(f"| evidence on screen after Ask (browser) | not measured: {ev['error']} | ≤ 0.3 s p50 |")
@@ -401,8 +396,6 @@ def main(argv=None) -> None:
         from eval.baselines import NaivePipeline
 
         results["naive_answers"] = bench_answers(app, n, NaivePipeline(app.retriever, app.chat_backend))
-        results["full_context_answers"] = bench_answers(app.sharing(app.settings.model_copy(update=FULL_CONTEXT)), n)
-        print(f"full context answers: {results['full_context_answers']}", file=sys.stderr, flush=True)
         print(f"textbook answers: {results['naive_answers']}", file=sys.stderr, flush=True)
         results["prefill"] = bench_prefill(app, min(n, 8))
         print(f"prefill: {results['prefill']}", file=sys.stderr, flush=True)

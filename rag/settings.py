@@ -48,7 +48,6 @@ class Settings(BaseSettings):
     chunk_overlap_sentences: int = 1
     top_k: int = 2  # at most this many aligned pairs go in the context
     pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
-    lean_context: bool = True  # a paragraph's twin in the other language joins the context only when it states a number, name or question term the first lacks
     dense_k: int = 12
     lexical_weight: float = 0.5  # weight of the BM25 list in the fusion (dense = 1.0)
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval

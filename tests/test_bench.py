@@ -17,7 +17,7 @@ def test_bench_runs_tiny(tmp_path):
     assert "Where an answer's time goes" in text
     data = json.loads(raw.read_text())
     assert [r["chunks"] for r in data["retrieval"]] == [1000, 2000]
-    assert data["naive_answers"]["questions"] == data["answers"]["questions"] == data["full_context_answers"]["questions"] == 2
+    assert data["naive_answers"]["questions"] == data["answers"]["questions"] == 2
     assert data["prefill"] == {"error": "not the local model"}  # the fake model has no tokenizer
     main(["--tiny", "--fake", "--out", str(out), "--label", "smoke", "--skip-ui"])  # replaces its own table
     assert out.read_text().count("### smoke") == 1

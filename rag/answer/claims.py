@@ -161,12 +161,3 @@ def unsupported_claims(answer: str, cited: Mapping[tuple[str, int], str], questi
         labels = parse_markers(sentence)
         out += assess(sentence, [cited[k] for k in labels if k in cited] or cited.values(), question)[1]
     return out
-
-
-def adds_facts(text: str, other: str, terms: Iterable[str] = ()) -> bool:
-    """Does ``text`` state a checkable number or name, or one of ``terms``, that ``other`` does not?
-    (A paragraph's twin in the other language earns its place in the context only then.)"""
-    if any(assess(s, [other])[1] for s in split_sentences(text)):
-        return True
-    mine, theirs = _norm(text), _norm(other)
-    return any((t := _norm(term)) in mine and t not in theirs for term in terms)

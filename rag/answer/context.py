@@ -8,7 +8,6 @@ from typing import ClassVar, Iterator
 
 from rag.answer import prompts
 from rag.answer.about import header_answers
-from rag.answer.claims import adds_facts
 from rag.answer.state import AnswerState, Event, Tools
 from rag.index.retrieve import PairHit
 from rag.types import Document, Hit, doc_lang
@@ -85,8 +84,7 @@ class ContextStage:
         state.header_only = about_the_document(state)
         full = not self.settings.header_for_meta_only or state.header_only
         docs = [state.lookup(d) for d in dict.fromkeys(p.doc for p in state.pairs)]
-        terms = state.q.terms if self.settings.lean_context else None
-        state.header, state.sources, state.context = self.context(state.pairs, docs, state.q.lang, full, terms)
+        state.header, state.sources, state.context = self.context(state.pairs, docs, state.q.lang, full)
         state.system = prompts.load(state.q.prompt_lang)["system"].format(header=state.header, sources=state.sources)
         state.ranked = ranked(state.context, state.hits)
         state.paragraphs = [para.text for doc in docs if doc for para in doc.paragraphs]
@@ -99,11 +97,8 @@ class ContextStage:
         return iter(())
 
     @staticmethod
-    def context(
-        pairs: list[PairHit], docs: list[Document | None], lang: str, full: bool, terms: tuple[str, ...] | None = None,
-    ) -> tuple[str, str, list[Hit]]:
-        """(header lines, source lines, the paragraphs the model sees) with the question's language first.
-        With ``terms`` (lean context) a pair's twin joins only when ``needed``."""
+    def context(pairs: list[PairHit], docs: list[Document | None], lang: str, full: bool) -> tuple[str, str, list[Hit]]:
+        """(header lines, source lines, the paragraphs the model sees) with the question's language first."""
         first = doc_lang(lang)
         by_id = {d.doc_id: d for d in docs if d}
         hits: list[Hit] = []
@@ -121,22 +116,11 @@ class ContextStage:
                     shown = h.split("] ", 1)[-1]
                     text = doc.front.text  # type: ignore[union-attr]
                     hits.append(Hit(pair.doc, doc.front.lang, 0, f"{shown}\n{text}" if full else text, 0.0))  # type: ignore[union-attr, arg-type]
-            for h in members(pair, first, terms):
+            for h in sorted(pair.members, key=lambda h: h.lang != first):
                 if h.paragraph > 0:
                     lines.append(f"[{h.label}] {h.text}")
                     hits.append(h)
         return "\n".join(headers), "\n".join(lines), hits
-
-
-def members(pair: PairHit, first: str, terms: tuple[str, ...] | None) -> list[Hit]:
-    """A pair's paragraphs for the context, the question's language first. With ``terms`` (lean
-    context), the twin only when it matched the question better or states a number, name or question
-    term the first lacks: every twin costs ~1 s of prompt on 2 cores."""
-    hits = sorted(pair.members, key=lambda h: h.lang != first)
-    if terms is None or len(hits) < 2 or hits[0].lang != first:
-        return hits
-    a, b = hits
-    return hits if b.score > a.score or adds_facts(b.text, a.text, terms) else [a]
 
 
 def ranked(ctx: list[Hit], hits: list[Hit], limit: int = 10) -> list[Hit]:

@@ -51,7 +51,6 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(EvidenceStage),
     StageSpec(ContextStage, (
         Lever("header-meta-only", "byline and date in the context only for questions about the document", {"header_for_meta_only": False}),
-        Lever("lean-context", "a paragraph's twin joins the context only when it adds a number, name or question term", {"lean_context": False}),
     )),
     StageSpec(GateStage, (
         Lever("header-fields", "author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
@@ -59,7 +58,8 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(GlossStage, (
         Lever("name-variants", "a name the documents write another way (川普/特朗普, Putin/普京, 紐西蘭/新西兰) is grounded by their form and glossed for the model", {"name_variants": False}),
     )),
-    StageSpec(CheckStage),
+    StageSpec(CheckStage, (
+    )),
     StageSpec(GenerateStage),
     StageSpec(LanguageStage),
     StageSpec(CiteStage),
