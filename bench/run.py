@@ -199,7 +199,7 @@ def _tokens(base_url: str, text: str) -> int:
 
 def bench_prefill(app, limit: int) -> dict:
     """Where the first token's time goes: the prompt tokens of each model call (the fixed prefix
-    llama.cpp keeps cached, and the rest it must read), and the measured prefill and decode rates."""
+    llama.cpp keeps cached, and the rest it must read), and the measured prefill rate."""
     backend = app.chat_backend
     if not hasattr(backend, "base_url"):
         return {"error": "not the local model"}
@@ -214,7 +214,11 @@ def bench_prefill(app, limit: int) -> dict:
     finally:
         chat.stream, chat.complete = real_stream, real_complete
     url = backend.base_url
-    fixed = [_tokens(url, system.split("\nSOURCES\n", 1)[0].split("\n资料\n", 1)[0]) for system, _ in calls]
+    from rag.answer import prompts
+
+    # the system text's fixed part: its template up to the first placeholder, the same for every question
+    prefixes = {pre: _tokens(url, pre) for pre in (prompts.load(lang)["system"].split("{", 1)[0] for lang in ("en", "zh"))}
+    fixed = [next((n for pre, n in prefixes.items() if system.startswith(pre)), 0) for system, _ in calls]
     total = [_tokens(url, system) + _tokens(url, user) for system, user in calls]
     rate = _prefill_rate(real_complete, url)
     return {"calls": len(calls), "calls_per_question": len(calls) / max(1, limit), "fixed_tokens_p50": _pct(fixed, 50),

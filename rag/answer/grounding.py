@@ -13,7 +13,7 @@ from typing import ClassVar, Iterator, Sequence
 
 from rag.answer.state import AnswerState, Event, Tools
 from rag.index.embedder import Embedder, cosine_matrix
-from rag.text.chinese import mistagged_persons, tagged_words, to_mainland, to_simplified, to_traditional
+from rag.text.chinese import NAME_FLAGS, mistagged_persons, tagged_words, to_mainland, to_simplified, to_traditional
 from rag.text.script import HAN_RE, LATIN_WORD_RE
 
 _NAME_RE = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
@@ -27,7 +27,6 @@ _COMMON = frozenset(
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr President Minister Yes No""".split()
 )
-_ZH_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "j"})  # persons, places, organisations, abbreviations
 
 
 def question_terms(question: str) -> list[str]:
@@ -49,8 +48,9 @@ def question_terms(question: str) -> list[str]:
     if han.strip():
         common = mistagged_persons()
         for word, flag in tagged_words(han):
-            if flag in _ZH_NAME_FLAGS and len(word.strip()) >= 2 and word.strip() not in common:
-                terms.append(word.strip())
+            word = word.strip()
+            if flag in NAME_FLAGS and len(word) >= 2 and word not in common:
+                terms.append(word)
     return terms
 
 
@@ -75,7 +75,7 @@ def ungrounded_terms(question: str, texts: list[str], terms: Sequence[str] | Non
 
 
 _LATIN_NAME = re.compile(r"(?<![\w.])[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
-_ZH_NAME_KINDS = _ZH_NAME_FLAGS | {"nz"}
+_ZH_NAME_KINDS = NAME_FLAGS | {"nz"}
 
 
 @lru_cache(maxsize=16)

@@ -37,7 +37,7 @@ def tagged_words(text: str) -> list[tuple[str, str]]:
 
 
 _PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})
-_NAME_FLAGS = _PERSON_FLAGS | {"ns", "nt", "j"}
+NAME_FLAGS = _PERSON_FLAGS | {"ns", "nt", "j"}  # jieba's persons, places, organisations, abbreviations
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +50,7 @@ def mistagged_persons(min_compounds: int = 3) -> frozenset[str]:
     persons = {w for w, f in tags.items() if f in _PERSON_FLAGS and 2 <= len(w) <= 4}
     counts: dict[str, int] = {}
     for word, flag in tags.items():
-        if flag in _NAME_FLAGS or len(word) < 3:
+        if flag in NAME_FLAGS or len(word) < 3:
             continue
         for size in (2, 3, 4):
             for i in range(len(word) - size + 1):
