@@ -180,13 +180,13 @@ def stats(doc: Document) -> AlignStats:
 
 
 def align(doc: Document, embed=None, cfg: AlignConfig = AlignConfig()) -> Document:
-    """Return ``doc`` with its alignment and unaligned paragraphs set (``embed``: texts → vectors)."""
+    """Return ``doc`` with its alignment and unaligned paragraphs set (``embed``: paragraphs → vectors)."""
     en = [p for p in doc.paragraphs if p.lang == "en" and p.n > 0]
     zh = [p for p in doc.paragraphs if p.lang == "zh" and p.n > 0]
     pairs: list[tuple[int, int]] = []
     if en and zh:
         if embed is not None:
-            vecs = (embed([p.text for p in en]), embed([p.text for p in zh]))
+            vecs = (embed(en), embed(zh))
             pairs = align_paragraphs(en, zh, vecs, cfg)
         if len(en) == len(zh) and len({a for a, _ in pairs}) < len(en) / 2:
             # no embedder, or one that cannot tell translations apart (it found under half of them):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from rag.text.sentences import sentence_spans
-from rag.types import Chunk, Document
+from rag.types import Chunk, Document, Paragraph
 
 
 def split_paragraph(text: str, budget: int, overlap: int = 1) -> list[tuple[int, int]]:
@@ -33,6 +33,12 @@ def split_paragraph(text: str, budget: int, overlap: int = 1) -> list[tuple[int,
     return spans
 
 
+def chunk_title(p: Paragraph) -> str:
+    """What a chunk's vector is read under: its paragraph's heading path ("Requirements",
+    "API › Table"), so a table row or a list item is found by what its section is about."""
+    return " › ".join(p.section)
+
+
 def chunk_document(doc: Document, budget: int, overlap: int = 1) -> list[Chunk]:
     chunks: list[Chunk] = []
     for p in doc.paragraphs:
@@ -52,6 +58,7 @@ def chunk_document(doc: Document, budget: int, overlap: int = 1) -> list[Chunk]:
                     source=doc.source,
                     content_hash=h,
                     version=doc.content_hash,
+                    title=chunk_title(p),
                 )
             )
     return chunks

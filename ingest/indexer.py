@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 from ingest.align import align, merge_pair, stats
 from ingest.blocks import Parsed
-from ingest.chunk import chunk_document, split_paragraph
+from ingest.chunk import chunk_document, chunk_title, split_paragraph
 from ingest.loaders import doc_id_for, parse_bytes, parse_path
 from ingest.parse import build_document, file_lang
 from ingest.report import IngestReport
@@ -22,7 +22,7 @@ from rag.errors import DocumentError, IndexBusyError
 from rag.index.embedder import Embedder
 from rag.index.sources import SourceFiles
 from rag.index.store import Store
-from rag.types import Document
+from rag.types import Document, Paragraph
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +82,16 @@ class Indexer:
             return stored
         return None
 
-    def _embed_paragraphs(self, texts: list[str]) -> list[list[float]]:
-        """Paragraph vectors for alignment: the mean of the paragraph's chunk vectors, so the chunks
-        are embedded once (the write that follows hits the embedder's cache)."""
+    def _embed_paragraphs(self, paragraphs: list[Paragraph]) -> list[list[float]]:
+        """Paragraph vectors for alignment: the mean of the paragraph's chunk vectors, each read under
+        its heading path as the store reads it, so the chunks are embedded once (the write that follows
+        hits the embedder's cache)."""
         import numpy as np
 
-        spans = [split_paragraph(t, self.chunk_chars, self.overlap) for t in texts]
-        flat = [t[a:b].strip() for t, sp in zip(texts, spans) for a, b in sp]
-        vecs = np.asarray(self.embedder.embed_documents(flat), dtype=np.float32)
+        spans = [split_paragraph(p.text, self.chunk_chars, self.overlap) for p in paragraphs]
+        flat = [p.text[a:b].strip() for p, sp in zip(paragraphs, spans) for a, b in sp]
+        titles = [chunk_title(p) for p, sp in zip(paragraphs, spans) for _ in sp]
+        vecs = np.asarray(self.embedder.embed_titled(flat, titles), dtype=np.float32)
         out, i = [], 0
         for sp in spans:
             v = vecs[i : i + len(sp)].mean(axis=0)

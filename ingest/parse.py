@@ -257,8 +257,13 @@ def parse_text(text: str, doc_id: str, source: str) -> Document:
     return build_document(parse_plain(text, source), doc_id, source)
 
 
+# How a document's chunks are embedded (2: each under its heading path). Part of every version, so an
+# index written by an older release is embedded again by the next ``rag ingest``.
+CHUNK_FORMAT = "2"
+
+
 def content_hash(paragraphs: list[Paragraph] | tuple[Paragraph, ...], extra: str = "") -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"chunks:{CHUNK_FORMAT}\x1e".encode())
     for p in paragraphs:
         h.update(f"{p.doc}\x1f{p.lang}\x1f{p.n}\x1f{p.text}\x1e".encode())
         if p.section or p.page or p.kind not in ("prose", "front"):

@@ -153,6 +153,7 @@ class Chunk:
     source: str
     content_hash: str
     version: str  # content hash of the whole document this chunk belongs to
+    title: str = ""  # the paragraph's heading path: what its vector is read under (``Embedder.embed_titled``)
 
     def metadata(self) -> dict[str, str | int]:
         return {

@@ -56,11 +56,11 @@ def test_alignment_by_similarity_when_counts_differ(seed_text):
     # an oracle embedder: English ¶n and the Chinese paragraph that was ¶n share a vector
     original = {p.text: p.n for p in doc.paragraphs}
 
-    def embed(texts):
+    def embed(paragraphs):
         out = []
-        for t in texts:
+        for p in paragraphs:
             v = np.zeros(32)
-            v[original[t]] = 1.0
+            v[original[p.text]] = 1.0
             out.append(v.tolist())
         return out
 

@@ -190,3 +190,55 @@ def test_a_writer_can_wait_for_a_running_ingest(tmp_path):
         with ingest_lock(tmp_path, wait_s=0.3):
             pass
     t.join()
+
+
+REQUIREMENTS_DOC = """# Setup
+
+## Requirements
+
+- python 3.8 and above
+- a recent compiler
+
+## Usage
+
+Call the tool with a file name.
+"""
+
+
+def test_chunks_are_embedded_under_their_heading_path(fake_app, tmp_path):
+    """A list item says what it is about only through its heading: its vector is read under its heading
+    path (``Chunk.title``), and the alignment's vectors are the same ones (embedded once)."""
+    path = tmp_path / "setup.md"
+    path.write_text(REQUIREMENTS_DOC, encoding="utf-8")
+    doc = fake_app.indexer.prepare_path(path)
+    item = next(p for p in doc.paragraphs if "python" in p.text)
+    from ingest.chunk import chunk_document
+
+    [chunk] = [c for c in chunk_document(doc, 900) if c.paragraph == item.n]
+    assert chunk.title == "Setup › Requirements"
+    _ingest(fake_app, path)
+    hits = fake_app.sharing(fake_app.settings.model_copy(update={"retrieval_mode": "dense"})).retriever.paragraphs(
+        "setup requirements", k=5)
+    items = [h for h in hits if h.text in ("python 3.8 and above", "a recent compiler", "Call the tool with a file name.")]
+    assert {h.text for h in items[:2]} == {"python 3.8 and above", "a recent compiler"}  # the Usage line last
+    plain = fake_app.embedder.embed_documents(["python 3.8 and above"])[0]
+    titled = fake_app.embedder.embed_titled(["python 3.8 and above"], ["Setup › Requirements"])[0]
+    assert plain != titled
+
+
+def test_an_older_index_is_embedded_again(fake_app, tmp_path, monkeypatch):
+    """The chunk format is part of every version: a document stored by an older release (vectors read
+    without their headings) is embedded again by the next ingest, not skipped as unchanged."""
+    import ingest.parse
+
+    path = tmp_path / "setup.md"
+    path.write_text(REQUIREMENTS_DOC, encoding="utf-8")
+    monkeypatch.setattr(ingest.parse, "CHUNK_FORMAT", "1")
+    _ingest(fake_app, path)
+    [before] = fake_app.store.documents()
+    monkeypatch.setattr(ingest.parse, "CHUNK_FORMAT", "2")
+    [new] = _ingest(fake_app, path)
+    assert new.status == "updated"
+    [after] = fake_app.store.documents()
+    assert after.version != before.version
+    assert {c.chunk_id.split(":")[1] for c in fake_app.store.chunks()} == {after.version[:12]}  # the old vectors are gone

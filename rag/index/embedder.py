@@ -29,6 +29,10 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> list[float]: ...
 
+    def embed_titled(self, texts: list[str], titles: list[str]) -> list[list[float]]:
+        """Document vectors of ``texts``, each read under its title (a chunk's heading path)."""
+        ...
+
     def warm_up(self) -> None:
         """Load the model now (otherwise on first use)."""
         ...
@@ -91,13 +95,21 @@ class CachingEmbedder(Embeddings):
     def _encode_queries(self, texts: list[str]) -> list[list[float]]:
         raise NotImplementedError
 
+    def _encode_inputs(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of model inputs that already carry their prompt."""
+        raise NotImplementedError
+
+    def titled_input(self, text: str, title: str) -> str:
+        """The model input of a document under a title."""
+        return f"{title}\n{text}" if title else text
+
     def warm_up(self) -> None:
         pass
 
     def _embed(self, texts: list[str], mode: str) -> list[list[float]]:
         out: list[list[float] | None] = [self._cache.get((mode, t)) for t in texts]
         todo = [i for i, v in enumerate(out) if v is None]
-        enc = self._encode_documents if mode == "doc" else self._encode_queries
+        enc = {"doc": self._encode_documents, "query": self._encode_queries, "input": self._encode_inputs}[mode]
         for start in range(0, len(todo), self.batch_size):
             idx = todo[start : start + self.batch_size]
             vecs = enc([texts[i] for i in idx])
@@ -113,6 +125,16 @@ class CachingEmbedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._embed([text], "query")[0]
+
+    def embed_titled(self, texts: list[str], titles: list[str]) -> list[list[float]]:
+        """Document vectors of ``texts`` read under their titles: a table row or a list item
+        ("python 3.8 and above") says what it is about only through its heading ("Requirements")."""
+        untitled = [i for i, t in enumerate(titles) if not t]
+        out = self._embed([self.titled_input(x, t) for x, t in zip(texts, titles)], "input")
+        if untitled:  # no title: the plain document vector (shared with every other use of the text)
+            for i, v in zip(untitled, self.embed_documents([texts[i] for i in untitled])):
+                out[i] = v
+        return out
 
 
 class SentenceTransformerEmbedder(CachingEmbedder):
@@ -154,10 +176,25 @@ class SentenceTransformerEmbedder(CachingEmbedder):
         vecs = m.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, **kwargs)
         return vecs.tolist()
 
-    def _encode_documents(self, texts: list[str]) -> list[list[float]]:
+    def _document_prompt(self) -> str:
         prompts = self.model.prompts or {}
-        name = "document" if "document" in prompts else ("passage" if "passage" in prompts else "")
-        return self._encode(texts, name)
+        return "document" if "document" in prompts else ("passage" if "passage" in prompts else "")
+
+    def _encode_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, self._document_prompt())
+
+    def _encode_inputs(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, "")
+
+    def titled_input(self, text: str, title: str) -> str:
+        """The model's own title field where its document prompt has one (EmbeddingGemma:
+        "title: none | text: "), else the title on a line of its own before the text."""
+        prompt = (self.model.prompts or {}).get(self._document_prompt(), "")
+        if not title:
+            return prompt + text
+        if "title: none" in prompt:
+            return prompt.replace("title: none", "title: " + title.replace("|", "/"), 1) + text
+        return f"{prompt}{title}\n{text}"
 
     def _encode_queries(self, texts: list[str]) -> list[list[float]]:
         return self._encode(texts, "query")
@@ -187,3 +224,4 @@ class FakeEmbedder(CachingEmbedder):
         return [self._vec(t) for t in texts]
 
     _encode_queries = _encode_documents
+    _encode_inputs = _encode_documents

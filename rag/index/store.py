@@ -197,6 +197,7 @@ class ChromaStore:
                 collection_metadata={"hnsw:space": "cosine", "embedding_model": embedder.name},
             )
             self.docs_coll = client.get_or_create_collection(self.docs_name, embedding_function=None)
+            self.chunk_coll = client.get_collection(self.chunk_name, embedding_function=None)
         except Exception as e:
             raise IndexCorruptError(f"the index cannot be opened: {e}") from None
 
@@ -268,8 +269,10 @@ class ChromaStore:
     def write_document(self, doc: Document, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None:
         for start in range(0, len(chunks), self.batch_size):
             batch = chunks[start : start + self.batch_size]
-            self.vs.add_texts(
-                [c.text for c in batch], metadatas=[c.metadata() for c in batch], ids=[c.id for c in batch]
+            texts = [c.text for c in batch]
+            self.chunk_coll.upsert(
+                ids=[c.id for c in batch], documents=texts, metadatas=[c.metadata() for c in batch],
+                embeddings=self.embedder.embed_titled(texts, [c.title for c in batch]),
             )
             if on_batch:
                 on_batch(len(batch))
