@@ -34,7 +34,7 @@ _NOT_NAMES = frozenset(
 @dataclass(frozen=True)
 class Claim:
     text: str  # as the answer writes it
-    kind: str  # number | name
+    kind: str  # number | name | code (a file name or dotted identifier)
     sentence: str  # the answer sentence that states it
 
 
@@ -52,7 +52,7 @@ def claims(sentence: str) -> list[Claim]:
     plain = unicodedata.normalize("NFKC", strip_markers(sentence)).lstrip(" >“\"'")
     found = [Claim(_number(m.group(0)), "number", sentence) for m in _NUM.finditer(plain)]
     code = [m.group(0) for m in _CODE.finditer(plain) if max(map(len, m.group(0).split("."))) >= 2]
-    found += [Claim(c, "name", sentence) for c in code]
+    found += [Claim(c, "code", sentence) for c in code]
     for m in _NAME.finditer(plain):
         word = m.group(0)
         if any(word in c for c in code):  # a part of a file name or identifier, already a claim
@@ -102,7 +102,7 @@ class _Cited:
     def of(cls, texts: Iterable[str]) -> _Cited:
         texts = list(texts)
         numbers = frozenset(n for t in texts for n in _numbers(t))
-        latin = any(len(LATIN_WORD.findall(t)) >= 3 for t in texts)
+        latin = any(len(LATIN_WORD.findall(t)) >= 3 or (LATIN_WORD.search(t) and not _HAN.search(t)) for t in texts)
         return cls(numbers, " ".join(_norm(t) for t in texts), latin)
 
     def states(self, claim: Claim) -> bool:
@@ -114,13 +114,15 @@ class _Cited:
     def can_check(self, claim: Claim, question: str) -> bool:
         """A name the question itself uses (``question`` normalised) is the question's, not the
         answer's claim; a Latin-script name can only be checked against text that writes Latin names
-        (a Chinese paragraph calls Trump 特朗普)."""
+        (a Chinese paragraph calls Trump 特朗普, an English heading of two words is Latin text). A file
+        name or identifier is written the same in every language."""
         if claim.kind == "number":
             return True
-        return _norm(claim.text) not in question and self.latin
+        return _norm(claim.text) not in question and (self.latin or claim.kind == "code")
 
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _LEADING_MARKERS = re.compile(rf"^(?:{MARKER_RE.pattern})+")
 
 

@@ -28,6 +28,11 @@ def test_numbers_and_names_of_a_sentence_without_its_markers():
         ("FastChat serves it on 8000 [EN ¶3].", {("en", 3): "FastChat", ("en", 4): "port 8000"}, ["8000"]),
         ("It was caused by a file named custom.css [EN ¶14].", {("en", 14): "style.css held everything twice."}, ["custom.css"]),
         ("Use column.shouldCellUpdate [ZH ¶9].", {("zh", 9): "你可以通过 column.shouldCellUpdate 来控制单元格的渲染。"}, []),
+        # a short English heading is Latin text: the names it lacks are counted (real-20, build-ghost)
+        ("It came from the inclusion of a file named custom.css by Vite [EN ¶14].", {("en", 14): "Duplicated Content"},
+         ["custom.css", "Vite"]),
+        # a file name is written the same in a Chinese paragraph: it can be checked there
+        ("它来自 custom.css 文件 [ZH ¶14]。", {("zh", 14): "重复的内容"}, ["custom.css"]),
     ],
 )
 def test_a_claim_is_supported_only_by_the_text_its_sentence_cites(answer, cited, bad):
