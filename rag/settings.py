@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     top_k: int = 2  # at most this many aligned pairs go in the context
     pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
     dense_k: int = 12
-    lexical_weight: float = 0.5  # weight of the BM25 list in the fusion (dense = 1.0)
+    lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval
     check_answerable: bool = True  # the model's YES/NO verdict before answering (folding it into the answer call was measured and deleted: docs/eval.md, #18)
     grounding_check: bool = True  # refuse when the question names things no document mentions

@@ -165,6 +165,7 @@ class Chunk:
             "source": self.source,
             "hash": self.content_hash,
             "version": self.version,
+            "title": self.title,
         }
 
 

@@ -146,3 +146,24 @@ def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords(name, leas
         hay = flat(" ".join(p.text for p in gold + [p for p in paras if p.n == 0]))
         for group in it["keywords"]:
             assert any(flat(k) in hay for k in group), (it["id"], group)
+
+
+def test_retrieval_ranks_the_gold_pair_without_a_model(seeded_fake_app, tmp_path):
+    """``python -m eval.retrieval``: the rank of the first pair holding a gold paragraph, by number or by
+    text; unanswerable questions and questions without gold are not ranked."""
+    from eval.retrieval import rank_set
+
+    doc = seeded_fake_app.store.get_document(seeded_fake_app.store.documents()[0].doc_id)
+    p3 = doc.get("en", 3).text
+    items = [
+        {"id": "by-number", "question": p3, "gold_paragraphs": [3]},
+        {"id": "by-text", "question": p3, "gold_text": [doc.get("zh", 3).text[:12]]},
+        {"id": "elsewhere", "question": p3, "gold_text": ["no paragraph says this"]},
+        {"id": "unanswerable", "question": "What is the capital of Mars?", "answerable": False},
+        {"id": "no-gold", "question": p3},
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), encoding="utf-8")
+    ranks = rank_set(seeded_fake_app.retriever, path, context=2)
+    assert ranks.ranks == {"by-number": 1, "by-text": 1, "elsewhere": None}
+    assert ranks.hits(1) == 2 and ranks.line() == "set: top 1: 2/3 · top 2: 2/3 · top 3: 2/3 · top 5: 2/3; outside the context: elsewhere (>5)"

@@ -33,7 +33,8 @@ class PairHit:
 
 
 class LexicalIndex:
-    """BM25 over the current chunks, rebuilt when the stored versions change."""
+    """BM25 over the current chunks, each with the words of its heading path (as its vector has them),
+    rebuilt when the stored versions change."""
 
     def __init__(self, store) -> None:
         self.store = store
@@ -50,7 +51,7 @@ class LexicalIndex:
             if key == self._key:
                 return
             chunks = self.store.chunks()
-            self._bm25 = BM25Index([tokenize(c.text) for c in chunks]) if chunks else None
+            self._bm25 = BM25Index([tokenize(f"{c.title}\n{c.text}") for c in chunks]) if chunks else None
             self._chunks = chunks
             self._key = key
 

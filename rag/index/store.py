@@ -34,6 +34,7 @@ class ChunkHit:
     paragraph: int
     text: str
     similarity: float
+    title: str = ""  # the heading path the chunk was embedded under (``Chunk.title``)
 
 
 @dataclass(frozen=True)
@@ -380,7 +381,7 @@ class ChromaStore:
             got = self.vs.get(include=["documents", "metadatas"], limit=page, offset=offset)
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"]):
                 if m.get("version") in current:
-                    out.append(ChunkHit(i, m["doc"], m["lang"], int(m["paragraph"]), t, 0.0))
+                    out.append(ChunkHit(i, m["doc"], m["lang"], int(m["paragraph"]), t, 0.0, m.get("title", "")))
             if len(got["ids"]) < page:
                 return out
             offset += page
