@@ -243,3 +243,37 @@ def test_an_older_index_is_embedded_again(fake_app, tmp_path, monkeypatch):
     [after] = fake_app.store.documents()
     assert after.version != before.version
     assert {c.chunk_id.split(":")[1] for c in fake_app.store.chunks()} == {after.version[:12]}  # the old vectors are gone
+
+
+REQUIREMENTS_ZH = """# 安装
+
+## 环境要求
+
+- python 3.8 及以上版本
+- 较新的编译器
+
+## 用法
+
+用文件名调用这个工具。
+"""
+
+
+def test_each_chunk_is_embedded_once(fake_app, tmp_path):
+    """The alignment and the store read the same vectors, titled or not: an ingest encodes each distinct
+    chunk input once (the embedder's cache serves the second read)."""
+    encoded: list[str] = []
+    emb = fake_app.embedder
+    for name in ("_encode_documents", "_encode_inputs"):
+        real = getattr(emb, name)
+        setattr(emb, name, lambda texts, real=real: encoded.extend(texts) or real(texts))
+    (tmp_path / "setup.en.md").write_text(REQUIREMENTS_DOC, encoding="utf-8")
+    (tmp_path / "setup.zh.md").write_text(REQUIREMENTS_ZH, encoding="utf-8")
+    for path in (DEFAULT_CORPUS, tmp_path / "setup.en.md"):
+        encoded.clear()
+        if path == DEFAULT_CORPUS:
+            _ingest(fake_app, path)
+        else:
+            fake_app.indexer.write([fake_app.indexer.prepare_pair(path, tmp_path / "setup.zh.md")], progress=False)
+        doc_id = sorted(fake_app.store.documents(), key=lambda d: d.ingested_at)[-1].doc_id
+        chunks = [c for c in fake_app.store.chunks([doc_id])]
+        assert len(encoded) == len(set(encoded)) <= len(chunks), path

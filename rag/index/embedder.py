@@ -129,10 +129,12 @@ class CachingEmbedder(Embeddings):
     def embed_titled(self, texts: list[str], titles: list[str]) -> list[list[float]]:
         """Document vectors of ``texts`` read under their titles: a table row or a list item
         ("python 3.8 and above") says what it is about only through its heading ("Requirements")."""
-        untitled = [i for i, t in enumerate(titles) if not t]
-        out = self._embed([self.titled_input(x, t) for x, t in zip(texts, titles)], "input")
-        if untitled:  # no title: the plain document vector (shared with every other use of the text)
-            for i, v in zip(untitled, self.embed_documents([texts[i] for i in untitled])):
+        out: list[list[float]] = [[] for _ in texts]
+        titled = [i for i, t in enumerate(titles) if t]
+        untitled = [i for i, t in enumerate(titles) if not t]  # the plain document vector, shared with every other use
+        for idx, vecs in ((titled, self._embed([self.titled_input(texts[i], titles[i]) for i in titled], "input")),
+                          (untitled, self.embed_documents([texts[i] for i in untitled]))):
+            for i, v in zip(idx, vecs):
                 out[i] = v
         return out
 
