@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from rag.answer.citations import MARKER_RE, parse_markers, strip_markers
 from rag.text.chinese import to_simplified
+from rag.text.script import HAN_RE
 from rag.text.sentences import split_sentences
 
 _NUM = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:,\d{3})*(?:\.\d+)?")  # 8000, 1,350, 16.2 (in 16.2GB), 2026 (in 2026年)
@@ -102,7 +103,7 @@ class _Cited:
     def of(cls, texts: Iterable[str]) -> _Cited:
         texts = list(texts)
         numbers = frozenset(n for t in texts for n in _numbers(t))
-        latin = any(len(LATIN_WORD.findall(t)) >= 3 or (LATIN_WORD.search(t) and not _HAN.search(t)) for t in texts)
+        latin = any(len(LATIN_WORD.findall(t)) >= 3 or (LATIN_WORD.search(t) and not HAN_RE.search(t)) for t in texts)
         return cls(numbers, " ".join(_norm(t) for t in texts), latin)
 
     def states(self, claim: Claim) -> bool:
@@ -122,7 +123,6 @@ class _Cited:
 
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _LEADING_MARKERS = re.compile(rf"^(?:{MARKER_RE.pattern})+")
 
 

@@ -58,8 +58,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(GlossStage, (
         Lever("name-variants", "a name the documents write another way (川普/特朗普, Putin/普京, 紐西蘭/新西兰) is grounded by their form and glossed for the model", {"name_variants": False}),
     )),
-    StageSpec(CheckStage, (
-    )),
+    StageSpec(CheckStage),
     StageSpec(GenerateStage),
     StageSpec(LanguageStage),
     StageSpec(CiteStage),
