@@ -16,7 +16,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.metrics import _flat
+from eval.metrics import text_gold
 from eval.runner import load_set
 
 KS = (1, 2, 3, 5)
@@ -39,16 +39,17 @@ class SetRanks:
 
 
 def is_gold(item: dict, hit) -> bool:
+    """A gold paragraph in either language (the pair holds both)."""
     if hit is None:
         return False
     if item.get("gold_text"):
-        return any(_flat(g) in _flat(hit.text) for g in item["gold_text"])
+        return text_gold({**item, "gold_lang": None}, {"text": hit.text, "lang": hit.lang})
     return hit.paragraph in (item.get("gold_paragraphs") or [])
 
 
-def rank_set(retriever, path: Path, context: int) -> SetRanks:
+def rank_set(retriever, path: Path, context: int, items: list[dict] | None = None) -> SetRanks:
     ranks: dict[str, int | None] = {}
-    for item in load_set(path):
+    for item in load_set(path) if items is None else items:
         if not item.get("answerable", True) or not (item.get("gold_text") or item.get("gold_paragraphs")):
             continue
         pairs, _ = retriever.pairs(item["question"], k=max(KS), docs=item.get("docs"))
@@ -61,11 +62,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("sets", nargs="+", type=Path, help="question sets (JSONL)")
     args = ap.parse_args(argv)
     from rag.compose import App
+    from rag.errors import RagError
     from rag.settings import Settings
 
-    app = App(Settings())
-    for path in args.sets:
-        print(rank_set(app.retriever, path, app.settings.top_k).line())
+    try:
+        sets = [(path, load_set(path)) for path in args.sets]  # every set read before any model loads
+        app = App(Settings())
+        for path, items in sets:
+            print(rank_set(app.retriever, path, app.settings.top_k, items).line())
+    except RagError as e:  # a missing set or model, a damaged index: what to do, not a traceback
+        raise SystemExit(f"Error: {e.user_message()}") from None
 
 
 if __name__ == "__main__":

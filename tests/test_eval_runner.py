@@ -167,3 +167,12 @@ def test_retrieval_ranks_the_gold_pair_without_a_model(seeded_fake_app, tmp_path
     ranks = rank_set(seeded_fake_app.retriever, path, context=2)
     assert ranks.ranks == {"by-number": 1, "by-text": 1, "elsewhere": None}
     assert ranks.hits(1) == 2 and ranks.line() == "set: top 1: 2/3 · top 2: 2/3 · top 3: 2/3 · top 5: 2/3; outside the context: elsewhere (>5)"
+
+
+def test_retrieval_on_a_missing_set_says_so(tmp_path):
+    """Bad input: one line saying what is wrong, no traceback, before any model loads."""
+    from eval.retrieval import main
+
+    with pytest.raises(SystemExit) as e:
+        main([str(tmp_path / "missing.jsonl")])
+    assert str(e.value).startswith("Error: ") and "missing.jsonl: no such question set" in str(e.value)
