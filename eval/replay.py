@@ -29,6 +29,7 @@ class ReplayFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.replies: dict[str, str] = {}
+        self.meta: dict[str, dict] = {}  # the reply's log-probabilities, where the call asked for them
         self.hits = self.misses = 0
         self._lock = threading.Lock()
         if path.exists():
@@ -36,6 +37,8 @@ class ReplayFile:
                 if line.strip():
                     row = json.loads(line)
                     self.replies[row["key"]] = row["reply"]
+                    if row.get("meta"):
+                        self.meta[row["key"]] = row["meta"]
 
     @staticmethod
     def key(messages: list[BaseMessage], options: dict) -> str:
@@ -51,12 +54,15 @@ class ReplayFile:
                 self.hits += 1
             return reply
 
-    def put(self, key: str, reply: str) -> None:
+    def put(self, key: str, reply: str, meta: dict | None = None) -> None:
+        row: dict[str, Any] = {"key": key, "reply": reply}
         with self._lock:
             self.replies[key] = reply
+            if meta:
+                self.meta[key] = row["meta"] = meta
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as f:
-                f.write(json.dumps({"key": key, "reply": reply}, ensure_ascii=False) + "\n")
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 class ReplayChatModel(BaseChatModel):
@@ -71,9 +77,12 @@ class ReplayChatModel(BaseChatModel):
         key = ReplayFile.key(messages, kw)
         reply = self.replies.get(key)
         if reply is None:
-            reply = str(self.inner.invoke(messages, **kw).content)
-            self.replies.put(key, reply)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+            msg = self.inner.invoke(messages, **kw)
+            reply = str(msg.content)
+            logprobs = (msg.response_metadata or {}).get("logprobs")
+            self.replies.put(key, reply, {"logprobs": logprobs} if logprobs else None)
+        meta = self.replies.meta.get(key, {})
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply, response_metadata=meta))])
 
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kw: Any) -> Iterator[ChatGenerationChunk]:
         key = ReplayFile.key(messages, kw)

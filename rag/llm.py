@@ -10,6 +10,7 @@ Local and remote share one code path (ChatOpenAI).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import threading
@@ -172,6 +173,7 @@ class FakeChatModel(BaseChatModel):
     replies: list[str] = []
     reply_fn: Callable[[list[BaseMessage]], str] | None = None
     calls: list[list[BaseMessage]] = []
+    yes_probabilities: list[float] = []  # scripted P(yes) of calls that ask for log-probabilities, as a server gives them
 
     @property
     def _llm_type(self) -> str:
@@ -184,7 +186,12 @@ class FakeChatModel(BaseChatModel):
         return (self.reply_fn or rule_based_reply)(messages)
 
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw: Any) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages)))])
+        meta = {}
+        if kw.get("logprobs") and self.yes_probabilities:
+            p = self.yes_probabilities.pop(0)
+            top = [{"token": "YES", "logprob": math.log(max(p, 1e-9))}, {"token": "NO", "logprob": math.log(max(1.0 - p, 1e-9))}]
+            meta = {"logprobs": {"content": [{"token": top[p < 0.5]["token"], "top_logprobs": top}]}}
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages), response_metadata=meta))])
 
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw: Any) -> Iterator[ChatGenerationChunk]:
         text = self._reply(messages)

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval
     check_answerable: bool = True  # the model's YES/NO verdict before answering (folding it into the answer call was measured and deleted: docs/eval.md, #18)
+    check_yes_above: float = 0.5  # the check says yes when P(yes) among YES/NO of its first token is at least this (docs/eval.md)
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
     trust_retrieval_above: float = 0.60  # a paragraph this similar outweighs the model's NO (the value before #9; 0.56, fitted to the sample, hurt on real documents)

@@ -36,3 +36,17 @@ def test_a_changed_prompt_asks_the_model_and_is_recorded(settings, tmp_path):
     assert again.pipeline.answer("Who will meet on the sidelines?").refused
     assert again.chat_backend.file.misses == 1 and len(model.llm.calls) == 1
     assert len(path.read_text().splitlines()) == 3
+
+
+def test_the_checks_log_probabilities_are_recorded_and_replayed(settings, tmp_path):
+    base = make_app(settings.model_copy(update={"trust_retrieval_above": 2.0}))
+    path = tmp_path / "replies.jsonl"
+    model = FakeBackend(["NO"])
+    model.llm.yes_probabilities = [0.3]  # the reply word says NO; P(yes) 0.3 decides against the 0.5 threshold
+    first = _replaying(base, model, path).pipeline.answer(Q)
+    assert first.refused and "P(yes) 0.30" in first.verdict.reason
+    lenient = base.sharing(settings.model_copy(update={"trust_retrieval_above": 2.0, "check_yes_above": 0.25}),
+                           chat_backend=ReplayBackend(FakeBackend(["Toward the end of the year [EN ¶3]."]), path))
+    again = lenient.pipeline.answer(Q)  # the recorded P(yes), not a new call, passes the lower threshold
+    assert not again.refused and "P(yes) 0.30" in again.verdict.reason and lenient.chat_backend.file.hits == 1
+    assert "end of the year" in again.text

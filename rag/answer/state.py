@@ -79,6 +79,7 @@ class AnswerState:
     system: str = ""
     user: str = ""
     model_says_yes: bool | None = None  # the model's check; None when not asked
+    check_yes: float | None = None  # the check's P(yes) when the server gives log-probabilities
     text: str = ""  # the answer text as the stages shape it
     citations: tuple[Citation, ...] = ()
     quotes: list[Quote] = field(default_factory=list)

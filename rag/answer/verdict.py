@@ -67,22 +67,26 @@ def _header_names(s: AnswerState, t: Tools) -> str | None:
     return None
 
 
+def _p_yes(s: AnswerState) -> str:
+    return "" if s.check_yes is None else f" (P(yes) {s.check_yes:.2f})"
+
+
 def _model_yes(s: AnswerState, t: Tools) -> str | None:
-    return "the model's check said YES (or was unclear)" if s.model_says_yes else None
+    return f"the model's check said YES (or was unclear){_p_yes(s)}" if s.model_says_yes else None
 
 
 def _trusted_paragraph(s: AnswerState, t: Tools) -> str | None:
     if s.best_similarity >= t.settings.trust_retrieval_above:
-        return f"the model said NO, but a paragraph is {s.best_similarity:.2f} similar"
+        return f"the model said NO{_p_yes(s)}, but a paragraph is {s.best_similarity:.2f} similar"
     return None
 
 
 def _header_states(s: AnswerState, t: Tools) -> str | None:
-    return f"the model said NO, but the header states the {'/'.join(s.fields)} asked for" if s.fields else None
+    return f"the model said NO{_p_yes(s)}, but the header states the {'/'.join(s.fields)} asked for" if s.fields else None
 
 
 def _model_no(s: AnswerState, t: Tools) -> str | None:
-    return "the model's check said NO and nothing overruled it"
+    return f"the model's check said NO{_p_yes(s)} and nothing overruled it"
 
 
 _REFUSAL_RE = re.compile(
