@@ -71,3 +71,15 @@ def test_negation_is_read_word_by_word(text, expected):
     from rag.text.negation import negated
 
     assert negated(text) is expected
+
+
+@pytest.mark.parametrize(
+    "word, text, yes",
+    [("Qianwen", "Qwen（通义千问）系列", True), ("TongYi", "通義千問", True), ("Tongyiqianwen", "通义千问", True),
+     ("Lushan", "庐山", True), ("Wang", "网站", False), ("Qianwan", "通义千问", False), ("Wenxi", "千问（系列", False),
+     ("C3PO", "通义", False)],
+)
+def test_a_latin_word_romanises_consecutive_han_characters(word, text, yes):
+    from rag.text.chinese import romanises
+
+    assert romanises(word, text) is yes

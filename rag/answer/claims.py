@@ -2,7 +2,8 @@
 quantities, versions, ports) and names (words written with a capital or a digit: Qwen-7B, FastChat,
 GPU, Tuosheng Zhang; file names and dotted identifiers: style.css, column.shouldCellUpdate). A claim is supported when the cited text states it, whatever the format:
 NFKC (full-width digits), thousands separators (1,350 = 1350), simplified/traditional script, case,
-a plural "s", and English month names as their numbers ("June 22" supports 6月22日).
+a plural "s", English month names as their numbers ("June 22" supports 6月22日), and a Latin name as
+the pinyin of a name the text writes in Han ("Tongyi Qianwen" supports 通义千问).
 
 Used by the claim check (``rag.answer.support``) and the eval's ``unsupported claims`` count."""
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from rag.answer.citations import MARKER_RE, parse_markers, strip_markers
-from rag.text.chinese import to_simplified
+from rag.text.chinese import romanises, to_simplified
 from rag.text.script import HAN_RE
 from rag.text.sentences import split_sentences
 
@@ -98,19 +99,22 @@ class _Cited:
     numbers: frozenset[str]
     text: str
     latin: bool
+    raw: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Cited:
-        texts = list(texts)
+        texts = tuple(texts)
         numbers = frozenset(n for t in texts for n in _numbers(t))
         latin = any(len(LATIN_WORD.findall(t)) >= 3 or (LATIN_WORD.search(t) and not HAN_RE.search(t)) for t in texts)
-        return cls(numbers, " ".join(_norm(t) for t in texts), latin)
+        return cls(numbers, " ".join(_norm(t) for t in texts), latin, texts)
 
     def states(self, claim: Claim) -> bool:
         if claim.kind == "number":
             return claim.text in self.numbers
         word = _norm(claim.text)
-        return word in self.text or (word.endswith("s") and len(word) > 3 and word[:-1] in self.text)
+        if word in self.text or (word.endswith("s") and len(word) > 3 and word[:-1] in self.text):
+            return True
+        return claim.kind == "name" and any(romanises(claim.text, t) for t in self.raw)
 
     def can_check(self, claim: Claim, question: str) -> bool:
         """A name the question itself uses (``question`` normalised) is the question's, not the

@@ -1,8 +1,9 @@
-"""Chinese scripts and words: OpenCC conversion between simplified and traditional, jieba."""
+"""Chinese scripts and words: OpenCC conversion between simplified and traditional, jieba, pinyin."""
 
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 from rag.text.script import HAN_RE
@@ -93,3 +94,37 @@ def is_traditional(text: str) -> bool:
 def in_script(text: str, lang: str) -> str:
     """``text`` (written in simplified Chinese or English) in the script of answer language ``lang``."""
     return to_traditional(text) if lang == "zh-Hant" else text
+
+
+_HAN_RUN = re.compile(f"(?:{HAN_RE.pattern})+")
+
+
+@lru_cache(maxsize=1)
+def _pinyin():
+    from pypinyin import Style, lazy_pinyin
+
+    return lambda run: [syl.replace("v", "u") for syl in lazy_pinyin(run, style=Style.NORMAL)]
+
+
+@lru_cache(maxsize=4096)
+def _syllable_runs(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(_pinyin()(m.group(0))) for m in _HAN_RUN.finditer(text))
+
+
+def romanises(word: str, text: str, min_syllables: int = 2) -> bool:
+    """Is ``word`` the toneless pinyin of ``min_syllables`` or more consecutive Han characters of
+    ``text``: a romanised form of a name the text writes in Han ("Qianwen" of 千问, "Tongyi" of 通義)?
+    Case, ü/v/u and a syllable split inside the word aside; pypinyin reads each character in context."""
+    w = word.lower().replace("ü", "u").replace("v", "u")
+    if not (w.isascii() and w.isalpha()):
+        return False
+    for run in _syllable_runs(text):
+        for i in range(len(run)):
+            acc = ""
+            for j in range(i, len(run)):
+                acc += run[j]
+                if not w.startswith(acc):
+                    break
+                if acc == w and j - i + 1 >= min_syllables:
+                    return True
+    return False

@@ -33,6 +33,13 @@ def test_numbers_and_names_of_a_sentence_without_its_markers():
          ["custom.css", "Vite"]),
         # a file name is written the same in a Chinese paragraph: it can be checked there
         ("它来自 custom.css 文件 [ZH ¶14]。", {("zh", 14): "重复的内容"}, ["custom.css"]),
+        # a Latin name is supported as the pinyin of a Han name its paragraph writes (real-43), a made-up one is not
+        ("Its Chinese name is 通义千问 (Tongyi Qianwen) [ZH ¶3].", {("zh", 3): "Qwen（通義千問）系列 is a family of LLMs"},
+         ["Chinese"]),
+        ("Its Chinese name is Tongyi Wanxiang [ZH ¶3].", {("zh", 3): "Qwen（通义千问）系列 is a family of LLMs"},
+         ["Chinese", "Wanxiang"]),
+        # one syllable is too little to tell a romanised name from a chance reading (网 "Wang")
+        ("It was written by Wang [ZH ¶3].", {("zh", 3): "Qwen 网站 is a family of LLMs"}, ["Wang"]),
     ],
 )
 def test_a_claim_is_supported_only_by_the_text_its_sentence_cites(answer, cited, bad):
