@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any
 
 from rag.text.chinese import to_simplified
@@ -12,8 +13,14 @@ from rag.text.language import detect_language, text_language
 MARKER_RE = re.compile(r"\[(EN|ZH) ¶\d+\]")
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_ZERO_DECIMALS = re.compile(r"(?<=\d)\.0+(?![\d.])")
+
+
 def _norm(s: str) -> str:
-    return to_simplified(s).lower()
+    """Script, case, width and number format aside: 通義 = 通义, ３ = 3, 1,350 = 1350, 3.0T = 3T."""
+    s = unicodedata.normalize("NFKC", to_simplified(s)).lower()
+    return _ZERO_DECIMALS.sub("", _THOUSANDS.sub("", s))
 
 
 def _gold(item: dict) -> list[int] | None:

@@ -107,6 +107,17 @@ def test_gold_given_as_text_is_matched_in_the_cited_paragraph():
     assert summarize([item], results)["per_document"]["qwen"]["pass rate"] == 1.0
 
 
+def test_numbers_are_matched_by_value_not_format():
+    """A table writes 3.0T where the prose writes 3T; a keyword or gold text matches either (real-05)."""
+    from eval.metrics import citation_hit, keyword_match
+
+    item = {"answerable": True, "gold_text": ["3T tokens"], "keywords": [["3T"], ["1350"]]}
+    result = {"answer": "在3.0T tokens上训练，共１,350人[ZH ¶15]。",
+              "citations": [{"lang": "zh", "paragraph": 15, "text": "训练数据: 3.0T tokens"}]}
+    assert keyword_match(item, result) and citation_hit(item, result)
+    assert not keyword_match({**item, "keywords": [["3.5T"]]}, result)
+
+
 def test_unsupported_claims_are_listed_per_answer_and_counted():
     from eval.metrics import score
     from eval.report import summarize
