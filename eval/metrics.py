@@ -59,38 +59,66 @@ def ranked_keys(result: dict, language_specific: bool) -> list[tuple[str, int]]:
     return out
 
 
-def recall_at_k(item: dict, result: dict, k: int, language_specific: bool = False) -> float | None:
+def gold_flags(item: dict, retrieved_texts: list[tuple[str, str]]) -> list[bool]:
+    """For a set that names its gold by text: whether each retrieved paragraph ((lang, text), best
+    first) holds a gold text, in either language. The runner stores these as ``retrieved_gold``, since
+    a result keeps no retrieved text."""
+    return [text_gold({**item, "gold_lang": None}, {"text": text, "lang": lang}) for lang, text in retrieved_texts]
+
+
+def _text_ranked(item: dict, result: dict, language_specific: bool) -> list[bool] | None:
+    """Gold by text: one flag per retrieved paragraph (in gold_lang only, when language-specific); a
+    paragraph is its own rank, since EN ¶n and ZH ¶n of a real pair are not the same paragraph."""
+    flags = result.get("retrieved_gold")
+    if flags is None or (language_specific and not item.get("gold_lang")):
+        return None
+    hits = result.get("retrieved", [])
+    return [f for f, h in zip(flags, hits) if not language_specific or h["lang"] == item["gold_lang"]]
+
+
+def _ranked_flags(item: dict, result: dict, language_specific: bool) -> list[bool] | None:
+    """Relevance of each retrieved rank, best first; None when the item has no gold or the metric does
+    not apply (unanswerable; language-specific without gold_lang)."""
+    if not item.get("answerable", True):
+        return None
+    if item.get("gold_text"):
+        return _text_ranked(item, result, language_specific)
     gold = _gold(item)
-    if not gold or not item.get("answerable", True):
+    if not gold or (language_specific and not item.get("gold_lang")):
         return None
-    if language_specific and not item.get("gold_lang"):
+    return [n in gold and (not language_specific or lang == item["gold_lang"])
+            for lang, n in ranked_keys(result, language_specific)]
+
+
+def _gold_count(item: dict) -> int:
+    return 1 if item.get("gold_text") else len(set(_gold(item) or []))  # gold texts are alternatives
+
+
+def recall_at_k(item: dict, result: dict, k: int, language_specific: bool = False) -> float | None:
+    flags = _ranked_flags(item, result, language_specific)
+    if flags is None:
         return None
-    top = ranked_keys(result, language_specific)[:k]
-    found = {n for lang, n in top if n in gold and (not language_specific or lang == item["gold_lang"])}
-    return len(found) / len(set(gold))
+    if item.get("gold_text"):
+        return 1.0 if any(flags[:k]) else 0.0
+    found = {n for (lang, n), f in zip(ranked_keys(result, language_specific), flags[:k]) if f}
+    return len(found) / _gold_count(item)
 
 
 def mrr(item: dict, result: dict, language_specific: bool = False) -> float | None:
-    gold = _gold(item)
-    if not gold or not item.get("answerable", True) or (language_specific and not item.get("gold_lang")):
+    flags = _ranked_flags(item, result, language_specific)
+    if flags is None:
         return None
-    for i, (lang, n) in enumerate(ranked_keys(result, language_specific), 1):
-        if n in gold and (not language_specific or lang == item["gold_lang"]):
-            return 1.0 / i
-    return 0.0
+    return next((1.0 / i for i, f in enumerate(flags, 1) if f), 0.0)
 
 
 def ndcg_at_k(item: dict, result: dict, k: int = 5, language_specific: bool = False) -> float | None:
-    gold = _gold(item)
-    if not gold or not item.get("answerable", True) or (language_specific and not item.get("gold_lang")):
+    flags = _ranked_flags(item, result, language_specific)
+    if flags is None:
         return None
-    top = ranked_keys(result, language_specific)[:k]
-    dcg = sum(
-        1.0 / math.log2(i + 1)
-        for i, (lang, n) in enumerate(top, 1)
-        if n in gold and (not language_specific or lang == item["gold_lang"])
-    )
-    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(k, len(set(gold))) + 1))
+    if item.get("gold_text"):  # alternatives: the first gold paragraph is the one that counts
+        flags = [f and not any(flags[:i]) for i, f in enumerate(flags)]
+    dcg = sum(1.0 / math.log2(i + 1) for i, f in enumerate(flags[:k], 1) if f)
+    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(k, _gold_count(item)) + 1))
     return dcg / ideal if ideal else None
 
 

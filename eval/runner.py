@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from eval.metrics import score
+from eval.metrics import gold_flags, score
 from rag.errors import InputError, RagError
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, pr
             try:
                 ans = pipeline.answer(item["question"], lang=item.get("force_lang"), docs=item.get("docs"))
                 result = ans.to_json()
+                if item.get("gold_text"):
+                    result["retrieved_gold"] = gold_flags(item, [(h.lang, h.text) for h in ans.retrieved])
             except RagError as e:  # a refused question (bad input) is a result, not a crash
                 result = {"question": item["question"], "answer": "", "answer_language": "", "refused": True,
                           "citations": [], "retrieved": [], "timings_ms": {}, "error": e.user_message()}

@@ -107,6 +107,23 @@ def test_gold_given_as_text_is_matched_in_the_cited_paragraph():
     assert summarize([item], results)["per_document"]["qwen"]["pass rate"] == 1.0
 
 
+def test_retrieval_metrics_of_a_set_with_gold_text_rank_each_paragraph():
+    """Real pairs number their versions differently (EN ¶56 ↔ ZH ¶57): gold by text is read per
+    retrieved paragraph, from the flags the runner stores, not by merging EN ¶n with ZH ¶n."""
+    from eval.metrics import gold_flags, mrr, ndcg_at_k, recall_at_k
+
+    item = {"answerable": True, "gold_text": ["port 8000"], "gold_lang": "zh"}
+    retrieved = [("en", 3, "Quickstart"), ("zh", 3, "快速开始"), ("en", 56, "the port 8000"), ("zh", 57, "端口 port 8000")]
+    result = {"retrieved": [{"lang": lang, "paragraph": n} for lang, n, _ in retrieved],
+              "retrieved_gold": gold_flags(item, [(lang, text) for lang, _, text in retrieved])}
+    assert result["retrieved_gold"] == [False, False, True, True]
+    assert (recall_at_k(item, result, 2), recall_at_k(item, result, 3)) == (0.0, 1.0)
+    assert mrr(item, result) == pytest.approx(1 / 3) and mrr(item, result, language_specific=True) == 0.5
+    assert recall_at_k(item, result, 1, language_specific=True) == 0.0 and ndcg_at_k(item, result) == pytest.approx(0.5)
+    assert recall_at_k(item, {"retrieved": result["retrieved"]}, 3) is None  # a result written before the flags
+    assert mrr({**item, "answerable": False}, result) is None
+
+
 def test_numbers_are_matched_by_value_not_format():
     """A table writes 3.0T where the prose writes 3T; a keyword or gold text matches either (real-05)."""
     from eval.metrics import citation_hit, keyword_match
