@@ -123,3 +123,19 @@ def test_every_number_and_name_of_an_answer_is_in_the_paragraph_it_cites(real_ap
     assert cited and unsupported_claims(ans.text, cited, question) == [], ans.text
     lang = "en" if ans.answer_language == "en" else "zh"
     assert foreign_words(re.sub(r"\[(EN|ZH) ¶\d+\]", "", ans.text), lang, [*cited.values(), question]) == []
+
+
+def test_the_local_model_gives_the_check_its_yes_probability(real_app):
+    """The in-process llama.cpp server returns log-probabilities: the check reads P(yes), not only the
+    reply word (the word is the fallback for servers without them)."""
+    from rag.answer.chat import Chat
+
+    chat = Chat(real_app.chat_backend)
+    system = "Use only the SOURCES.\n\nSOURCES\n[EN ¶1] The bridge opened in 1932 and is 503 metres long."
+    ask = "QUESTION: {}\n\nIs the answer to this QUESTION stated in the SOURCES above? Reply with only YES or NO."
+    word, yes = chat.yes_no(system, ask.format("When did the bridge open?"))
+    assert word.upper().startswith("YES") and yes is not None and yes > 0.8, (word, yes)
+    word, no = chat.yes_no(system, ask.format("Who was the mayor of the city in 1990?"))
+    assert no is not None and no < yes and (no < 0.5) == word.upper().startswith("NO"), (word, no)
+    ans = real_app.pipeline.answer("When is Xi Jinping expected to pay a state visit to the United States?")
+    assert ans.verdict is not None and "P(yes)" in ans.verdict.reason, ans.verdict
