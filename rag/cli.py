@@ -510,8 +510,8 @@ def eval_compare(
 def main() -> None:
     from rag.settings import get_settings
 
-    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
     try:
+        logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
         app(standalone_mode=False)
     except RagError as e:
         typer.echo(f"Error: {e.user_message()}", err=True)

@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "data" / "000_e8aec6b6a6faab82.txt"
@@ -52,7 +54,7 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval
     check_answerable: bool = True  # the model's YES/NO verdict before answering (folding it into the answer call was measured and deleted: docs/eval.md, #18)
-    check_yes_above: float = 0.5  # the check says yes when P(yes) among YES/NO of its first token is at least this (docs/eval.md)
+    check_yes_above: float = Field(0.5, ge=0.0, le=1.0)  # the check says yes when P(yes) among YES/NO of its first token is at least this (docs/eval.md)
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
     trust_retrieval_above: float = 0.60  # a paragraph this similar outweighs the model's NO (the value before #9; 0.56, fitted to the sample, hurt on real documents)
@@ -106,4 +108,9 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment and .env; a bad value is one ConfigError naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        bad = "; ".join(f"RAG_{'_'.join(map(str, err['loc'])).upper()}={err.get('input')!r}: {err['msg']}" for err in e.errors())
+        raise ConfigError(f"bad setting: {bad}") from None

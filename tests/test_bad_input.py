@@ -89,6 +89,17 @@ def test_cli_bad_input(home, tmp_path, case):
     assert state(home) == before
 
 
+@pytest.mark.parametrize("name, value, msg", [("RAG_CHECK_YES_ABOVE", "1.5", "less than or equal to 1"),
+                                              ("RAG_REFUSE_BELOW", "abc", "valid number")])
+def test_a_bad_setting_is_one_line_naming_its_variable(home, name, value, msg):
+    before = state(home)
+    env = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake", name: value}
+    p = subprocess.run([sys.executable, "-m", "rag", "ask", "hello"], capture_output=True, text=True, env=env, timeout=300)
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert p.stderr.strip().splitlines() == [p.stderr.strip()] and f"{name}={value!r}" in p.stderr and msg in p.stderr
+    assert state(home) == before
+
+
 def test_cli_monolingual_document_is_valid_input(home, tmp_path):
     p = cli(["ingest", "--json", write(tmp_path, "mono.txt", "A Note\n\nThis note is written in English only, and it has prose.\n\nA second paragraph follows here.".encode())], home, check_ok=True)
     rep = json.loads(p.stdout.strip().splitlines()[-1])
