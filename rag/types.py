@@ -262,6 +262,13 @@ class Query:
     about_doc: bool = False  # asks about the document itself (author, title, date, position)
     fields: tuple[str, ...] = ()  # header fields asked for directly: author, affiliation, title, date
     terms: tuple[str, ...] = ()  # names, years and acronyms that some document must mention
+    version: str | None = None  # 'en' | 'zh': the version the question asks about ("according to the Chinese version")
+
+    @property
+    def source_lang(self) -> str:
+        """The version whose paragraphs come first, are cited and quoted: the one the question names,
+        else the question's own language."""
+        return self.version or doc_lang(self.lang)
 
     @property
     def prompt_lang(self) -> str:

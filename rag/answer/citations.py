@@ -193,6 +193,6 @@ class CiteStage:
         self.matcher = tools.matcher
 
     def run(self, state: AnswerState) -> Iterator[Event]:
-        state.text, cits = self.matcher.assign(state.text, state.context, twin_of=twin_lookup(state.lookup))
+        state.text, cits = self.matcher.assign(state.text, state.citable, twin_of=twin_lookup(state.lookup))
         state.citations = tuple(exact(c, state.lookup) for c in cits)
         return iter(())

@@ -1,5 +1,6 @@
 """Retrieval and the context the model reads: aligned pairs of paragraphs, the question's language
-first, under one header line per document (title; byline and date only for questions about it)."""
+(or the version it names) first, under one header line per document (title; byline and date only
+for questions about it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from rag.answer import prompts
 from rag.answer.about import header_answers
 from rag.answer.state import AnswerState, Event, Tools
 from rag.index.retrieve import PairHit
-from rag.types import Document, Hit, doc_lang
+from rag.types import Document, Hit, Paragraph, doc_lang
 
 
 class RetrieveStage:
@@ -43,9 +44,11 @@ class RetrieveStage:
         state.timer.mark("retrieve")
 
 
-def header_line(doc: Document | None, lang: str, full: bool = True) -> str:
-    """The document header as one source line: title always; byline and date when ``full``."""
-    if doc is None or doc.front is None:  # no front matter to cite the header by
+def header_line(doc: Document | None, lang: str, full: bool = True, front: Paragraph | None = None) -> str:
+    """The document header as one source line, labelled by ``front`` (default: the document's ¶0):
+    title always; byline and date when ``full``."""
+    front = front or (doc.front if doc else None)
+    if doc is None or front is None:  # no front matter to cite the header by
         return ""
     p = prompts.load(lang)
     m = doc.meta
@@ -56,7 +59,7 @@ def header_line(doc: Document | None, lang: str, full: bool = True) -> str:
         for key, value in (("author", m.author), ("affiliation", m.affiliation), ("date", m.date)):
             if value:
                 parts.append(f"{p['header_' + key]}: {value}")
-    return f"[{doc.front.lang.upper()} ¶0] " + " | ".join(parts)
+    return f"[{front.lang.upper()} ¶0] " + " | ".join(parts)
 
 
 def document_labels(doc: Document) -> list[str]:
@@ -84,7 +87,7 @@ class ContextStage:
         state.header_only = about_the_document(state)
         full = not self.settings.header_for_meta_only or state.header_only
         docs = [state.lookup(d) for d in dict.fromkeys(p.doc for p in state.pairs)]
-        state.header, state.sources, state.context = self.context(state.pairs, docs, state.q.lang, full)
+        state.header, state.sources, state.context = self.context(state.pairs, docs, state.q.lang, full, state.q.version)
         state.system = prompts.load(state.q.prompt_lang)["system"].format(header=state.header, sources=state.sources)
         state.ranked = ranked(state.context, state.hits)
         state.paragraphs = [para.text for doc in docs if doc for para in doc.paragraphs]
@@ -97,9 +100,12 @@ class ContextStage:
         return iter(())
 
     @staticmethod
-    def context(pairs: list[PairHit], docs: list[Document | None], lang: str, full: bool) -> tuple[str, str, list[Hit]]:
-        """(header lines, source lines, the paragraphs the model sees) with the question's language first."""
-        first = doc_lang(lang)
+    def context(
+        pairs: list[PairHit], docs: list[Document | None], lang: str, full: bool, version: str | None = None
+    ) -> tuple[str, str, list[Hit]]:
+        """(header lines, source lines, the paragraphs the model sees): the paragraphs and front matter
+        of the ``version`` the question names first, else those of the question's language."""
+        first = version or doc_lang(lang)
         by_id = {d.doc_id: d for d in docs if d}
         hits: list[Hit] = []
         lines: list[str] = []
@@ -109,13 +115,13 @@ class ContextStage:
             doc = by_id.get(pair.doc)
             if pair.doc not in shown_docs and doc is not None:
                 shown_docs.add(pair.doc)
-                h = header_line(doc, lang, full)
-                if h:
+                front = (doc.get(version, 0) if version else None) or doc.front
+                h = header_line(doc, lang, full, front)
+                if h and front is not None:
                     headers.append(h)
                     # cite ¶0 by what the model saw (labels in the question's language) plus its own text
                     shown = h.split("] ", 1)[-1]
-                    text = doc.front.text  # type: ignore[union-attr]
-                    hits.append(Hit(pair.doc, doc.front.lang, 0, f"{shown}\n{text}" if full else text, 0.0))  # type: ignore[union-attr, arg-type]
+                    hits.append(Hit(pair.doc, front.lang, 0, f"{shown}\n{front.text}" if full else front.text, 0.0))
             for h in sorted(pair.members, key=lambda h: h.lang != first):
                 if h.paragraph > 0:
                     lines.append(f"[{h.label}] {h.text}")

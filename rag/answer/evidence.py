@@ -9,7 +9,7 @@ from typing import ClassVar, Iterator
 
 from rag.answer.quotes import pick_quotes
 from rag.answer.state import AnswerState, Event, Tools
-from rag.types import Evidence, Hit, doc_lang
+from rag.types import Evidence, Hit
 
 
 def pick_evidence(state: AnswerState, max_items: int = 2) -> tuple[Evidence, ...]:
@@ -18,7 +18,7 @@ def pick_evidence(state: AnswerState, max_items: int = 2) -> tuple[Evidence, ...
     or the date is answered there); the best sentence of the top paragraph when no sentence holds
     enough of the question's terms."""
     hits: list[Hit] = [m for p in state.pairs for m in p.members]
-    first = doc_lang(state.q.lang)
+    first = state.q.source_lang
     quotes = []
     for lang in (first, "en" if first == "zh" else "zh"):
         quotes = pick_quotes(state.q.search_text, "", hits, lang, max_quotes=max_items, front=True)

@@ -20,7 +20,7 @@ from rag.answer.state import AnswerState, Event, Tools
 from rag.text.chinese import to_simplified
 from rag.text.sentences import sentence_spans
 from rag.text.tokens import tokenize
-from rag.types import Hit, Quote, doc_lang
+from rag.types import Hit, Quote
 
 _TRIM = " \t\r\n"
 # "why" questions: the reason often follows the sentence that names the thing asked about
@@ -142,7 +142,7 @@ class QuotesStage:
         if state.header_only:  # an answer from the header gets no body quotes
             return iter(())
         q = state.q
-        quotes = pick_quotes(state.prompt_question, state.text, state.context, doc_lang(q.lang), max_quotes=self.max_quotes)
+        quotes = pick_quotes(state.prompt_question, state.text, state.citable, q.source_lang, max_quotes=self.max_quotes)
         if quotes:
             state.text = state.text.rstrip() + "\n\n" + render_quotes(quotes, prompts.load(q.prompt_lang)["quote_intro"])
             have = {(c.doc, c.lang, c.paragraph) for c in state.citations}

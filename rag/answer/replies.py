@@ -34,9 +34,12 @@ def header_reply(state: AnswerState, verdict: Verdict) -> None:
     p = prompts.load(state.q.prompt_lang)
     doc = next(iter(state.fields.values()))  # the first document whose header answers the question
     m = doc.meta
-    p0 = doc.front.lang  # type: ignore[union-attr]
+    v = state.q.version  # "the title of the Chinese version": that version's front matter and title
+    front = (doc.get(v, 0) if v else None) or doc.front
+    p0 = front.lang  # type: ignore[union-attr]
     label = f"{p0.upper()} ¶0"
-    values = {"author": m.author, "title": m.full_title}
+    title = {"en": m.title, "zh": m.title_zh}.get(v or "") or m.full_title
+    values = {"author": m.author, "title": title}
     text = " ".join(p[f"header_answer_{f}"].format(value=values[f], label=label) for f in state.fields if values.get(f))
     cit = exact(Citation(doc.doc_id, p0, 0, ""), state.lookup)  # type: ignore[arg-type]
     state.answer = _answer(state, in_script(text, state.q.lang), False, (cit,))

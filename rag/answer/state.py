@@ -93,6 +93,14 @@ class AnswerState:
         return self.query
 
     @property
+    def citable(self) -> list[Hit]:
+        """The context paragraphs an answer may cite: those of the version the question names
+        ("according to the Chinese version"), all of them when it names none or that version has none."""
+        v = self.q.version
+        scoped = [h for h in self.context if h.lang == v] if v else []
+        return scoped or self.context
+
+    @property
     def best_similarity(self) -> float:
         return max((h.dense for h in self.hits if h.dense is not None), default=0.0)
 

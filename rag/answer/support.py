@@ -40,7 +40,7 @@ from rag.answer.verdict import decide
 from rag.index.embedder import Embedder, cosine_matrix
 from rag.text.sentences import CLOSERS, split_sentences
 from rag.text.tokens import tokenize
-from rag.types import Citation, Hit, SentenceCheck, doc_lang
+from rag.types import Citation, Hit, SentenceCheck
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ def extractive(state: AnswerState, min_share: float) -> str:
     """The source sentences that best answer the question, quoted and cited ("" when none holds
     ``min_share`` of the question's term weight)."""
     q = state.q
-    quotes = pick_quotes(state.prompt_question, "", state.context, doc_lang(q.lang), max_quotes=2, min_share=min_share)
+    quotes = pick_quotes(state.prompt_question, "", state.citable, q.source_lang, max_quotes=2, min_share=min_share)
     if not quotes:
         return ""
     return render_quotes(quotes, prompts.load(q.prompt_lang)["quote_intro"], prefix="")
@@ -285,7 +285,7 @@ class ClaimStage:
 
     def support(self, state: AnswerState) -> Support:
         s = self.tools.settings
-        return Support(state.context, state.prompt_question, self.tools.embedder, s.claim_min_similarity, twin_lookup(state.lookup))
+        return Support(state.citable, state.prompt_question, self.tools.embedder, s.claim_min_similarity, twin_lookup(state.lookup))
 
     def verdicts(self, state: AnswerState, text: str) -> Verdicts:
         return check_sentences(text, self.support(state), state.q.polar)
@@ -319,7 +319,7 @@ class ClaimStage:
         """One more draft, cited and checked like the first; the extractive answer when it fails too."""
         log.info("%s: nothing of the answer is left; drafting once more", self.name)
         draft = self.tools.chat.complete(state.system, state.user + "\n" + note)
-        text, _ = self.tools.matcher.assign(draft, state.context, twin_of=twin_lookup(state.lookup))
+        text, _ = self.tools.matcher.assign(draft, state.citable, twin_of=twin_lookup(state.lookup))
         v = self.verdicts(state, text)
         state.checks += [SentenceCheck(c.sentence, c.outcome, c.reason, c.replaced_by, draft=2) for c in v.checks]
         if v.kept:
