@@ -25,6 +25,9 @@ _NAME = re.compile(r"(?<![\w])(?:[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*|[a-z]+[
 _CODE = re.compile(r"(?<![\w.])[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
+# words an answer puts in quotation marks are given as the source's own: “红果汁”, "check conduction"
+_QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』\n]{2,80})[”\"」』]")
+_FLAT = re.compile(r"[\W_]+")
 # capitalised words that are not names: sentence openers and function words the models start with
 _NOT_NAMES = frozenset(
     "a an the this that these those it its they their there he she we you i yes no not and but or so if when "
@@ -36,12 +39,17 @@ _NOT_NAMES = frozenset(
 @dataclass(frozen=True)
 class Claim:
     text: str  # as the answer writes it
-    kind: str  # number | name | code (a file name or dotted identifier)
+    kind: str  # number | name | code (a file name or dotted identifier) | quote (words in quotation marks)
     sentence: str  # the answer sentence that states it
 
 
 def _norm(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
+def _flat(text: str) -> str:
+    """Normalised, without spaces or punctuation: a quotation is compared word for word, not by its commas."""
+    return _FLAT.sub("", _norm(text))
 
 
 def _number(token: str) -> str:
@@ -53,6 +61,8 @@ def claims(sentence: str) -> list[Claim]:
     capitalised plain word that opens the sentence is not taken for a name ("Besides", "One")."""
     plain = unicodedata.normalize("NFKC", strip_markers(sentence)).lstrip(" >“\"'")
     found = [Claim(_number(m.group(0)), "number", sentence) for m in _NUM.finditer(plain)]
+    quoted = unicodedata.normalize("NFKC", strip_markers(sentence))
+    found += [Claim(q.strip(), "quote", sentence) for q in _QUOTED.findall(quoted) if _flat(q)]
     code = [m.group(0) for m in _CODE.finditer(plain) if max(map(len, m.group(0).split("."))) >= 2]
     found += [Claim(c, "code", sentence) for c in code]
     for m in _NAME.finditer(plain):
@@ -100,17 +110,22 @@ class _Cited:
     text: str
     latin: bool
     raw: tuple[str, ...] = ()
+    han: bool = False  # the texts write Han characters
+    flat: str = ""  # the normalised texts without spaces or punctuation (for quotations)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> _Cited:
         texts = tuple(texts)
         numbers = frozenset(n for t in texts for n in _numbers(t))
         latin = any(len(LATIN_WORD.findall(t)) >= 3 or (LATIN_WORD.search(t) and not HAN_RE.search(t)) for t in texts)
-        return cls(numbers, " ".join(_norm(t) for t in texts), latin, texts)
+        han = any(HAN_RE.search(t) for t in texts)
+        return cls(numbers, " ".join(_norm(t) for t in texts), latin, texts, han, "|".join(_flat(t) for t in texts))
 
     def states(self, claim: Claim) -> bool:
         if claim.kind == "number":
             return claim.text in self.numbers
+        if claim.kind == "quote":
+            return _flat(claim.text) in self.flat
         word = _norm(claim.text)
         if word in self.text or (word.endswith("s") and len(word) > 3 and word[:-1] in self.text):
             return True
@@ -123,6 +138,9 @@ class _Cited:
         name or identifier is written the same in every language."""
         if claim.kind == "number":
             return True
+        if claim.kind == "quote":  # Han words against a text that writes Han, Latin ones against Latin text
+            han = bool(HAN_RE.search(claim.text))
+            return _flat(claim.text) not in _flat(question) and (self.han if han else self.latin)
         return _norm(claim.text) not in question and (self.latin or claim.kind == "code")
 
 
@@ -156,7 +174,8 @@ def assess(sentence: str, texts: Iterable[str], question: str = "") -> tuple[lis
     asked = _norm(question)
     found = claims(sentence)
     missing = [c for c in found if evidence.can_check(c, asked) and not evidence.states(c)]
-    return [c for c in found if evidence.states(c)], missing
+    # a quotation the texts hold anchors nothing by itself (it may be the question's own words)
+    return [c for c in found if c.kind != "quote" and evidence.states(c)], missing
 
 
 def unsupported_claims(answer: str, cited: Mapping[tuple[str, int], str], question: str = "") -> list[Claim]:

@@ -60,3 +60,28 @@ def test_a_marker_opening_a_sentence_belongs_to_the_one_before():
     cited = {("en", 1): "Trump paid a state visit.", ("en", 3): "Xi Jinping is expected to visit Washington."}
     answer = "> The article says: “Trump paid a state visit.” [EN ¶1]\n> The article says: “Xi Jinping is expected to visit Washington.” [EN ¶3]"
     assert unsupported_claims(answer, cited) == []
+
+
+@pytest.mark.parametrize(
+    "answer, cited, bad",
+    [
+        # a garbled quotation of the cited name is a claim the paragraph does not hold
+        ('He gives the nickname "Red果汁" [ZH ¶1].', {("zh", 1): "大家好，我是 [Redjue（红果汁）](https://github.com/Redjue)"},
+         ["Red果汁"]),
+        ('He gives the nickname “红果汁” [ZH ¶1].', {("zh", 1): "大家好，我是 [Redjue（红果汁）](https://github.com/Redjue)"}, []),
+        # word for word, whatever the spacing, punctuation and script
+        ('It calls this "the most intuitive strategy" [EN ¶5].', {("en", 5): "This is the most intuitive strategy, all nodes"}, []),
+        ('It calls this "the most natural strategy" [EN ¶5].', {("en", 5): "This is the most intuitive strategy, all nodes"},
+         ["the most natural strategy"]),
+        ("文中称之为「勾選傳導」[ZH ¶2]。", {("zh", 2): "这篇文章会介绍 antd 中，勾选传导的逻辑。"}, []),
+        # Latin words quoted from a Chinese paragraph cannot be checked against it (it is the model's translation)
+        ('中文版说这是 "check conduction" [ZH ¶2]。', {("zh", 2): "勾选传导的逻辑"}, []),
+    ],
+)
+def test_words_in_quotation_marks_must_be_the_cited_texts_own(answer, cited, bad):
+    assert [c.text for c in unsupported_claims(answer, cited)] == bad
+
+
+def test_a_quotation_of_the_questions_own_words_is_not_the_answers_claim():
+    answer = "勾选传导翻译为“勾选传导” [ZH ¶24]。"
+    assert unsupported_claims(answer, {("zh", 24): "勾选的逻辑"}, question="英文版把“勾选传导”译作什么？") == []
