@@ -317,6 +317,7 @@ class Answer:
     verdict: Verdict | None = None  # which rule decided to answer or refuse
     checks: tuple[SentenceCheck, ...] = ()  # each sentence of the draft: kept, recited or removed, and why
     evidence: tuple[Evidence, ...] = ()  # what was shown before the model was asked
+    version: str | None = None  # 'en' | 'zh': the version the question asked about, answered and cited from it
 
     def to_json(self) -> dict:
         return {
@@ -341,6 +342,7 @@ class Answer:
             "checks": [c.to_json() for c in self.checks],
             "standalone_question": self.standalone_question,
             "evidence": [e.to_json() for e in self.evidence],
+            "version": self.version,
         }
 
     @classmethod
@@ -357,6 +359,7 @@ class Answer:
             retrieved=tuple(Hit(h["doc"], h["lang"], int(h["paragraph"]), "", float(h["score"])) for h in d.get("retrieved", ())),
             timings_ms=dict(d.get("timings_ms") or {}),
             standalone_question=d.get("standalone_question", ""),
+            version=d.get("version"),
             evidence=tuple(Evidence.from_json(e) for e in d.get("evidence", ())),
             quotes=tuple(Quote(q["doc"], q["lang"], int(q["paragraph"]), q["sentence"]) for q in d.get("quotes", ())),
             verdict=Verdict(bool(v["refused"]), v["rule"], v.get("reason", "")) if v else None,

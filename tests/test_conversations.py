@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 import sqlite3
 
@@ -25,6 +26,8 @@ def _answer(q="When is the visit?", text="In September [EN ¶3].", refused=False
 def test_answer_json_round_trip():
     a = _answer()
     assert Answer.from_json(json.loads(json.dumps(a.to_json()))).to_json() == a.to_json()
+    scoped = replace(a, version="zh")  # the version the question asked about survives a reopened conversation
+    assert Answer.from_json(json.loads(json.dumps(scoped.to_json()))).version == "zh"
 
 
 def test_turns_survive_a_new_store_on_the_same_file(tmp_path):

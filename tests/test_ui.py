@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import re
 from pathlib import Path
 
@@ -232,6 +233,9 @@ def test_details_panel_says_what_decided_and_what_the_claim_check_removed():
     out = details_markdown(ans)
     assert "`model-yes`" in out and "1 sentence(s) kept, 1 removed" in out
     assert "states 1.5, which [EN ¶5] does not" in out
+    assert "Version asked about" not in out
+    scoped = details_markdown(replace(ans, version="zh"))
+    assert "**Version asked about**: Chinese (中文); answered, cited and quoted from its paragraphs" in scoped
 
 
 def test_example_questions_come_from_the_document_not_a_fixed_list(seeded_fake_app):

@@ -105,11 +105,16 @@ def details_markdown(ans: Answer, lang_ui: str = "en") -> str:
     return "\n".join(rows) + f"\n\n⏱ {timing}{standalone}"
 
 
+_VERSION_NAMES = {"en": "English", "zh": "Chinese (中文)"}
+
+
 def _decision_lines(ans: Answer) -> list[str]:
     """Why it answered or refused, and each sentence the claim or language check removed or re-cited."""
     out = []
     if ans.verdict:
         out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
+    if ans.version:
+        out.append(f"**Version asked about**: {_VERSION_NAMES[ans.version]}; answered, cited and quoted from its paragraphs")
     changed = [c for c in ans.checks if c.outcome != "kept"]
     kept = sum(1 for c in ans.checks if c.outcome == "kept")
     if ans.checks:

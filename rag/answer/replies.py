@@ -16,7 +16,7 @@ def _answer(state: AnswerState, text: str, refused: bool, citations=(), quotes=(
     state.timer.mark("total")
     return Answer(
         state.question, text, state.q.lang, refused, tuple(citations), tuple(state.ranked), dict(state.timer.marks),
-        state.prompt_question, tuple(quotes), state.verdict, tuple(state.checks), state.evidence,
+        state.prompt_question, tuple(quotes), state.verdict, tuple(state.checks), state.evidence, state.q.version,
     )
 
 

@@ -56,6 +56,7 @@ def test_a_question_about_the_chinese_version_is_answered_from_it(settings):
     assert state.answer is not None and not state.answer.refused
     assert {c.lang for c in state.answer.citations} == {"zh"}
     assert "[ZH ¶3]" in state.answer.text and "[EN" not in state.answer.text
+    assert state.answer.version == "zh" and state.answer.to_json()["version"] == "zh"
 
 
 def test_an_unscoped_question_keeps_its_own_language_first_and_cites_either_version(settings):
