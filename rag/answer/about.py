@@ -21,9 +21,11 @@ META_RE = re.compile(
     re.I,
 )
 
-_DOC = r"(the|this) (article|piece|text|essay|commentary|document)"
+_KIND = r"(article|piece|text|essay|commentary|document|post)"
+# the document, or one version of it: "the Chinese version (of the article)", "its English translation"
+_DOC = rf"(the|this|its) ({_KIND}|(english|chinese) (version|translation|edition|original)( of (the|this) {_KIND})?)"
 _END = r"\s*[?？.。]?\s*$"
-_ZH_DOC = r"(文章|这篇|本文)"
+_ZH_DOC = r"(文章|这篇|本文|中文版|英文版)"
 # questions that ask for a header field itself, not for something about it ("作者的妻子是谁？",
 # "Who is the author of the proposal?", "联合公报是谁写的？" are not)
 _FIELD_RES: dict[str, re.Pattern[str]] = {

@@ -134,6 +134,7 @@ class Support:
     embedder: Embedder
     min_similarity: float
     twin_of: Callable[[str, str, int], int | None] | None = None  # (doc, lang, n) → the twin's n
+    scope: str | None = None  # the version the question names: a sentence is cited to its paragraphs
 
     def __post_init__(self) -> None:
         self.by_label = {}
@@ -142,7 +143,7 @@ class Support:
 
     def texts(self, labels: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
         found = {k: self.by_label[k].text for k in labels if k in self.by_label}
-        return found or {k: h.text for k, h in self.by_label.items()}
+        return found or {k: h.text for k, h in self.by_label.items() if self.scope in (None, k[0])}
 
     def claims(self, unit: Unit, labels: Sequence[tuple[str, int]]) -> tuple[list[str], list[str]]:
         """(the numbers and names of the sentence the paragraphs ``labels`` state, those they do not)."""
@@ -194,11 +195,21 @@ class Support:
         found = claims(unit.plain)
         for h in self.context:
             label = (h.lang, h.paragraph)
+            if self.scope not in (None, h.lang):
+                continue
             if label in unit.labels or h.paragraph == 0 or not stated(found, [h.text]):
                 continue
             if self.unsupported(unit, [label]) is None:
                 return label
         return None
+
+    def with_twin(self, unit: Unit) -> list[tuple[str, int]] | None:
+        """The sentence's labels and their aligned twins, when together they support it and its own
+        labels alone do not: the English name of a Chinese paragraph's 英文 is in its English twin."""
+        both = self.with_twins(unit.labels)
+        if len(both) == len(unit.labels) or self.unsupported(unit, both) is not None:
+            return None
+        return both
 
 
 @dataclass(frozen=True)
@@ -221,11 +232,11 @@ def check_sentences(answer: str, support: Support, polar: bool) -> Verdicts:
             kept.append(u.text)
             checks.append(SentenceCheck(u.text, "kept"))
             continue
-        to = support.recite(u) if kind == "unsupported" else None
-        if to is not None:
-            text = attach(u.plain, [marker(*to)])
+        to = support.with_twin(u) or [support.recite(u)] if kind == "unsupported" else None
+        if to and to[0] is not None:
+            text = attach(u.plain, [marker(*k) for k in to])
             kept.append(text)
-            checks.append(SentenceCheck(u.text, "recited", f"{reason}; {marker(*to)} does", text))
+            checks.append(SentenceCheck(u.text, "recited", f"{reason}; {' '.join(marker(*k) for k in to)} {'do' if len(to) > 1 else 'does'}", text))
             continue
         kinds.append(kind)
         checks.append(SentenceCheck(u.text, "removed", reason))
@@ -285,7 +296,8 @@ class ClaimStage:
 
     def support(self, state: AnswerState) -> Support:
         s = self.tools.settings
-        return Support(state.citable, state.prompt_question, self.tools.embedder, s.claim_min_similarity, twin_lookup(state.lookup))
+        return Support(state.context, state.prompt_question, self.tools.embedder, s.claim_min_similarity,
+                       twin_lookup(state.lookup), state.q.version)
 
     def verdicts(self, state: AnswerState, text: str) -> Verdicts:
         return check_sentences(text, self.support(state), state.q.polar)

@@ -14,6 +14,9 @@ from tests.conftest import make_app
      ("作者所在机构叫什么？", ["affiliation"]),
      ("這篇文章的英文標題是什麼？", ["title"]), ("What is the title of the article?", ["title"]),
      ("When was the article published?", ["date"]), ("文章是什么时候发表的？", ["date"]),
+     # one version of the document
+     ("What is the title of the Chinese version of the article about the build?", ["title"]),
+     ("Who wrote the English version?", ["author"]), ("中文版的标题是什么？", ["title"]),
      # about something else that has an author, a title or a date
      ("作者的妻子是谁？", []), ("Who is the author of the proposal?", []), ("联合公报是谁写的？", []),
      ("What is the title of Xi Jinping?", []), ("联合声明什么时候发布？", []), ("What did the author say about Taiwan?", []),

@@ -47,7 +47,7 @@ def test_injection_question_is_refused(app):
 
 def test_json_shape(app):
     js = app.pipeline.answer("When are the APEC and G20 summits held?").to_json()
-    assert set(js) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by", "checks", "standalone_question", "evidence"}
+    assert set(js) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by", "checks", "standalone_question", "evidence", "version"}
     assert js["decided_by"] == {"refused": False, "rule": "model-yes", "reason": "the model's check said YES (or was unclear)"}
     assert set(js["citations"][0]) == {"doc", "lang", "paragraph", "text", "section", "page"}
     assert set(js["retrieved"][0]) == {"doc", "lang", "paragraph", "score"}

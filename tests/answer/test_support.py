@@ -32,6 +32,27 @@ def test_a_fact_cited_to_the_wrong_paragraph_is_cited_to_the_one_that_states_it(
     assert v.checks[0].outcome == "recited" and "Jest" in v.checks[0].reason and v.checks[0].replaced_by == v.kept[0]
 
 
+ZH11 = "Qwen、Qwen-Chat 和 Qwen-VL 的基础模型已经稳定训练了大规模高质量且多样化的数据，覆盖多语言（当前以中文和英文为主）。"
+EN11 = "The base models of Qwen, Qwen-Chat and Qwen-VL are trained on high-quality data covering multiple languages, mainly Chinese and English."
+
+
+def test_a_name_the_cited_paragraph_writes_in_han_is_found_in_its_aligned_twin_and_both_are_cited():
+    s = support("Which languages make up most of the data?", hit("zh", 11, ZH11), hit("en", 11, EN11))
+    v = check_sentences("The data is mainly Chinese and English [ZH ¶11].", s, False)
+    assert v.kept == ["The data is mainly Chinese and English [ZH ¶11] [EN ¶11]."]
+    assert v.checks[0].outcome == "recited" and "[ZH ¶11] [EN ¶11] do" in v.checks[0].reason
+    alone = support("Which languages make up most of the data?", hit("zh", 11, ZH11))  # no twin in the context
+    assert check_sentences("The data is mainly Chinese and English [ZH ¶11].", alone, False).kept == []
+
+
+def test_a_question_about_one_version_is_never_recited_to_the_other():
+    zh72 = "运行项目"
+    both = [hit("zh", 72, zh72), hit("en", 7, P7), hit("zh", 7, ZH7)]
+    unscoped = Support(both, "Which framework runs the unit tests?", FakeEmbedder(), 0.6, twin_of=lambda d, l, n: None)
+    assert check_sentences("Unit tests run with Jest [ZH ¶72].", unscoped, False).kept == ["Unit tests run with Jest [EN ¶7]."]
+    scoped = Support(both, "Which framework runs the unit tests?", FakeEmbedder(), 0.6, twin_of=lambda d, l, n: None, scope="zh")
+    assert check_sentences("Unit tests run with Jest [ZH ¶72].", scoped, False).kept == ["Unit tests run with Jest [ZH ¶7]."]
+
 def test_content_no_sentence_of_the_paragraph_says_is_removed_even_without_numbers_or_names():
     s = support("What caused the duplicated content?", hit("en", 14, P7))
     v = check_sentences("It was caused by a stray file in the same directory as the main stylesheet [EN ¶14].", s, False)
