@@ -205,7 +205,10 @@ class Support:
 
     def with_twin(self, unit: Unit) -> list[tuple[str, int]] | None:
         """The sentence's labels and their aligned twins, when together they support it and its own
-        labels alone do not: the English name of a Chinese paragraph's 英文 is in its English twin."""
+        labels alone do not: the English name of a Chinese paragraph's 英文 is in its English twin. Only
+        for a sentence whose names or numbers its own labels miss ("translates X as X" is not rescued)."""
+        if not self.claims(unit, unit.labels)[1]:
+            return None
         both = self.with_twins(unit.labels)
         if len(both) == len(unit.labels) or self.unsupported(unit, both) is not None:
             return None
