@@ -46,3 +46,28 @@ def drop_unsupported_years(answer: str, support: Iterable[str]) -> tuple[str, li
         text = re.sub(r"[ \t]+([,.;:!?])", r"\1", text)
         text = re.sub(r"[ \t]{2,}", " ", text)
     return text, years
+
+
+# "勾选传导 (goukou konggong)": Latin words in brackets right after Han words (a closing quote between)
+_GLOSS_RE = re.compile(r"(?P<han>[\u3400-\u9fff]+)(?P<close>[”\"」』’']?)\s*[(（](?P<gloss>[A-Za-z][A-Za-z\s'’-]*[A-Za-z])[)）]")
+
+
+def drop_false_romanisations(answer: str, support: Iterable[str]) -> tuple[str, list[tuple[str, str]]]:
+    """(answer without the romanisations it invents, the (Han, romanisation) pairs cut). A bracketed
+    gloss after Han words is cut when it reads as pinyin (``looks_like_pinyin``) but is not the
+    pinyin of those words and no source writes it: the model romanised a term by guesswork. A
+    translation ("勾选传导 (check conduction)") and a source's own gloss are left alone."""
+    from rag.text.chinese import looks_like_pinyin, romanises
+
+    hay = "\n".join(support).lower()
+    cut: list[tuple[str, str]] = []
+
+    def judge(m: re.Match) -> str:
+        han, gloss = m.group("han"), m.group("gloss")
+        flat = re.sub(r"[\s'’-]+", "", gloss)
+        if gloss.lower() in hay or not looks_like_pinyin(gloss) or romanises(flat, han, min_syllables=1):
+            return m.group(0)
+        cut.append((han, gloss))
+        return han + m.group("close")
+
+    return _GLOSS_RE.sub(judge, answer), cut

@@ -32,7 +32,7 @@ from typing import Callable, ClassVar, Iterator, Sequence
 from rag.answer import prompts
 from rag.answer.citations import attach, exact, join_sentences, marker, parse_markers, strip_markers, twin_lookup
 from rag.answer.claims import assess, claims, stated, with_own_markers
-from rag.answer.factcheck import drop_unsupported_years
+from rag.answer.factcheck import drop_false_romanisations, drop_unsupported_years
 from rag.text.negation import negated
 from rag.answer.quotes import pick_quotes, render_quotes, sentences
 from rag.answer.state import AnswerState, Event, Tools
@@ -322,13 +322,19 @@ class ClaimStage:
         state.timer.marks[self.name] = state.timer.since(t0)  # how long the check took (ms), a second draft included
 
     def repair(self, state: AnswerState) -> None:
-        """A year no source states is cut with the words that attach it ("May 13, 2019" → "May 13"),
-        so the rest of its sentence is judged, not lost (the model fills in years a document leaves out)."""
+        """A year no source states is cut with the words that attach it ("May 13, 2019" → "May 13"), and
+        a romanisation the model guessed ("勾选传导 (goukou konggong)") with its brackets, so the rest of
+        its sentence is judged, not lost (the model fills in years a document leaves out, and pinyin)."""
         before = Unit.split(state.text)
         state.text, years = drop_unsupported_years(state.text, [state.header, state.sources])
         for y in years:
             said = next((u.text for u in before if y in u.plain), "")
             state.checks.append(SentenceCheck(said, "repaired", f"the year {y}, which no source states, was cut"))
+        state.text, glosses = drop_false_romanisations(state.text, [state.header, state.sources])
+        for han, gloss in glosses:
+            said = next((u.text for u in before if gloss in u.plain), "")
+            why = f"the romanisation ({gloss}), which is not the pinyin of {han} and no source writes, was cut"
+            state.checks.append(SentenceCheck(said, "repaired", why))
 
     def redraft(self, state: AnswerState, note: str) -> Verdicts:
         """One more draft, cited and checked like the first; the extractive answer when it fails too."""

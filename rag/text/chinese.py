@@ -128,3 +128,27 @@ def romanises(word: str, text: str, min_syllables: int = 2) -> bool:
                 if acc == w and j - i + 1 >= min_syllables:
                     return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable pypinyin reads a CJK unified ideograph as (about 400), read once."""
+    chars = "".join(chr(c) for c in range(0x4E00, 0x9FA6))
+    return frozenset(s for s in _pinyin()(chars) if s.isascii() and s.isalpha())
+
+
+def looks_like_pinyin(text: str) -> bool:
+    """Is every word of ``text`` a run of pinyin syllables ("goukou konggong", "Tongyi Qianwen"; not
+    "check conduction")? A word of one short syllable alone ("a", "he") is not enough to tell."""
+    words = [w for w in re.split(r"[\s'’-]+", text.lower().replace("ü", "u")) if w]
+    if not words or all(len(w) <= 2 for w in words):
+        return False
+    syll = _syllables()
+
+    def splits(w: str) -> bool:
+        ok = [True] + [False] * len(w)  # ok[i]: w[:i] is a run of syllables
+        for i in range(1, len(w) + 1):
+            ok[i] = any(ok[j] and w[j:i] in syll for j in range(max(0, i - 6), i))
+        return ok[-1]
+
+    return all(w.isascii() and w.isalpha() and splits(w) for w in words)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.factcheck import drop_unsupported_years, unsupported_years
+from rag.answer.factcheck import drop_false_romanisations, drop_unsupported_years, unsupported_years
 from tests.conftest import make_app
 
 
@@ -31,3 +31,30 @@ def test_the_claim_check_cuts_an_invented_year_and_keeps_the_sentence(settings):
     assert ans.checks[0].outcome == "repaired" and "2031" in ans.checks[0].reason
     off = make_app(settings.model_copy(update={"claim_check": False, "quotes": False}), replies=list(reply))
     assert "2031" in off.pipeline.answer("When are the APEC and G20 summits held?").text
+
+
+@pytest.mark.parametrize(
+    "answer, sources, expected",
+    [
+        # a guessed romanisation is cut with its brackets
+        ('It uses the term "勾选传导" (goukou konggong) for it [ZH ¶0].', ["勾选传导"], 'It uses the term "勾选传导" for it [ZH ¶0].'),
+        ("它叫勾选传导（gou konggong）。", ["勾选传导"], "它叫勾选传导。"),
+        # the right pinyin, a translation, a source's own gloss are kept
+        ("It is called 勾选传导 (gouxuan chuandao).", ["勾选传导"], "It is called 勾选传导 (gouxuan chuandao)."),
+        ("It is called 勾选传导 (Gouxuan Chuandao).", ["勾选传导"], "It is called 勾选传导 (Gouxuan Chuandao)."),
+        ("It is called 勾选传导 (check conduction).", ["勾选传导"], "It is called 勾选传导 (check conduction)."),
+        ("它叫红果汁（Redjue）。", ["Redjue（红果汁）"], "它叫红果汁（Redjue）。"),
+        ("它叫通义千问（Tongyi Qianwen）。", ["通义千问"], "它叫通义千问（Tongyi Qianwen）。"),
+        ("它叫千问（Tongyi Qianwen）。", ["Qwen (Tongyi Qianwen)"], "它叫千问（Tongyi Qianwen）。"),
+    ],
+)
+def test_romanisations_the_model_guessed_are_cut(answer, sources, expected):
+    assert drop_false_romanisations(answer, sources)[0] == expected
+
+
+def test_the_claim_check_records_a_cut_romanisation(settings):
+    reply = ["YES", "年底，APEC和G20峰会（niandi fenghui）分别在中美两国举行 [ZH ¶3]。"]
+    ans = make_app(settings, replies=list(reply)).pipeline.answer("APEC和G20峰会什么时候举行？")
+    assert "niandi" not in ans.text and "峰会分别在中美两国举行" in ans.text
+    cut = [c for c in ans.checks if c.outcome == "repaired"]
+    assert cut and "(niandi fenghui)" in cut[0].reason and "峰会" in cut[0].reason
