@@ -168,11 +168,23 @@ def expected_language(item: dict) -> str:
     return d.split(":", 1)[1] if d.startswith("mixed:") else d
 
 
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』")
+
+
+def own_words(answer: str) -> str:
+    """The answer without its markers and what it quotes: "本文的标题是“What the New Developments
+    Mean”" is a Chinese answer that quotes an English title (the whole answer when it is all quotation)."""
+    text = MARKER_RE.sub("", answer)
+    rest = _QUOTED.sub(" ", text)
+    return rest if re.search(r"[A-Za-z\u3400-\u9fff]", rest) else text
+
+
 def language_match(item: dict, result: dict) -> bool:
+    """The answer is in the expected language, judged by its own words (not by what it quotes)."""
     want = expected_language(item)
     if result.get("answer_language") != want:
         return False
-    got = text_language(MARKER_RE.sub("", result.get("answer", "")))
+    got = text_language(own_words(result.get("answer", "")))
     if want == "en":
         return got == "en"
     return got in ("zh", "zh-Hant") and (want != "zh-Hant" or got == "zh-Hant")

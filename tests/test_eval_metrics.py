@@ -58,6 +58,10 @@ def test_language_match():
     hant = {**ITEM, "answer_lang": "zh-Hant"}
     assert m.language_match(hant, res("特朗普於五月訪華，這是九年來首次。", lang="zh-Hant")) is True
     assert m.language_match(hant, res("特朗普于五月访华，这是九年来首次。", lang="zh-Hant")) is False
+    # judged by the answer's own words, not by what it quotes
+    assert m.language_match(ITEM, res("本文的标题是“What the New Developments Mean”[EN ¶0]。", lang="zh")) is True
+    assert m.language_match(ITEM, res("The title is “What the New Developments Mean” [EN ¶0].", lang="zh")) is False
+    assert m.language_match(ITEM, res("“特朗普于五月访华。”", lang="zh")) is True  # all quotation: the quotation's language
 
 
 def test_refusal_metrics_and_pass():
