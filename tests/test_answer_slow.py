@@ -139,3 +139,22 @@ def test_the_local_model_gives_the_check_its_yes_probability(real_app):
     assert no is not None and no < yes and (no < 0.5) == word.upper().startswith("NO"), (word, no)
     ans = real_app.pipeline.answer("When is Xi Jinping expected to pay a state visit to the United States?")
     assert ans.verdict is not None and "P(yes)" in ans.verdict.reason, ans.verdict
+
+
+@pytest.mark.parametrize(
+    "question, lang, version, keywords",
+    [
+        ("According to the Chinese version, when is Xi Jinping expected to visit the United States?", "en", "zh", ["September", "9"]),
+        ("英文版中，习近平主席预计什么时候对美国进行国事访问？", "zh", "en", ["9月", "九月", "September"]),
+    ],
+    ids=["en-asks-zh", "zh-asks-en"],
+)
+def test_a_question_about_one_version_is_answered_and_cited_from_it(real_app, question, lang, version, keywords):
+    """The real model, given that version's paragraphs first, answers in the
+    question's language; every citation is that version's."""
+    ans = real_app.pipeline.answer(question)
+    print(f"\n{question}\n  -> {ans.text}\n  {[c.label for c in ans.citations]}")
+    assert not ans.refused and ans.version == version
+    assert ans.citations and {c.lang for c in ans.citations} == {version}, ans.citations
+    assert any(k in ans.text for k in keywords), ans.text
+    assert text_language(re.sub(r"\[(EN|ZH) ¶\d+\]", "", ans.text.split("\n\n")[0])).startswith(lang), ans.text

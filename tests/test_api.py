@@ -19,7 +19,7 @@ from tests.conftest import make_app
 from tests.servers import rag_serve
 
 ASK_KEYS = {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes",
-            "decided_by", "checks", "standalone_question", "evidence"}
+            "decided_by", "checks", "standalone_question", "evidence", "version"}
 EN_MD = "# Widgets\n\nThe widget ships in three sizes: small, medium and large.\n\nEach size has its own price list.\n"
 ZH_MD = "# 小部件\n\n小部件有三种尺寸：小号、中号和大号。\n\n每种尺寸都有自己的价目表。\n"
 

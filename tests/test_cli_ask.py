@@ -26,7 +26,7 @@ def test_ask_json(home):
     p = run(["ask", "When are the APEC and G20 summits held?", "--json"], home)
     assert p.returncode == 0, p.stderr
     obj = json.loads(p.stdout)
-    assert set(obj) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by", "checks", "standalone_question", "evidence"}
+    assert set(obj) == {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes", "decided_by", "checks", "standalone_question", "evidence", "version"}
     assert obj["citations"][0]["paragraph"] == 3 and obj["citations"][0]["lang"] in ("en", "zh")
 
 

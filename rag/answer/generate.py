@@ -19,7 +19,7 @@ class GenerateStage:
         self.tools = tools
 
     def run(self, state: AnswerState) -> Iterator[Event]:
-        state.user = prompts.answer_prompt(state.q.prompt_lang, state.prompt_question, state.q.version)
+        state.user = prompts.load(state.q.prompt_lang)["answer"].format(question=state.prompt_question)
         yield Event("status", "generating")
         parts: list[str] = []
         t_gen = time.perf_counter()

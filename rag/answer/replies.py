@@ -52,9 +52,14 @@ class FinishStage:
     setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
 
     def __init__(self, tools: Tools) -> None:
-        pass
+        self.tools = tools
 
     def run(self, state: AnswerState) -> Iterator[Event]:
+        from rag.answer.verdict import decide  # the rules settle answers with this module's replies
+
+        decide(state, self.tools, "finished")  # nothing left to show: the refusal
+        if state.answer is not None:
+            return iter(())
         if state.verdict is None:
             state.verdict = Verdict(False, "no-rule-refused", "no rule refused and none was asked to vouch for the answer")
         text = in_script(state.text, state.q.lang)

@@ -11,6 +11,8 @@ decides; its name and reason are recorded in the answer (``rag ask --json``: ``d
   stating the field asked for); otherwise refuse.
 - ``drafted`` (after generation): refuse when the model's answer is itself a refusal.
 - ``claimed`` (after the claim and language checks): refuse when no sentence of the answer is left.
+- ``finished`` (before the answer is settled): refuse when nothing of it is left to show (a draft of
+  bare labels, emptied by the citation or language stage, whatever checks are switched on).
 
 A rule with a setting runs only when that setting is on; ``eval/ablate.py`` switches them off one by one.
 """
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Rule:
     name: str
-    phase: str  # retrieved | checked | drafted | claimed
+    phase: str  # retrieved | checked | drafted | claimed | finished
     outcome: str  # refuse | answer | header (answered with the header's words)
     test: Callable[[AnswerState, Tools], str | None]  # the reason when the rule fires, else None
     setting: str | None = None  # the bool setting that switches the rule on; None: always on
@@ -109,6 +111,12 @@ def _nothing_supported(s: AnswerState, t: Tools) -> str | None:
     return "no sentence of the answer is supported by what it cites: " + "; ".join(dict.fromkeys(removed))
 
 
+def _empty_answer(s: AnswerState, t: Tools) -> str | None:
+    if strip_markers(s.text).strip(" \n\t“”\"'「」『』.。…"):
+        return None
+    return "nothing of the model's answer was left to show (it held only labels or punctuation)"
+
+
 RULES: tuple[Rule, ...] = (
     Rule("no-passages", "retrieved", "refuse", _no_passages),
     Rule("similarity-floor", "retrieved", "refuse", _similarity_floor),
@@ -120,6 +128,7 @@ RULES: tuple[Rule, ...] = (
     Rule("model-no", "checked", "refuse", _model_no),
     Rule("model-refused", "drafted", "refuse", _model_refused),
     Rule("nothing-supported", "claimed", "refuse", _nothing_supported),
+    Rule("empty-answer", "finished", "refuse", _empty_answer),
 )
 
 

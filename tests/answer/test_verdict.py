@@ -75,7 +75,15 @@ def test_rules_are_ordered_by_phase_and_their_settings_exist():
     from rag.settings import Settings
 
     phases = [r.phase for r in RULES]
-    assert phases == sorted(phases, key=["retrieved", "checked", "drafted", "claimed"].index)
+    assert phases == sorted(phases, key=["retrieved", "checked", "drafted", "claimed", "finished"].index)
     assert len({r.name for r in RULES}) == len(RULES)
     assert all(r.setting is None or isinstance(getattr(Settings(), r.setting), bool) for r in RULES)
     assert RULES[[r.phase for r in RULES].index("drafted") - 1].name == "model-no"  # the checked phase's last word
+
+
+def test_an_answer_with_nothing_left_to_show_is_refused(settings):
+    """A draft of bare labels (nothing to quote under it either) is not shown as an empty answer."""
+    app = make_app(settings.model_copy(update={"quotes": False}), replies=["YES", "[EN ¶3]"])
+    ans = app.pipeline.answer("When are the APEC and G20 summits held?")
+    assert ans.refused and ans.verdict.rule == "empty-answer" and ans.citations == ()
+    assert ans.text == "The document does not answer this question."

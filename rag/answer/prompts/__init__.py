@@ -14,11 +14,3 @@ def load(lang: str) -> dict[str, str]:
     with resources.files(__package__).joinpath(f"{name}.toml").open("rb") as f:
         return tomllib.load(f)
 
-
-def answer_prompt(lang: str, question: str, version: str | None = None) -> str:
-    """The answer prompt for ``question``, with the note of the version it asks about, if any."""
-    p = load(lang)
-    text = p["answer"].format(question=question)
-    if version:
-        text += "\n" + p["version_note"].format(version=p[f"version_{version}"], label=version.upper())
-    return text
