@@ -168,12 +168,13 @@ def expected_language(item: dict) -> str:
     return d.split(":", 1)[1] if d.startswith("mixed:") else d
 
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|\([^()]*\)|（[^（）]*）")
 
 
 def own_words(answer: str) -> str:
-    """The answer without its markers and what it quotes: "本文的标题是“What the New Developments
-    Mean”" is a Chinese answer that quotes an English title (the whole answer when it is all quotation)."""
+    """The answer without its markers, what it quotes and what it glosses in brackets: "本文的标题是“What
+    the New Developments Mean”" is a Chinese answer that quotes an English title, "勾选传导译为（check
+    conduction）" one that gives an English term (the whole answer when nothing else is left)."""
     text = MARKER_RE.sub("", answer)
     rest = _QUOTED.sub(" ", text)
     return rest if re.search(r"[A-Za-z\u3400-\u9fff]", rest) else text
