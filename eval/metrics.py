@@ -181,11 +181,17 @@ def own_words(answer: str) -> str:
 
 
 def language_match(item: dict, result: dict) -> bool:
-    """The answer is in the expected language, judged by its own words (not by what it quotes)."""
+    """The answer is in the expected language, read as a whole or by its own words (without what it
+    quotes or glosses in brackets): "本文的作者是 Tuosheng Zhang (張沱生)" and "本文的标题是“What the New
+    Developments Mean”" are Chinese answers giving English names."""
     want = expected_language(item)
     if result.get("answer_language") != want:
         return False
-    got = text_language(own_words(result.get("answer", "")))
+    text = MARKER_RE.sub("", result.get("answer", ""))
+    return any(_in_language(text_language(t), want) for t in (text, own_words(text)))
+
+
+def _in_language(got: str, want: str) -> bool:
     if want == "en":
         return got == "en"
     return got in ("zh", "zh-Hant") and (want != "zh-Hant" or got == "zh-Hant")

@@ -64,6 +64,7 @@ def test_language_match():
     assert m.language_match(ITEM, res("“特朗普于五月访华。”", lang="zh")) is True  # all quotation: the quotation's language
     assert m.language_match(ITEM, res("勾选传导翻译为（Check conduction [EN ¶24]）。", lang="zh")) is True  # a bracketed term
     assert m.language_match(ITEM, res("It is translated as check conduction (勾选传导).", lang="zh")) is False
+    assert m.language_match(ITEM, res("本文的作者是 Tuosheng Zhang (張沱生)[EN ¶0]。", lang="zh")) is True
 
 
 def test_refusal_metrics_and_pass():
