@@ -235,15 +235,25 @@ def check_sentences(answer: str, support: Support, polar: bool) -> Verdicts:
             kept.append(u.text)
             checks.append(SentenceCheck(u.text, "kept"))
             continue
-        to = support.with_twin(u) or [support.recite(u)] if kind == "unsupported" else None
-        if to and to[0] is not None:
+        to = _rescue(u, support) if kind == "unsupported" else []
+        if to:
             text = attach(u.plain, [marker(*k) for k in to])
             kept.append(text)
-            checks.append(SentenceCheck(u.text, "recited", f"{reason}; {' '.join(marker(*k) for k in to)} {'do' if len(to) > 1 else 'does'}", text))
+            cited = " ".join(marker(*k) for k in to)
+            checks.append(SentenceCheck(u.text, "recited", f"{reason}; {cited} {'do' if len(to) > 1 else 'does'}", text))
             continue
         kinds.append(kind)
         checks.append(SentenceCheck(u.text, "removed", reason))
     return Verdicts(kept, checks, bool(kinds) and all(k in FORM for k in kinds))
+
+
+def _rescue(u: Unit, support: Support) -> list[tuple[str, int]]:
+    """Labels that support an unsupported sentence: its own with their twins, else another paragraph."""
+    both = support.with_twin(u)
+    if both:
+        return both
+    other = support.recite(u)
+    return [other] if other else []
 
 
 def _fault(u: Unit, support: Support, polar: bool, last: bool) -> tuple[str | None, str]:
