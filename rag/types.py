@@ -114,6 +114,10 @@ class Document:
         without front matter (a README that starts with its headings) has none."""
         return self.get("en", 0) or self.get("zh", 0)
 
+    def front_of(self, lang: str | None) -> Paragraph | None:
+        """¶0 of version ``lang`` when it has one (a question about that version), else ``front``."""
+        return (self.get(lang, 0) if lang else None) or self.front
+
     def twin(self, lang: str, n: int) -> int | None:
         """The aligned paragraph number in the other language, if any."""
         for en_n, zh_n in self.alignment:

@@ -59,10 +59,10 @@ def _number(token: str) -> str:
 def claims(sentence: str) -> list[Claim]:
     """The numbers and names one answer sentence states (its citation markers set aside). A
     capitalised plain word that opens the sentence is not taken for a name ("Besides", "One")."""
-    plain = unicodedata.normalize("NFKC", strip_markers(sentence)).lstrip(" >“\"'")
+    whole = unicodedata.normalize("NFKC", strip_markers(sentence))
+    plain = whole.lstrip(" >“\"'")  # an opening quotation mark is not part of a name
     found = [Claim(_number(m.group(0)), "number", sentence) for m in _NUM.finditer(plain)]
-    quoted = unicodedata.normalize("NFKC", strip_markers(sentence))
-    found += [Claim(q.strip(), "quote", sentence) for q in _QUOTED.findall(quoted) if _flat(q)]
+    found += [Claim(q.strip(), "quote", sentence) for q in _QUOTED.findall(whole) if _flat(q)]
     code = [m.group(0) for m in _CODE.finditer(plain) if max(map(len, m.group(0).split("."))) >= 2]
     found += [Claim(c, "code", sentence) for c in code]
     for m in _NAME.finditer(plain):
@@ -119,7 +119,8 @@ class _Cited:
         numbers = frozenset(n for t in texts for n in _numbers(t))
         latin = any(len(LATIN_WORD.findall(t)) >= 3 or (LATIN_WORD.search(t) and not HAN_RE.search(t)) for t in texts)
         han = any(HAN_RE.search(t) for t in texts)
-        return cls(numbers, " ".join(_norm(t) for t in texts), latin, texts, han, "|".join(_flat(t) for t in texts))
+        norms = [_norm(t) for t in texts]
+        return cls(numbers, " ".join(norms), latin, texts, han, "|".join(_FLAT.sub("", n) for n in norms))
 
     def states(self, claim: Claim) -> bool:
         if claim.kind == "number":

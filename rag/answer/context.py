@@ -115,7 +115,7 @@ class ContextStage:
             doc = by_id.get(pair.doc)
             if pair.doc not in shown_docs and doc is not None:
                 shown_docs.add(pair.doc)
-                front = (doc.get(version, 0) if version else None) or doc.front
+                front = doc.front_of(version)
                 h = header_line(doc, lang, full, front)
                 if h and front is not None:
                     headers.append(h)

@@ -13,6 +13,8 @@ import logging
 import re
 from typing import Iterable
 
+from rag.text.chinese import looks_like_pinyin, romanises
+
 log = logging.getLogger(__name__)
 
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
@@ -57,8 +59,6 @@ def drop_false_romanisations(answer: str, support: Iterable[str]) -> tuple[str, 
     gloss after Han words is cut when it reads as pinyin (``looks_like_pinyin``) but is not the
     pinyin of those words and no source writes it: the model romanised a term by guesswork. A
     translation ("勾选传导 (check conduction)") and a source's own gloss are left alone."""
-    from rag.text.chinese import looks_like_pinyin, romanises
-
     hay = "\n".join(support).lower()
     cut: list[tuple[str, str]] = []
 

@@ -35,7 +35,7 @@ def header_reply(state: AnswerState, verdict: Verdict) -> None:
     doc = next(iter(state.fields.values()))  # the first document whose header answers the question
     m = doc.meta
     v = state.q.version  # "the title of the Chinese version": that version's front matter and title
-    front = (doc.get(v, 0) if v else None) or doc.front
+    front = doc.front_of(v)
     p0 = front.lang  # type: ignore[union-attr]
     label = f"{p0.upper()} ¶0"
     title = {"en": m.title, "zh": m.title_zh}.get(v or "") or m.full_title

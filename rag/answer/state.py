@@ -93,12 +93,17 @@ class AnswerState:
         return self.query
 
     @property
-    def citable(self) -> list[Hit]:
-        """The context paragraphs an answer may cite: those of the version the question names
-        ("according to the Chinese version"), all of them when it names none or that version has none."""
+    def scope(self) -> str | None:
+        """The version answers are cited to: the one the question names ("according to the Chinese
+        version") when the context holds its paragraphs, else None (any)."""
         v = self.q.version
-        scoped = [h for h in self.context if h.lang == v] if v else []
-        return scoped or self.context
+        return v if v and any(h.lang == v for h in self.context) else None
+
+    @property
+    def citable(self) -> list[Hit]:
+        """The context paragraphs an answer may cite: those of ``scope``, all of them without one."""
+        scope = self.scope
+        return [h for h in self.context if h.lang == scope] if scope else self.context
 
     @property
     def best_similarity(self) -> float:

@@ -310,7 +310,7 @@ class ClaimStage:
     def support(self, state: AnswerState) -> Support:
         s = self.tools.settings
         return Support(state.context, state.prompt_question, self.tools.embedder, s.claim_min_similarity,
-                       twin_lookup(state.lookup), state.q.version)
+                       twin_lookup(state.lookup), state.scope)
 
     def verdicts(self, state: AnswerState, text: str) -> Verdicts:
         return check_sentences(text, self.support(state), state.q.polar)

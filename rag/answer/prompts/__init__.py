@@ -13,4 +13,3 @@ def load(lang: str) -> dict[str, str]:
     name = "en" if lang == "en" else "zh"
     with resources.files(__package__).joinpath(f"{name}.toml").open("rb") as f:
         return tomllib.load(f)
-
