@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     grounding_check: bool = True  # refuse when the question names things no document mentions
     refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
     trust_retrieval_above: float = 0.60  # a paragraph this similar outweighs the model's NO (the value before #9; 0.56, fitted to the sample, hurt on real documents)
+    answer_renderings: bool = True  # "What Chinese name does it give Qwen?" is answered with the pair a paragraph writes: "Qwen（通义千问）"
     answer_header_fields: bool = True  # a question asking for the author, title, date or position is answered when the header has it
     name_variants: bool = True  # a name the documents write another way (川普/特朗普, 紐西蘭/新西兰, Putin/普京) is grounded by their form and glossed for the model
     name_variant_min_similarity: float = 0.86  # EmbeddingGemma cosine to the documents' closest name: 川普/特朗普 0.88, 习近平/Xi Jinping 0.89; Putin/Russia 0.84, Beijing/China 0.81, 拜登/特朗普 0.78, Biden/Trump 0.72 (not variants)

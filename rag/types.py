@@ -267,6 +267,7 @@ class Query:
     fields: tuple[str, ...] = ()  # header fields asked for directly: author, affiliation, title, date
     terms: tuple[str, ...] = ()  # names, years and acronyms that some document must mention
     version: str | None = None  # 'en' | 'zh': the version the question asks about ("according to the Chinese version")
+    word_lang: str | None = None  # 'en' | 'zh': the language of a word the question asks for ("What Chinese name…")
 
     @property
     def source_lang(self) -> str:

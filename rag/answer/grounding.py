@@ -15,6 +15,7 @@ from rag.answer.state import AnswerState, Event, Tools
 from rag.index.embedder import Embedder, cosine_matrix
 from rag.text.chinese import NAME_FLAGS, mistagged_persons, tagged_words, to_mainland, to_simplified, to_traditional
 from rag.text.script import HAN_RE, LATIN_WORD_RE
+from rag.text.versions import is_language_word
 
 _NAME_RE = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'][A-Za-z]+)*)")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -49,7 +50,7 @@ def question_terms(question: str) -> list[str]:
         common = mistagged_persons()
         for word, flag in tagged_words(han):
             word = word.strip()
-            if flag in NAME_FLAGS and len(word) >= 2 and word not in common:
+            if flag in NAME_FLAGS and len(word) >= 2 and word not in common and not is_language_word(word):
                 terms.append(word)
     return terms
 

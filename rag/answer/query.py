@@ -17,7 +17,7 @@ from rag.answer.state import AnswerState, Event, Tools, Turn
 from rag.errors import InputError
 from rag.text.chinese import to_simplified
 from rag.text.language import answer_language, detect_language
-from rag.text.versions import named_version
+from rag.text.versions import asked_word_language, named_version
 from rag.types import Query
 
 MAX_QUESTION_CHARS = 2000
@@ -60,6 +60,7 @@ def analyze(text: str, forced_lang: str | None = None, standalone: str | None = 
         standalone=alone, follow_up=is_follow_up(text), polar=is_polar(alone),
         about_doc=is_about_article(alone), fields=tuple(header_fields_asked(alone)),
         terms=tuple(dict.fromkeys(question_terms(alone))), version=named_version(alone),
+        word_lang=asked_word_language(alone),
     )
 
 

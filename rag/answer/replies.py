@@ -45,6 +45,22 @@ def header_reply(state: AnswerState, verdict: Verdict) -> None:
     state.answer = _answer(state, in_script(text, state.q.lang), False, (cit,))
 
 
+def rendering_reply(state: AnswerState, verdict: Verdict) -> None:
+    """A question asking one language's word for another's, answered with the pair a paragraph writes
+    side by side, quoted verbatim and cited (no model call)."""
+    state.verdict = verdict
+    state.timer.mark("first_token")
+    f = state.rendering
+    assert f is not None, "the rule rendering found the pair"
+    p = prompts.load(state.q.prompt_lang)
+    words = {"phrase": f.rendering.phrase, "label": f.paragraph.label, "known": f.known, "asked": f.asked}
+    words |= {"asked_lang": p[f"lang_name_{f.asked_lang}"], "asked_version": p[f"version_name_{f.asked_lang}"]}
+    cited = [f.paragraph] if f.twin is None else [f.twin, f.paragraph]
+    text = p["rendering_answer" if f.twin is None else "heading_answer"].format(known_label=cited[0].label, **words)
+    cits = [exact(Citation(c.doc, c.lang, c.n, ""), state.lookup) for c in cited]
+    state.answer = _answer(state, in_script(text, state.q.lang), False, cits)
+
+
 class FinishStage:
     """The answer as the stages left it, in the script of the question (traditional Chinese included)."""
 

@@ -54,6 +54,7 @@ STAGES: tuple[StageSpec, ...] = (
     )),
     StageSpec(GateStage, (
         Lever("header-fields", "author/title questions answered with the header's words; date/position ones overrule the model's NO", {"answer_header_fields": False}),
+        Lever("renderings", "a question asking one language's word for another's answered with the pair a paragraph writes side by side (Qwen（通义千问）)", {"answer_renderings": False}),
     )),
     StageSpec(GlossStage, (
         Lever("name-variants", "a name the documents write another way (川普/特朗普, Putin/普京, 紐西蘭/新西兰) is grounded by their form and glossed for the model", {"name_variants": False}),

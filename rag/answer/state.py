@@ -11,6 +11,7 @@ from rag.types import Answer, Citation, Document, Evidence, Hit, Query, Quote, S
 
 if TYPE_CHECKING:
     from rag.answer.chat import Chat
+    from rag.answer.glossary import Found
     from rag.answer.citations import CitationMatcher
     from rag.index.embedder import Embedder
     from rag.index.retrieve import PairHit, Retriever
@@ -76,6 +77,7 @@ class AnswerState:
     labels: list[str] = field(default_factory=list)  # their file names, titles and ids (a question may name them)
     fields: dict[str, Document] = field(default_factory=dict)  # header fields asked for → a document whose header has it
     header_only: bool = False  # answered from the header: no body quotes under it
+    rendering: Found | None = None  # a pair of words a paragraph writes side by side that answers the question
     system: str = ""
     user: str = ""
     model_says_yes: bool | None = None  # the model's check; None when not asked

@@ -5,7 +5,8 @@ decides; its name and reason are recorded in the answer (``rag ask --json``: ``d
 
 - ``retrieved`` (after retrieval, before any model call): refuse when nothing was retrieved, when no
   paragraph is even ``refuse_below`` similar, or when the question names something no document
-  mentions; answer author/title questions with the header's own words.
+  mentions; answer author/title questions with the header's own words, and a question asking one
+  language's word for another's with the pair a paragraph writes side by side ("Qwen（通义千问）").
 - ``checked`` (after the model's YES/NO check): answer when the model says YES, or when evidence
   overrules its NO (a paragraph at least ``trust_retrieval_above`` similar, the header
   stating the field asked for); otherwise refuse.
@@ -26,7 +27,8 @@ from typing import Callable, ClassVar, Iterator
 
 from rag.answer.citations import strip_markers
 from rag.answer.grounding import name_variants, ungrounded_terms
-from rag.answer.replies import header_reply, refuse
+from rag.answer.glossary import find
+from rag.answer.replies import header_reply, refuse, rendering_reply
 from rag.answer.state import AnswerState, Event, Tools
 from rag.types import Verdict
 
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 class Rule:
     name: str
     phase: str  # retrieved | checked | drafted | claimed | finished
-    outcome: str  # refuse | answer | header (answered with the header's words)
+    outcome: str  # refuse | answer | header (answered with the header's words) | rendering (with a pair of words)
     test: Callable[[AnswerState, Tools], str | None]  # the reason when the rule fires, else None
     setting: str | None = None  # the bool setting that switches the rule on; None: always on
 
@@ -71,6 +73,14 @@ def _header_names(s: AnswerState, t: Tools) -> str | None:
 
 def _p_yes(s: AnswerState) -> str:
     return "" if s.check_yes is None else f" (P(yes) {s.check_yes:.2f})"
+
+
+def _rendering(s: AnswerState, t: Tools) -> str | None:
+    s.rendering = find(s)
+    if s.rendering is None:
+        return None
+    f = s.rendering
+    return f"{f.paragraph.label} writes “{f.rendering.phrase}”, the word asked for beside the one the question names"
 
 
 def _model_yes(s: AnswerState, t: Tools) -> str | None:
@@ -122,6 +132,7 @@ RULES: tuple[Rule, ...] = (
     Rule("similarity-floor", "retrieved", "refuse", _similarity_floor),
     Rule("ungrounded-terms", "retrieved", "refuse", _ungrounded_terms, "grounding_check"),
     Rule("header-names", "retrieved", "header", _header_names, "answer_header_fields"),
+    Rule("rendering", "retrieved", "rendering", _rendering, "answer_renderings"),
     Rule("model-yes", "checked", "answer", _model_yes),
     Rule("trusted-paragraph", "checked", "answer", _trusted_paragraph),
     Rule("header-states", "checked", "answer", _header_states, "answer_header_fields"),
@@ -147,6 +158,8 @@ def decide(state: AnswerState, tools: Tools, phase: str) -> None:
             refuse(state, verdict)
         elif rule.outcome == "header":
             header_reply(state, verdict)
+        elif rule.outcome == "rendering":
+            rendering_reply(state, verdict)
         else:
             state.verdict = verdict
         return

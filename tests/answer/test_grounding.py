@@ -83,3 +83,12 @@ def test_a_common_word_jieba_tags_as_a_person_is_not_a_name():
     assert {"许可", "文明", "卫星"} <= common and not {"特朗普", "毛泽东", "习近平"} & common
     assert "许可" not in question_terms("Qwen 的源代码采用什么许可协议？")
     assert "特朗普" in question_terms("特朗普和王毅说了什么？")
+
+
+def test_a_language_and_the_kind_of_word_asked_for_is_not_a_name():
+    """jieba tags 英文名 as a person's name; "作者自我介绍用的英文名" names no one the documents must mention."""
+    from rag.answer.grounding import question_terms
+
+    assert question_terms("作者开头自我介绍用的英文名是什么？") == []
+    assert "英文名" not in question_terms("“通义千问”的英文名是什么？")
+    assert "特朗普" in question_terms("特朗普的英文名是什么？")
