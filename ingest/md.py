@@ -68,6 +68,17 @@ def inline_text(token) -> tuple[str, str]:
     return tidy(_resolve_soft("".join(text))), tidy(_resolve_soft("".join(prose)))
 
 
+def sole_link(token) -> str | None:
+    """The web address of a paragraph that is nothing but one link ("- [高效沟通的拦路虎——XY 问题](https://…)"
+    in a reading list): there the address is what the text says, so it is kept with it."""
+    kids = [c for c in token.children or [] if not (c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip()))]
+    opens = [c for c in kids if c.type == "link_open"]
+    if len(opens) != 1 or kids[0] is not opens[0] or kids[-1].type != "link_close" or opens[0].markup == "autolink":
+        return None
+    href = str(opens[0].attrs.get("href") or "")
+    return href if re.match(r"https?://\S+$", href) else None
+
+
 def _only_images(token) -> bool:
     kids = [c for c in token.children or [] if not (c.type in ("softbreak", "hardbreak") or
             (c.type == "text" and not c.content.strip()) or c.type == "html_inline")]
@@ -161,6 +172,9 @@ class _Reader:
 
     def paragraph(self, tok) -> None:
         text, prose = inline_text(tok)
+        url = sole_link(tok)
+        if url and text.strip():
+            text = f"{text} ({url})"
         if self.list_depth:
             mark = ""
             if self._item_started:

@@ -158,3 +158,14 @@ def test_a_question_about_one_version_is_answered_and_cited_from_it(real_app, qu
     assert ans.citations and {c.lang for c in ans.citations} == {version}, ans.citations
     assert any(k in ans.text for k in keywords), ans.text
     assert text_language(re.sub(r"\[(EN|ZH) ¶\d+\]", "", ans.text.split("\n\n")[0])).startswith(lang), ans.text
+
+
+@pytest.mark.parametrize("question", ["What does the Chinese version call CBM?", "文章中的 CBM 用中文怎么说？"])
+def test_a_word_asked_for_is_answered_with_the_pair_the_document_writes(real_app, question):
+    """With the real embedder's retrieval and similarity floor, a question for the Chinese word of a
+    term the Chinese version glosses ("建立信任措施(CBM)") gets that pair, cited, without a model call."""
+    ans = real_app.pipeline.answer(question)
+    print(f"\n{question}\n  -> {ans.text}")
+    assert not ans.refused and ans.verdict.rule == "rendering", ans.verdict
+    assert "“建立信任措施”" in ans.text and "“建立信任措施(CBM)”" in ans.text
+    assert len(ans.citations) == 1 and "(CBM)" in ans.citations[0].text and ans.citations[0].lang == "zh"

@@ -531,3 +531,16 @@ def test_a_two_column_pdf_page_is_read_column_by_column():
             y += 90
     parsed = parse_bytes(doc.tobytes(), "columns.pdf")
     assert [b.text for b in parsed.blocks] == left + right
+
+
+def test_a_paragraph_that_is_only_a_link_keeps_its_address():
+    """A reading list's items say nothing but where they point ("- [高效沟通的拦路虎——XY 问题](https://…)"):
+    the address is kept with the link text; a link inside a sentence, a page anchor and a bare address
+    are left as they were."""
+    md = (
+        "Further reading:\n\n- [高效沟通的拦路虎——XY 问题](https://zhuanlan.zhihu.com/p/612569093)\n- [X-Y PROBLEM](https://xyproblem.info/)\n\n"
+        "See [the docs](https://x.org) for more.\n\n[Back to top](#top)\n\n<https://a.b/c>\n"
+    )
+    texts = {p.text for p in build_document(parse_markdown(md), "r", "r.md").paragraphs if p.n > 0}
+    assert {"高效沟通的拦路虎——XY 问题 (https://zhuanlan.zhihu.com/p/612569093)", "X-Y PROBLEM (https://xyproblem.info/)"} <= texts
+    assert {"See the docs for more.", "Back to top", "https://a.b/c"} <= texts
