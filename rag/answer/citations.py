@@ -19,7 +19,7 @@ from rag.text.sentences import CLOSERS, ZH_SENT_END, split_sentences
 from rag.text.tokens import tokenize
 from rag.types import Citation, Document, Hit, Quote
 
-MARKER_RE = re.compile(r"\s*[\[【(（]\s*(EN|ZH|En|Zh|en|zh)\s*[¶#]?\s*(\d{1,4})\s*[\]】)）]")
+MARKER_RE = re.compile(r"\s*[\[【(（]\s*(EN|ZH|En|Zh|en|zh)\s*[¶#]?\s*(\d{1,12})\s*[\]】)）]")
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 _ACRO_RE = re.compile(r"\b[A-Z][A-Z0-9]{1,6}\b")
 

@@ -23,6 +23,13 @@ def test_marker_for_a_paragraph_not_retrieved_is_dropped_and_replaced():
     assert text.endswith("[EN ¶3].")
 
 
+def test_a_marker_made_of_a_long_number_is_a_marker_and_dropped():
+    """The model turned a web address's number into "[ZH ¶612569093]": no such paragraph, no marker shown."""
+    text, cits = CitationMatcher().assign("The summits are held in the two countries, see [EN ¶612569093] [EN ¶3].", CTX)
+    assert "612569093" not in text and text.endswith("[EN ¶3].")
+    assert [c.key for c in cits] == [("d", "en", 3)]
+
+
 def test_answer_without_markers_gets_them_per_sentence():
     ans = "Trump paid a state visit to China in May. The APEC and G20 summits are held in the two countries."
     text, cits = CitationMatcher().assign(ans, CTX)
