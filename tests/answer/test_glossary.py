@@ -93,19 +93,23 @@ ZH_MD = """# 模型
 """
 
 
-@pytest.fixture
-def pair_app(settings, tmp_path):
+def _pair_app(settings, tmp_path, replies: list[str], **update):
     from rag.compose import App
     from rag.index.embedder import FakeEmbedder
     from rag.llm import FakeBackend
 
     (tmp_path / "models.en.md").write_text(EN_MD, encoding="utf-8")
     (tmp_path / "models.zh.md").write_text(ZH_MD, encoding="utf-8")
-    backend = FakeBackend(["YES", "The Qwen series is called Qwen [ZH ¶2]."])
-    settings = settings.model_copy(update={"refuse_below": 0.0})  # the fake embedder's similarities are low
+    backend = FakeBackend(replies)
+    settings = settings.model_copy(update={"refuse_below": 0.0, **update})  # the fake embedder's similarities are low
     app = App(settings, embedder=FakeEmbedder(), chat_backend=backend)
     app.indexer.write([app.indexer.prepare_pair(tmp_path / "models.en.md", tmp_path / "models.zh.md", "models")], progress=False)
     return app, backend
+
+
+@pytest.fixture
+def pair_app(settings, tmp_path):
+    return _pair_app(settings, tmp_path, ["YES", "The Qwen series is called Qwen [ZH ¶2]."])
 
 
 @pytest.mark.parametrize(
@@ -156,14 +160,6 @@ def test_other_questions_go_to_the_model(pair_app, question):
 
 
 def test_the_setting_switches_it_off(settings, tmp_path):
-    from rag.compose import App
-    from rag.index.embedder import FakeEmbedder
-    from rag.llm import FakeBackend
-
-    (tmp_path / "models.en.md").write_text(EN_MD, encoding="utf-8")
-    (tmp_path / "models.zh.md").write_text(ZH_MD, encoding="utf-8")
-    off = settings.model_copy(update={"answer_renderings": False, "refuse_below": 0.0})
-    app = App(off, embedder=FakeEmbedder(), chat_backend=FakeBackend(["YES", "It is called 通义千问 [ZH ¶2]."]))
-    app.indexer.write([app.indexer.prepare_pair(tmp_path / "models.en.md", tmp_path / "models.zh.md", "models")], progress=False)
+    app, _ = _pair_app(settings, tmp_path, ["YES", "It is called 通义千问 [ZH ¶2]."], answer_renderings=False)
     state = state_after(app, "Which Chinese name does the Chinese version give the Qwen series?", last="finish", k=2)
     assert state.verdict.rule != "rendering" and state.rendering is None
