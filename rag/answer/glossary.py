@@ -15,6 +15,7 @@ from typing import Iterator
 from rag.answer.state import AnswerState
 from rag.text.chinese import to_simplified
 from rag.text.renderings import Rendering, named_side, renderings
+from rag.text.script import HAN_RE, LATIN_RE
 from rag.text.versions import is_language_word
 from rag.types import Paragraph
 
@@ -58,23 +59,38 @@ def _paragraphs(state: AnswerState) -> Iterator[Paragraph]:
                 yield p
 
 
+def _translated(en: Paragraph, zh: Paragraph) -> bool:
+    """Two headings that are each in their version's script ("Concurrent problem" / "并发问题"; not
+    "Table" / "Table", "API" / "API")."""
+    return bool(HAN_RE.search(zh.text)) and not HAN_RE.search(en.text) and bool(LATIN_RE.search(en.text))
+
+
 def _headings(state: AnswerState, asked_lang: str) -> Iterator[tuple[Paragraph, Rendering, Paragraph]]:
-    """The documents' headings aligned one to one with a heading of the other version, as pairs: a
-    section's title in the two versions names one thing."""
+    """The documents' headings aligned one to one with a translated heading of the other version, as
+    pairs: a section's title in the two versions names one thing; each is named only whole."""
     for doc_id in dict.fromkeys(h.doc for h in state.context):
         doc = state.lookup(doc_id)
         for en_n, zh_n in doc.alignment if doc else ():
             en, zh = doc.get("en", en_n), doc.get("zh", zh_n)
-            if en and zh and en.kind == zh.kind == "heading" and len(doc.twins("en", en_n)) == len(doc.twins("zh", zh_n)) == 1:
+            if not (en and zh and en.kind == zh.kind == "heading" and _translated(en, zh)):
+                continue
+            if len(doc.twins("en", en_n)) == len(doc.twins("zh", zh_n)) == 1:
                 asked, known = (zh, en) if asked_lang == "zh" else (en, zh)
-                yield asked, Rendering(en.text, zh.text, asked.text), known
+                yield asked, Rendering(en.text, zh.text, asked.text, whole=True), known
 
 
-def _candidates(state: AnswerState, asked_lang: str) -> Iterator[tuple[Paragraph, Rendering, Paragraph | None]]:
-    for p in _paragraphs(state):
-        for r in renderings(p.text) if p.kind != "code" else ():
-            yield p, r, None
-    yield from _headings(state, asked_lang)
+def _candidates(state: AnswerState, asked_lang: str) -> list[tuple[Paragraph, Rendering, Paragraph | None]]:
+    """The written pairs, then the heading pairs. A Han gloss the documents give to two different
+    Latin words is a note, not a name ("LoRA ([论文](…))" and "Q-LoRA ([论文](…))": 论文, "paper")."""
+    written = [(p, r) for p in _paragraphs(state) if p.kind != "code" for r in renderings(p.text)]
+    glossed: dict[str, set[str]] = {}
+    for _, r in written:
+        if not r.han_run:
+            glossed.setdefault(r.han, set()).add(r.latin.lower())
+    found: list[tuple[Paragraph, Rendering, Paragraph | None]] = [
+        (p, r, None) for p, r in written if r.han_run or len(glossed[r.han]) == 1
+    ]
+    return found + list(_headings(state, asked_lang))
 
 
 def _names_after(question: str, end: int, labels: list[str]) -> list[str]:
@@ -103,7 +119,7 @@ def find(state: AnswerState) -> Found | None:
     folded = to_simplified(question).lower()
     for p, r, twin in _candidates(state, asked_lang):
         known = named_side(r, question, known_lang)
-        if known and r.side(asked_lang) not in question:
+        if known and to_simplified(r.side(asked_lang)).lower() not in folded:
             end = folded.rfind(to_simplified(known).lower()) + len(known)
             if best is None or end > best[0]:
                 best = (end, Found(p, r, known, r.side(asked_lang), asked_lang, twin))

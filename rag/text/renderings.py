@@ -30,12 +30,14 @@ _HUMP = re.compile(r"[a-z][A-Z]")
 @dataclass(frozen=True)
 class Rendering:
     """``latin`` and ``han`` name one thing; ``han_run`` is all the Han text before a Latin gloss (the
-    Han term is its end); ``phrase`` is how the text writes the pair."""
+    Han term is its end); ``phrase`` is how the text writes the pair. ``whole``: each side is named
+    only whole (a heading and its twin heading)."""
 
     latin: str
     han: str
     phrase: str
     han_run: str = ""
+    whole: bool = False
 
     def side(self, lang: str) -> str:
         return self.han if lang == "zh" else self.latin
@@ -93,7 +95,7 @@ def named_side(r: Rendering, question: str, lang: str) -> str | None:
     q = _fold(question)
     if lang == "en":
         words = r.latin.split(" ")
-        for start in range(1 if r.han_run else len(words)):  # "the Qwen series（…）": "Qwen series" will do
+        for start in range(1 if r.han_run or r.whole else len(words)):  # "the Qwen series（…）": "Qwen series" will do
             part = " ".join(words[start:])
             if len(part) < 3 and not part.isupper():
                 break

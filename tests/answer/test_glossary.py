@@ -49,6 +49,9 @@ def test_the_side_a_question_names():
     assert named_side(qwen, "“千问”的英文名是什么？", "zh") is None  # a bracketed side, whole
     assert named_side(approve, "“接受”一词对应的英文是什么？", "zh") == "接受"  # the end of the Han words before it
     assert named_side(approve, "What English word renders 接受?", "en") is None
+    heading = Rendering("RGB Color Model", "RGB 色彩模型", "RGB 色彩模型", whole=True)  # a heading: named whole
+    assert named_side(heading, "What does the Chinese version call the HSV color model?", "en") is None
+    assert named_side(heading, "What does the Chinese version call the RGB color model?", "en") == "RGB Color Model"
 
 
 @pytest.mark.parametrize(
@@ -82,6 +85,10 @@ We open-source the Qwen series, a family of language models.
 ## Platforms
 
 The models are published on ModelScope and Hugging Face.
+
+## API
+
+Fine-tuning methods include LoRA ([paper](https://arxiv.org/abs/2106.09685)) and Q-LoRA ([paper](https://arxiv.org/abs/2305.14314)).
 """
 ZH_MD = """# 模型
 
@@ -90,6 +97,10 @@ ZH_MD = """# 模型
 ## 平台
 
 模型发布在魔搭社区（ModelScope）和 Hugging Face 上。
+
+## API
+
+微调方法有 LoRA ([论文](https://arxiv.org/abs/2106.09685)) 和 Q-LoRA ([论文](https://arxiv.org/abs/2305.14314))。
 """
 
 
@@ -149,6 +160,8 @@ def test_a_heading_asked_for_in_the_other_version_is_its_aligned_heading(pair_ap
     [
         "Which Chinese name does the Chinese version give Hugging Face?",  # no pair names it
         "What Chinese name does the Chinese Qwen guide give to Hugging Face?",  # another name after Qwen
+        "What does the Chinese version call LoRA?",  # 论文 ("paper") glosses two words: a note, not a name
+        "What is the Chinese heading of the API section?",  # API / API: a heading not translated
         "Which Chinese name does the Chinese version give Qwen, and where is it published?",  # more than a word
         "What does the Chinese version say about the Qwen series?",  # no word asked for
     ],
