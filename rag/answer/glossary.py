@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from rag.answer.state import AnswerState
-from rag.text.chinese import to_simplified
-from rag.text.renderings import Rendering, named_side, renderings
+from rag.text.renderings import Rendering, fold, named_side, renderings
 from rag.text.script import HAN_RE, LATIN_RE
 from rag.text.versions import is_language_word
 from rag.types import Paragraph
@@ -116,11 +115,11 @@ def find(state: AnswerState) -> Found | None:
         return None
     known_lang = "en" if asked_lang == "zh" else "zh"
     best: tuple[int, Found] | None = None
-    folded = to_simplified(question).lower()
+    folded = fold(question)
     for p, r, twin in _candidates(state, asked_lang):
-        known = named_side(r, question, known_lang)
-        if known and to_simplified(r.side(asked_lang)).lower() not in folded:
-            end = folded.rfind(to_simplified(known).lower()) + len(known)
+        known = named_side(r, folded, known_lang)
+        if known and fold(r.side(asked_lang)) not in folded:
+            end = folded.rfind(fold(known)) + len(known)
             if best is None or end > best[0]:
                 best = (end, Found(p, r, known, r.side(asked_lang), asked_lang, twin))
     if best is None or _names_after(question, best[0], state.labels):

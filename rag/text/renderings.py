@@ -84,26 +84,27 @@ def renderings(text: str) -> list[Rendering]:
     return found
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Simplified script, lower case: how a question and a pair are compared."""
     return to_simplified(text).lower()
 
 
-def named_side(r: Rendering, question: str, lang: str) -> str | None:
-    """The side of ``r`` in ``lang`` as the question names it, or None. A bracketed side must be named
-    whole (Latin as whole words, any case); of the words before a bracket, the longest end the
-    question holds will do ("并至少有一个维护人员接受（Approve）" and "“接受”对应的英文" → 接受)."""
-    q = _fold(question)
+def named_side(r: Rendering, q: str, lang: str) -> str | None:
+    """The side of ``r`` in ``lang`` as the question ``q`` (``fold``ed once by the caller) names it, or
+    None. A bracketed side must be named whole (Latin as whole words, any case); of the words before a
+    bracket, the longest end the question holds will do ("并至少有一个维护人员接受（Approve）" and "“接受”对应的英文"
+    → 接受)."""
     if lang == "en":
         words = r.latin.split(" ")
         for start in range(1 if r.han_run or r.whole else len(words)):  # "the Qwen series（…）": "Qwen series" will do
             part = " ".join(words[start:])
             if len(part) < 3 and not part.isupper():
                 break
-            if re.search(rf"(?<![a-z0-9\-_]){re.escape(_fold(part))}(?![a-z0-9\-_])", q):
+            if re.search(rf"(?<![a-z0-9\-_]){re.escape(fold(part))}(?![a-z0-9\-_])", q):
                 return part
         return None
     run = r.han_run or r.han
     for start in range(len(run) - 1 if r.han_run else 1):
-        if _fold(run[start:]) in q:
+        if fold(run[start:]) in q:
             return run[start:]
     return None

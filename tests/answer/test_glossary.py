@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.renderings import Rendering, named_side, renderings
+from rag.text.renderings import Rendering, fold, named_side, renderings
 from rag.text.versions import asked_word_language, named_version
 from tests.conftest import state_after
 
@@ -42,16 +42,16 @@ def test_the_pairs_a_text_writes_side_by_side(text, pairs):
 def test_the_side_a_question_names():
     qwen = Rendering("Qwen", "通义千问", "Qwen（通义千问）")
     approve = renderings("并至少有一个维护人员接受（Approve）这一次的 PR")[0]
-    assert named_side(qwen, "Which Chinese name does the README give the Qwen series?", "en") == "Qwen"
-    assert named_side(qwen, "What Chinese name does it give qwen?", "en") == "Qwen"  # any case
-    assert named_side(qwen, "What Chinese name does it give Qwen-7B?", "en") is None  # a whole word
-    assert named_side(qwen, "“通义千问”的英文名是什么？", "zh") == "通义千问"
-    assert named_side(qwen, "“千问”的英文名是什么？", "zh") is None  # a bracketed side, whole
-    assert named_side(approve, "“接受”一词对应的英文是什么？", "zh") == "接受"  # the end of the Han words before it
-    assert named_side(approve, "What English word renders 接受?", "en") is None
+    assert named_side(qwen, fold("Which Chinese name does the README give the Qwen series?"), "en") == "Qwen"
+    assert named_side(qwen, fold("What Chinese name does it give qwen?"), "en") == "Qwen"  # any case
+    assert named_side(qwen, fold("What Chinese name does it give Qwen-7B?"), "en") is None  # a whole word
+    assert named_side(qwen, fold("“通义千问”的英文名是什么？"), "zh") == "通义千问"
+    assert named_side(qwen, fold("“千问”的英文名是什么？"), "zh") is None  # a bracketed side, whole
+    assert named_side(approve, fold("“接受”一词对应的英文是什么？"), "zh") == "接受"  # the end of the Han words before it
+    assert named_side(approve, fold("What English word renders 接受?"), "en") is None
     heading = Rendering("RGB Color Model", "RGB 色彩模型", "RGB 色彩模型", whole=True)  # a heading: named whole
-    assert named_side(heading, "What does the Chinese version call the HSV color model?", "en") is None
-    assert named_side(heading, "What does the Chinese version call the RGB color model?", "en") == "RGB Color Model"
+    assert named_side(heading, fold("What does the Chinese version call the HSV color model?"), "en") is None
+    assert named_side(heading, fold("What does the Chinese version call the RGB color model?"), "en") == "RGB Color Model"
 
 
 @pytest.mark.parametrize(
