@@ -1,5 +1,6 @@
-"""Years no source states, cut from an answer with the words that attach them (used by the claim
-check, ``rag.answer.support``, before it judges each sentence).
+"""Repairs the claim check (``rag.answer.support``) makes before it judges each sentence: years no
+source states, cut with the words that attach them; romanisations the model guessed; the prompt's own
+names for its parts ("from the SOURCES"), which mean nothing to a reader.
 
 A 1.5B model fills in a year the article never states ("May 13, 2019", "2017 年 5 月"): the
 article says "this year". A year in the answer that occurs in none of the source texts is removed
@@ -71,3 +72,29 @@ def drop_false_romanisations(answer: str, support: Iterable[str]) -> tuple[str, 
         return han + m.group("close")
 
     return _GLOSS_RE.sub(judge, answer), cut
+
+
+_ATTRIBUTION = r"(?i:according to|based on|as stated in|as given in|from|in)"
+
+
+def prompt_labels(*templates: str) -> list[str]:
+    """The words a prompt writes in capitals to name its parts ("SOURCES", "QUESTION"): the model
+    sometimes repeats them, and a reader who never saw the prompt cannot tell what they are."""
+    return sorted({w for t in templates for w in re.findall(r"\b[A-Z]{4,}\b", t)})
+
+
+def drop_prompt_labels(answer: str, labels: Iterable[str]) -> tuple[str, list[str]]:
+    """(answer without the phrases that attribute a fact to a prompt part, the phrases cut):
+    "began on May 13, from the SOURCES [EN ¶1]" → "began on May 13 [EN ¶1]" and "According to the
+    SOURCES, the visit …" → "The visit …" (the marker says where a fact comes from). A label written
+    in lower case is an ordinary word ("the sources say") and is kept."""
+    names = "|".join(re.escape(w) for w in labels)
+    if not names:
+        return answer, []
+    phrase = rf"{_ATTRIBUTION}\s+the\s+(?:{names})\b(?:\s+above)?"
+    opening = re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))\s*{phrase}\s*,\s*(\w?)")
+    inside = re.compile(rf"(?<=[^\s.!?]),?\s+{phrase}(?=\s*[\[.,;:!?)]|\s*$)")
+    cut = [m.group(0)[: m.start(1) - m.start(0)].strip(" ,") for m in opening.finditer(answer)]
+    text = opening.sub(lambda m: m.group(1).upper(), answer)
+    cut += [m.group(0).strip(" ,") for m in inside.finditer(text)]
+    return inside.sub("", text), cut

@@ -32,7 +32,7 @@ from typing import Callable, ClassVar, Iterator, Sequence
 from rag.answer import prompts
 from rag.answer.citations import attach, exact, join_sentences, marker, parse_markers, strip_markers, twin_lookup
 from rag.answer.claims import assess, claims, stated, with_own_markers
-from rag.answer.factcheck import drop_false_romanisations, drop_unsupported_years
+from rag.answer.factcheck import drop_false_romanisations, drop_prompt_labels, drop_unsupported_years, prompt_labels
 from rag.text.negation import negated
 from rag.answer.quotes import pick_quotes, render_quotes, sentences
 from rag.answer.state import AnswerState, Event, Tools
@@ -334,17 +334,23 @@ class ClaimStage:
     def repair(self, state: AnswerState) -> None:
         """A year no source states is cut with the words that attach it ("May 13, 2019" → "May 13"), and
         a romanisation the model guessed ("勾选传导 (goukou konggong)") with its brackets, so the rest of
-        its sentence is judged, not lost (the model fills in years a document leaves out, and pinyin)."""
+        its sentence is judged, not lost (the model fills in years a document leaves out, and pinyin); so is
+        a phrase that attributes a fact to the prompt's parts ("from the SOURCES"), which a reader never sees."""
         before = Unit.split(state.text)
-        state.text, years = drop_unsupported_years(state.text, [state.header, state.sources])
-        for y in years:
-            said = next((u.text for u in before if y in u.plain), "")
-            state.checks.append(SentenceCheck(said, "repaired", f"the year {y}, which no source states, was cut"))
-        state.text, glosses = drop_false_romanisations(state.text, [state.header, state.sources])
-        for han, gloss in glosses:
-            said = next((u.text for u in before if gloss in u.plain), "")
-            why = f"the romanisation ({gloss}), which is not the pinyin of {han} and no source writes, was cut"
-            state.checks.append(SentenceCheck(said, "repaired", why))
+        support = [state.header, state.sources]
+        p = prompts.load(state.q.prompt_lang)
+        fixes = (
+            (lambda t: drop_unsupported_years(t, support), str, lambda y: f"the year {y}, which no source states, was cut"),
+            (lambda t: drop_false_romanisations(t, support), lambda hg: hg[1],
+             lambda hg: f"the romanisation ({hg[1]}), which is not the pinyin of {hg[0]} and no source writes, was cut"),
+            (lambda t: drop_prompt_labels(t, prompt_labels(p["system"], p["answer"])), str,
+             lambda phrase: f"“{phrase}”, the prompt's word for its sources, was cut"),
+        )
+        for fix, needle, why in fixes:
+            state.text, cut = fix(state.text)
+            for item in cut:
+                said = next((u.text for u in before if needle(item) in u.plain), "")
+                state.checks.append(SentenceCheck(said, "repaired", why(item)))
 
     def redraft(self, state: AnswerState, note: str) -> Verdicts:
         """One more draft, cited and checked like the first; the extractive answer when it fails too."""

@@ -58,3 +58,32 @@ def test_the_claim_check_records_a_cut_romanisation(settings):
     assert "niandi" not in ans.text and "峰会分别在中美两国举行" in ans.text
     cut = [c for c in ans.checks if c.outcome == "repaired"]
     assert cut and "(niandi fenghui)" in cut[0].reason and "峰会" in cut[0].reason
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("The visit began on May 13, from the SOURCES [EN ¶1].", "The visit began on May 13 [EN ¶1]."),
+        ("According to the SOURCES, the visit began on May 13 [EN ¶1]. As stated in the SOURCES above, it "
+         "ended on May 15 [EN ¶1].", "The visit began on May 13 [EN ¶1]. It ended on May 15 [EN ¶1]."),
+        # the word in lower case is the reader's word, and a label inside a name is left alone
+        ("The sources say it began on May 13 [EN ¶1].", "The sources say it began on May 13 [EN ¶1]."),
+        ("It is in the SOURCES list.", "It is in the SOURCES list."),
+    ],
+)
+def test_phrases_that_cite_the_prompts_parts_are_cut(answer, expected):
+    from rag.answer import prompts
+    from rag.answer.factcheck import drop_prompt_labels, prompt_labels
+
+    p = prompts.load("en")
+    assert prompt_labels(p["system"], p["answer"]) == ["QUESTION", "SOURCES"]
+    assert drop_prompt_labels(answer, ["QUESTION", "SOURCES"])[0] == expected
+
+
+def test_the_claim_check_keeps_a_sentence_that_cited_the_prompts_sources(settings):
+    """"from the SOURCES" is the prompt's word, not a name the paragraph must state: it is cut and the
+    sentence judged on what it says (before, the whole answer was refused for stating "SOURCES")."""
+    reply = ["YES", "Trump's state visit to China began on May 13, from the SOURCES [ZH ¶1]."]
+    ans = make_app(settings, replies=list(reply)).pipeline.answer("On what day did Trump's state visit to China begin?")
+    assert not ans.refused and ans.text.startswith("Trump's state visit to China began on May 13 [ZH ¶1].")
+    assert [c.reason for c in ans.checks if c.outcome == "repaired"] == ["“from the SOURCES”, the prompt's word for its sources, was cut"]
