@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from rag.answer.state import AnswerState
-from rag.text.renderings import Rendering, fold, named_side, renderings
+from rag.text.chinese import fold
+from rag.text.renderings import Rendering, named_side, renderings
 from rag.text.script import HAN_RE, LATIN_RE
 from rag.text.versions import is_language_word
 from rag.types import Paragraph

@@ -13,7 +13,7 @@ from typing import ClassVar, Iterator, Sequence
 
 from rag.answer.state import AnswerState, Event, Tools
 from rag.index.embedder import Embedder, cosine_matrix
-from rag.text.chinese import NAME_FLAGS, mistagged_persons, tagged_words, to_mainland, to_simplified, to_traditional
+from rag.text.chinese import NAME_FLAGS, fold, mistagged_persons, tagged_words, to_mainland, to_simplified, to_traditional
 from rag.text.script import HAN_RE, LATIN_WORD_RE
 from rag.text.versions import is_language_word
 
@@ -64,7 +64,7 @@ def _haystack(texts: list[str]) -> tuple[str, str]:
 def _present(term: str, hay: str, hay_cased: str) -> bool:
     if term.isupper() and term.isascii():  # an acronym: a whole word, as written
         return re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", hay_cased) is not None
-    return to_simplified(term).lower() in hay
+    return fold(term) in hay
 
 
 def ungrounded_terms(question: str, texts: list[str], terms: Sequence[str] | None = None) -> list[str]:

@@ -18,7 +18,7 @@ from typing import ClassVar, Sequence
 
 from rag.answer.state import AnswerState
 from rag.answer.support import ClaimStage, Support, Unit, Verdicts
-from rag.text.chinese import to_simplified
+from rag.text.chinese import fold, to_simplified
 from rag.types import SentenceCheck
 
 _CODE = re.compile(r"`[^`]*`")
@@ -30,7 +30,7 @@ def foreign_words(plain: str, lang: str, allowed: Sequence[str]) -> list[str]:
     """Words of ``plain`` in the script ``lang`` (en | zh) does not use that no text of ``allowed``
     holds (as a whole word for Latin, case- and script-insensitive)."""
     text = _CODE.sub(" ", plain)
-    hay = to_simplified("\n".join(allowed)).lower()
+    hay = fold("\n".join(allowed))
     if lang == "en":
         return [w for w in dict.fromkeys(_HAN.findall(text)) if to_simplified(w) not in hay]
     out = []

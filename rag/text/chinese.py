@@ -65,6 +65,11 @@ def to_simplified(text: str) -> str:
     return _opencc("t2s.json").convert(text)
 
 
+def fold(text: str) -> str:
+    """Simplified script, lower case: how a question, a name and a text are compared."""
+    return to_simplified(text).lower()
+
+
 def to_mainland(text: str) -> str:
     """Taiwan's words as the mainland writes them (OpenCC tw2sp: 紐西蘭 → 新西兰, 軟體 → 软件)."""
     return _opencc("tw2sp.json").convert(text)

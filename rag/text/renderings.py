@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text.chinese import tagged_words, to_simplified
+from rag.text.chinese import fold, tagged_words
 
 _BRACKET = re.compile(r"[（(]([^()（）\n]{1,60})[)）]")
 _HAN_SIDE = re.compile(r"[\u3400-\u9fff·・]{2,8}")
@@ -82,11 +82,6 @@ def renderings(text: str) -> list[Rendering]:
                 han = _han_term(run.group(0), inner)
                 found.append(Rendering(inner, han, text[len(before) - len(han) : m.end()], run.group(0)))
     return found
-
-
-def fold(text: str) -> str:
-    """Simplified script, lower case: how a question and a pair are compared."""
-    return to_simplified(text).lower()
 
 
 def named_side(r: Rendering, q: str, lang: str) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.chinese import to_simplified
+from rag.text.chinese import fold
 
 _LANGS = {"chinese": "zh", "mandarin": "zh", "english": "en", "中文": "zh", "汉语": "zh", "华文": "zh", "英文": "en", "英语": "en"}
 
@@ -49,7 +49,7 @@ _LANGUAGE_WORD = re.compile(rf"(?:中文|汉语|华文|英文|英语)(?:名|名�
 def is_language_word(word: str) -> bool:
     """"英文名", "中文版", "README", "Chinese": a language, or the kind of word or text asked for, never
     a name (jieba tags 英文名 as a person's name)."""
-    return _LANGUAGE_WORD.fullmatch(to_simplified(word).lower()) is not None
+    return _LANGUAGE_WORD.fullmatch(fold(word)) is not None
 
 
 def _first(patterns: tuple[re.Pattern, ...], text: str) -> str | None:
@@ -61,7 +61,7 @@ def _first(patterns: tuple[re.Pattern, ...], text: str) -> str | None:
 
 def named_version(question: str) -> str | None:
     """'en' or 'zh' when the question asks what one version of the document says, else None."""
-    text = to_simplified(question).lower()
+    text = fold(question)
     if _BOTH.search(text):
         return None
     return _first(_TEXT, text) or _first(_WORD, text)
@@ -71,7 +71,7 @@ def asked_word_language(question: str) -> str | None:
     """'en' or 'zh' when the question asks for a word of one language: its name, term or rendering
     ("What Chinese name…", "Saturation 的中文是什么？", "the English for 红线"), or what the version it
     names calls something ("What does the Chinese README call Function Calling?")."""
-    text = to_simplified(question).lower()
+    text = fold(question)
     word = _first(_WORD, text)
     if word:
         return word

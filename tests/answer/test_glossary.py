@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.renderings import Rendering, fold, named_side, renderings
+from rag.text.chinese import fold
+from rag.text.renderings import Rendering, named_side, renderings
 from rag.text.versions import asked_word_language, named_version
 from tests.conftest import state_after
 
