@@ -39,7 +39,9 @@ def inline_text(token) -> tuple[str, str]:
     text: list[str] = []
     prose: list[str] = []
     autolink = False
-    for c in token.children or []:
+    kids = token.children or []
+    link, head = None, ""
+    for i, c in enumerate(kids):
         t = c.type
         if t == "text":
             text.append(c.content)
@@ -58,14 +60,32 @@ def inline_text(token) -> tuple[str, str]:
             prose.append(c.content)
         elif t == "link_open":
             autolink = c.markup == "autolink"
+            link, head = c, "".join(text)
         elif t == "link_close":
             autolink = False
+            after = kids[i + 1].content if i + 1 < len(kids) and kids[i + 1].type == "text" else ""
+            text.append(_bracketed_address(link, head, after) if link is not None else "")
         elif t == "html_inline":
             tag = c.content.lower()
             piece = "\n" if tag.startswith("<br") else ("^" if tag.startswith("<sup") else "")
             text.append(piece)
             prose.append(piece)
     return tidy(_resolve_soft("".join(text))), tidy(_resolve_soft("".join(prose)))
+
+
+_OPENS, _CLOSES = "(（[［", ")）]］"
+
+
+def _bracketed_address(link, head: str, after: str) -> str:
+    """" https://…" when ``link`` is all its brackets hold (``head``: the text before it, ``after``: the
+    text after it): "LoRA ([paper](https://…))", "（[指定了也不生效？](https://…)）" are references, whose
+    address is what they say (without it, "LoRA (论文)" reads as a name and its gloss). "" for a link
+    inside a sentence, an anchor or an autolink (its address is its text already)."""
+    href = str(link.attrs.get("href") or "")
+    opened, closed = head.rstrip()[-1:], after.lstrip()[:1]
+    if link.markup == "autolink" or not (opened and closed and opened in _OPENS):
+        return ""
+    return " " + href if closed == _CLOSES[_OPENS.index(opened)] and re.match(r"https?://\S+$", href) else ""
 
 
 def sole_link(token) -> str | None:

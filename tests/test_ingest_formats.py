@@ -544,3 +544,21 @@ def test_a_paragraph_that_is_only_a_link_keeps_its_address():
     texts = {p.text for p in build_document(parse_markdown(md), "r", "r.md").paragraphs if p.n > 0}
     assert {"高效沟通的拦路虎——XY 问题 (https://zhuanlan.zhihu.com/p/612569093)", "X-Y PROBLEM (https://xyproblem.info/)"} <= texts
     assert {"See the docs for more.", "Back to top", "https://a.b/c"} <= texts
+
+
+def test_a_link_that_is_all_its_brackets_hold_keeps_its_address():
+    """"LoRA ([论文](https://…))" is a reference: its address is what the brackets say. Stored as "LoRA
+    (论文)" it was lost, and read as a name with its Chinese gloss ("what does the README call LoRA?" →
+    论文). A link inside a sentence or inside other words in brackets, an anchor and an autolink are
+    left as they were; the address stays out of the prose that decides the block's language."""
+    md = (
+        "- LoRA ([论文](https://arxiv.org/abs/2106.09685))\n- Q-LoRA ([paper](https://arxiv.org/abs/2305.14314))\n\n"
+        "多列的宽度（[指定了也不生效？](https://github.com/a/b/issues/1#c)）。\n\n"
+        "See [the docs](https://x.org) for more (really), ([top](#top)), (see [y](https://q.r)) and (<https://a.b/c>).\n"
+    )
+    blocks = parse_markdown(md).blocks
+    texts = [b.text for b in blocks]
+    assert texts[:2] == ["LoRA (论文 https://arxiv.org/abs/2106.09685)", "Q-LoRA (paper https://arxiv.org/abs/2305.14314)"]
+    assert texts[2] == "多列的宽度（指定了也不生效？ https://github.com/a/b/issues/1#c）。"
+    assert texts[3] == "See the docs for more (really), (top), (see y) and (https://a.b/c)."
+    assert blocks[0].prose == "LoRA (论文)"
