@@ -52,8 +52,9 @@ def build_pipeline(app, name: str):
 
 
 def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, progress: bool = True,
-        on_result: Callable[[dict], None] | None = None) -> list[dict]:
-    """Answer every item not yet in out_dir/results.jsonl; returns all results (old and new)."""
+        on_result: Callable[[dict], None] | None = None, scoped: bool = True) -> list[dict]:
+    """Answer every item not yet in out_dir/results.jsonl; returns all results (old and new). ``scoped``:
+    a question with ``docs`` is asked of those documents (a user who picked one), else of the library."""
     from tqdm import tqdm
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -69,7 +70,7 @@ def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, pr
     with open(res_path, "a", encoding="utf-8") as f, tqdm(total=len(todo), desc="eval", unit="q", disable=not progress) as bar:
         for item in todo:
             try:
-                ans = pipeline.answer(item["question"], lang=item.get("force_lang"), docs=item.get("docs"))
+                ans = pipeline.answer(item["question"], lang=item.get("force_lang"), docs=item.get("docs") if scoped else None)
                 result = ans.to_json()
                 if item.get("gold_text"):
                     result["retrieved_gold"] = gold_flags(item, [(h.lang, h.text) for h in ans.retrieved])

@@ -466,6 +466,8 @@ def eval_run(
     pipeline: str = typer.Option("full", "--pipeline", help="full | naive | dense | bm25"),
     replay: Optional[Path] = typer.Option(None, "--replay", help="replay the model's replies recorded in this "
                                           "JSONL for identical prompts; record the others (checks a refactor in minutes)"),
+    library: bool = typer.Option(False, "--library", help="ask over every document, as a user who picks none "
+                                 "(by default a question with `docs` is asked of those documents only)"),
 ) -> None:
     """Answer every question, score it, write results.jsonl, summary.json, report.md and plots."""
     import platform
@@ -483,8 +485,8 @@ def eval_run(
         a = a.sharing(chat_backend=replayed)
     pipe = build_pipeline(a, pipeline)
     a.warm_up()
-    results = run(items, pipe, out, limit=limit)
-    meta = {"pipeline": pipeline, "set": str(file), "embedding": a.settings.embedding_model,
+    results = run(items, pipe, out, limit=limit, scoped=not library)
+    meta = {"pipeline": pipeline, "set": str(file), "scope": "library" if library else "the question's documents", "embedding": a.settings.embedding_model,
             "llm": a.settings.llm_base_url or a.settings.llm_model, "machine": f"{platform.machine()} {os.cpu_count()} cores"}
     if replayed:
         meta["replay"] = f"{replayed.file.hits} model calls replayed from {replay}, {replayed.file.misses} asked the model"

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     chunk_chars: int = 900
     chunk_overlap_sentences: int = 1
     top_k: int = 2  # at most this many aligned pairs go in the context
+    one_document: bool = True  # a question asked of the whole library reads the pairs of its best pair's document only: a context never mixes documents (docs/eval.md)
     pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
     dense_k: int = 12
     lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md

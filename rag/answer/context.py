@@ -15,8 +15,9 @@ from rag.types import Document, Hit, Paragraph, doc_lang
 
 
 class RetrieveStage:
-    """Aligned pairs for the standalone question, from one snapshot of the index; with the default
-    ``k``, a pair after the first joins only within ``pair_margin`` of it (each costs ~2 s of prompt)."""
+    """Aligned pairs for the standalone question, from one snapshot of the index, all of one document
+    (``one_document``: the best pair's); with the default ``k``, a pair after the first joins only
+    within ``pair_margin`` of it (each costs ~2 s of prompt)."""
 
     name: ClassVar[str] = "retrieve"
     setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
@@ -38,6 +39,9 @@ class RetrieveStage:
         state.lookup = lookup
         k = state.k or self.settings.top_k
         pairs, state.hits = self.retriever.pairs(state.q.search_text, k=k, docs=state.docs, versions=versions)
+        if self.settings.one_document and len({p.doc for p in pairs}) > 1:
+            # two documents' paragraphs under the same labels ([EN ¶3]) would blend into one answer
+            pairs, _ = self.retriever.pairs(state.q.search_text, k=k, docs=[pairs[0].doc], versions=versions)
         if pairs and state.k is None:
             pairs = [p for p in pairs if p.score >= pairs[0].score - self.settings.pair_margin]
         state.pairs = pairs

@@ -41,3 +41,24 @@ def test_a_question_may_name_the_document_by_its_file_name_or_title():
 
     doc = Document("qwen", "/x/README.en.md + /x/README.zh.md", DocumentMeta(title="Qwen"), ())
     assert document_labels(doc) == ["README", "Qwen", "", "qwen"]
+
+
+def test_a_question_asked_of_the_library_reads_one_document(settings, tmp_path):
+    """Two documents' paragraphs in one context share labels ([EN ¶3] of each) and a small model blends
+    them into one answer ("the format property of ColorPicker accepts … layer_past", from a README): the
+    context holds the pairs of the best pair's document only. Switched off, the second document's
+    paragraph joins (so the test can fail); a question asked of chosen documents is not widened."""
+    note = tmp_path / "summits.md"
+    note.write_text("# Summit notes\n\nThe APEC and G20 summits are held toward the end of the year, the "
+                    "harbor bulletin says.\n", encoding="utf-8")
+    q = "When are the APEC and G20 summits held?"
+    docs = {}
+    for one in (True, False):
+        app = make_app(settings.model_copy(update={"pair_margin": 10.0, "one_document": one}))
+        app.indexer.write([app.indexer.prepare_path(note)], progress=False)
+        state = state_after(app, q)
+        docs[one] = {p.doc for p in state.pairs}
+        assert {h.doc for h in state.context} == docs[one]
+    assert len(docs[True]) == 1 and docs[False] == {"000_e8aec6b6a6faab82", "summits"}
+    state = state_after(app, q, docs=["summits"])
+    assert {p.doc for p in state.pairs} == {"summits"}
