@@ -77,6 +77,25 @@ def test_run_is_resumable_and_writes_the_report(seeded_fake_app, tmp_path):
     assert "## Per language direction" in (out / "report.md").read_text()
 
 
+def test_a_set_is_asked_of_its_documents_or_of_the_library(seeded_fake_app, tmp_path):
+    """By default a question with `docs` is asked of those documents (a user who picked one);
+    `--library` asks it of every document."""
+
+    class Recorder:
+        def __init__(self, base):
+            self.base, self.docs = base, []
+
+        def answer(self, question, lang=None, docs=None):
+            self.docs.append(docs)
+            return self.base.answer(question, lang=lang, docs=docs)
+
+    items = [{"id": "a", "question": "When are the APEC and G20 summits held?", "docs": ["000_e8aec6b6a6faab82"]}]
+    for scoped, expected in ((True, ["000_e8aec6b6a6faab82"]), (False, None)):
+        pipe = Recorder(seeded_fake_app.pipeline)
+        run(items, pipe, tmp_path / f"run-{scoped}", progress=False, scoped=scoped)
+        assert pipe.docs == [expected]
+
+
 @pytest.mark.parametrize("name", ["naive", "dense", "bm25"])
 def test_baseline_pipelines_run(seeded_fake_app, tmp_path, name):
     items = load_set(SET)[:2]
