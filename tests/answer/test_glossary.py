@@ -101,7 +101,7 @@ ZH_MD = """# 模型
 
 ## API
 
-微调方法有 LoRA ([论文](https://arxiv.org/abs/2106.09685)) 和 Q-LoRA ([论文](https://arxiv.org/abs/2305.14314))。
+微调方法有 LoRA（论文）和 Q-LoRA（论文）。
 """
 
 
