@@ -17,7 +17,8 @@ import re
 from typing import ClassVar, Sequence
 
 from rag.answer.state import AnswerState
-from rag.answer.support import ClaimStage, Support, Unit, Verdicts
+from rag.answer.citations import join_sentences
+from rag.answer.support import ClaimStage, Support, Unit, Verdicts, check_sentences
 from rag.text.chinese import fold, to_simplified
 from rag.types import SentenceCheck
 
@@ -77,3 +78,12 @@ class PurityStage(ClaimStage):
         docs = [state.lookup(d) for d in dict.fromkeys(h.doc for h in state.context)]
         own = [p.text for doc in docs if doc for p in doc.by_lang(lang)]  # type: ignore[arg-type]
         return purity_checks(text, self.support(state), lang, ["\n".join([state.header, *own])])
+
+    def draft_verdicts(self, state: AnswerState, text: str) -> Verdicts:
+        if not self.tools.settings.claim_check:
+            return self.verdicts(state, text)
+        claims = check_sentences(text, self.support(state), state.q.polar)
+        if not claims.kept:
+            return claims
+        pure = self.verdicts(state, join_sentences(claims.kept))
+        return Verdicts(pure.kept, claims.checks + pure.checks, claims.form_only and pure.form_only)

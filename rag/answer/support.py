@@ -357,12 +357,17 @@ class ClaimStage:
         log.info("%s: nothing of the answer is left; drafting once more", self.name)
         draft = self.tools.chat.complete(state.system, state.user + "\n" + note)
         text, _ = self.tools.matcher.assign(draft, state.citable, twin_of=twin_lookup(state.lookup))
-        v = self.verdicts(state, text)
+        v = self.draft_verdicts(state, text)
         state.checks += [SentenceCheck(c.sentence, c.outcome, c.reason, c.replaced_by, draft=2) for c in v.checks]
         if v.kept:
             return v
         quoted = extractive(state, 0.5)
         return Verdicts([quoted] if quoted else [], [], v.form_only)
+
+    def draft_verdicts(self, state: AnswerState, text: str) -> Verdicts:
+        """The verdicts on a second draft: this check's and every earlier one's (a later stage's draft
+        is new text, which the claim check has not read)."""
+        return self.verdicts(state, text)
 
     def settle(self, state: AnswerState, v: Verdicts) -> None:
         state.text = join_sentences(v.kept) if v.kept else ""

@@ -45,6 +45,20 @@ def test_pipeline_drafts_again_in_the_answer_language_when_every_sentence_is_mix
     assert app.chat_backend.llm.calls[-1][-1].content.endswith("只用中文回答。")
 
 
+def test_the_second_draft_is_checked_for_its_claims_too(settings):
+    """The language check's second draft is new text: what it states that its citation does not
+    ("共有37轮") is removed like a first draft's (found on a real README: a second draft's invented
+    `pip uninstall fastchat`, cited to the paragraph that says "First, install FastChat:", was shown)."""
+    q = "美俄中三方核对话怎么样？"
+    first = "至于特朗普总统多次提出的美俄中三方核对话，则 seems 更不靠谱[ZH ¶13]。"
+    again = "美俄中三方核对话共有37轮，将于明年举行[ZH ¶13]。"
+    app = make_app(settings, replies=["YES", first, again])
+    ans = app.pipeline.answer(q)
+    assert "37轮" not in ans.text and "seems" not in ans.text
+    second = [c for c in ans.checks if c.draft == 2]
+    assert second and second[0].outcome == "removed" and "37" in second[0].reason
+
+
 def test_a_term_the_documents_chinese_version_keeps_in_english_is_allowed(settings):
     from rag.answer.purity import PurityStage
     from rag.answer.state import AnswerState
