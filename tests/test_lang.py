@@ -40,6 +40,15 @@ def test_sentences_tile_the_text_exactly():
     assert "".join(zs) == z and len(zs) == 6 and zs[4] == "“第五句。”"
 
 
+def test_a_blank_line_ends_a_sentence_a_line_break_does_not():
+    """A block written under a sentence that ends in a colon is not part of that sentence (its claims are
+    checked against the block's own citation, not the lead-in's)."""
+    t = "首先启动 controller： [ZH ¶253]\n\n```\npython -m fastchat.serve.controller\n```\n[ZH ¶254]"
+    parts = split_sentences(t)
+    assert "".join(parts) == t and parts[0] == "首先启动 controller： [ZH ¶253]\n\n" and len(parts) == 2
+    assert split_sentences("one line\nthe next line. ") == ["one line\nthe next line. "]
+
+
 def test_tokenize_uses_jieba_and_simplified_script():
     toks = tokenize("特朗普總統訪華 and the APEC summit")
     assert "特朗普" in toks and "总统" in toks

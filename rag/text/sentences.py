@@ -14,8 +14,9 @@ _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|No|vs|etc|e\.g|i\.e|Jr|Sr
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Lossless sentence boundaries: spans that tile ``text`` exactly.
 
-    Ends are 。！？； (Chinese) and . ! ? (Latin, not after an initial such as ``U.S.``);
-    closing quotes/brackets and the whitespace after an end stay with the sentence.
+    Ends are 。！？； (Chinese), . ! ? (Latin, not after an initial such as ``U.S.``) and a blank line
+    (a block under a sentence that ends in a colon: a command, a log); closing quotes/brackets and the
+    whitespace after an end stay with the sentence.
     """
     spans: list[tuple[int, int]] = []
     start = 0
@@ -29,6 +30,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             while j < n and text[j] in CLOSERS:
                 j += 1
             cut = j
+        elif ch == "\n":
+            j = i + 1
+            while j < n and text[j] in " \t":
+                j += 1
+            cut = j + 1 if j < n and text[j] == "\n" else None
         elif ch in ".!?":
             j = i + 1
             while j < n and text[j] in ".!?":
