@@ -27,7 +27,7 @@ import re
 import time
 from difflib import SequenceMatcher
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Iterator, Sequence
+from typing import Callable, ClassVar, Iterable, Iterator, Sequence
 
 from rag.answer import prompts
 from rag.answer.citations import attach, exact, join_sentences, marker, parse_markers, strip_markers, twin_lookup
@@ -55,6 +55,7 @@ _META = frozenset(
 _POLAR_OPENER = re.compile(r"^\s*(yes|no|not|是的|不是|是|否|对|對|不|没有|沒有|有)(?![A-Za-z])", re.I)
 _BECAUSE = re.compile(r"\b(?:because|since|as a result of|due to)\b|因为|因為|由于|由於", re.I)
 _FINISHED = ".!?。！？…:：;；" + CLOSERS + "`*|"
+_TAIL = 12  # characters: the end of a sentence that must end a line of its source to count as finished
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,16 @@ def circular(plain: str, question: str) -> bool:
     return bool(reason) and not (reason - _terms(plain[: m.start()]) - _terms(question))
 
 
-def truncated(plain: str) -> bool:
+def truncated(plain: str, cited: Iterable[str] = ()) -> bool:
     """The sentence stops mid-word or mid-clause: no closing punctuation after its last word (a
-    number or a date may end a line of fields: "Published on: June 22, 2026")."""
+    number or a date may end a line of fields: "Published on: June 22, 2026"), and its last words do
+    not end a line of a paragraph it cites (a command copied whole ends as its line does: "…install
+    -r requirements_web_demo.txt")."""
     s = plain.rstrip()
-    return bool(s) and s[-1] not in _FINISHED and (s[-1].isalpha() or "\u3400" <= s[-1] <= "\u9fff")
+    if not s or s[-1] in _FINISHED or not (s[-1].isalpha() or "\u3400" <= s[-1] <= "\u9fff"):
+        return False
+    tail = re.sub(r"\s+", " ", s[-_TAIL:])
+    return not any(re.sub(r"\s+", " ", line.rstrip()).endswith(tail) for text in cited for line in text.splitlines())
 
 
 @dataclass
@@ -257,7 +263,7 @@ def _rescue(u: Unit, support: Support) -> list[tuple[str, int]]:
 
 
 def _fault(u: Unit, support: Support, polar: bool, last: bool) -> tuple[str | None, str]:
-    if last and truncated(u.plain):
+    if last and truncated(u.plain, support.texts(u.labels).values()):
         return "truncated", "stops mid-sentence"
     reason = support.unsupported(u, u.labels)
     if reason:

@@ -88,6 +88,11 @@ def test_circular_and_cut_off_sentences():
     assert truncated("It compares the implementation of the exist") and truncated("它会在写入之前")
     assert not truncated("It is done.") and not truncated("它完成了。") and not truncated("Set `wave` to `false`")
     assert not truncated("Title: T | Published on: June 22, 2026")
+    # a command copied whole ends as its line of the cited paragraph does; a cut word does not
+    code = "# install\npip install -r requirements_web_demo.txt"
+    assert not truncated("First install the packages: pip install -r requirements_web_demo.txt", [code])
+    assert truncated("First install the packages: pip install -r requirements_web", [code])
+    assert truncated("It compares the implementation of the exist", ["the implementation of the existing one"])
 
 
 def test_a_cut_off_last_sentence_is_removed_as_form_and_a_supported_one_kept():
