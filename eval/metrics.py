@@ -168,11 +168,11 @@ def expected_language(item: dict) -> str:
     return d.split(":", 1)[1] if d.startswith("mixed:") else d
 
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|\([^()]*\)|（[^（）]*）")
+_QUOTED = re.compile(r"```.*?```|“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』]*』|\([^()]*\)|（[^（）]*）", re.S)
 
 
 def own_words(answer: str) -> str:
-    """The answer without its markers, what it quotes and what it glosses in brackets: "本文的标题是“What
+    """The answer without its markers, what it quotes (a fenced code block too) and what it glosses in brackets: "本文的标题是“What
     the New Developments Mean”" is a Chinese answer that quotes an English title, "勾选传导译为（check
     conduction）" one that gives an English term (the whole answer when nothing else is left)."""
     text = MARKER_RE.sub("", answer)

@@ -65,6 +65,9 @@ def test_language_match():
     assert m.language_match(ITEM, res("勾选传导翻译为（Check conduction [EN ¶24]）。", lang="zh")) is True  # a bracketed term
     assert m.language_match(ITEM, res("It is translated as check conduction (勾选传导).", lang="zh")) is False
     assert m.language_match(ITEM, res("本文的作者是 Tuosheng Zhang (張沱生)[EN ¶0]。", lang="zh")) is True
+    log = "```\n[09:44:46] 'build2xCSS' errored after 126 ms\n[09:44:46] CssSyntaxError in plugin\n```\n[ZH ¶8]"
+    assert m.language_match(ITEM, res(f"似乎是在 2x 构建时报错： [ZH ¶7]\n\n{log}", lang="zh")) is True  # a code block
+    assert m.language_match(ITEM, res(f"It failed in the 2x build: [EN ¶7]\n\n{log}", lang="zh")) is False
 
 
 def test_refusal_metrics_and_pass():
