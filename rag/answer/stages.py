@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 from rag.answer.check import CheckStage
 from rag.answer.citations import CiteStage
+from rag.answer.complete import CompleteStage
 from rag.answer.context import ContextStage, RetrieveStage
 from rag.answer.evidence import EvidenceStage
 from rag.answer.generate import GenerateStage
+from rag.answer.leadin import LeadInStage
 from rag.answer.grounding import GlossStage
 from rag.answer.polish import LanguageStage
 from rag.answer.query import QueryStage
@@ -48,6 +50,9 @@ class StageSpec:
 STAGES: tuple[StageSpec, ...] = (
     StageSpec(QueryStage),
     StageSpec(RetrieveStage),
+    StageSpec(LeadInStage, (
+        Lever("leadins", "a sentence ending in a colon and the block it introduces (a command, list items, a table) join the context together", {"leadins": False}),
+    )),
     StageSpec(EvidenceStage),
     StageSpec(ContextStage, (
         Lever("header-meta-only", "byline and date in the context only for questions about the document", {"header_for_meta_only": False}),
@@ -70,6 +75,9 @@ STAGES: tuple[StageSpec, ...] = (
         Lever("purity", "no other-language words the cited paragraphs do not use", {"language_purity": False}),
     )),
     StageSpec(QuotesStage, (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
+    StageSpec(CompleteStage, (
+        Lever("complete", "an answer sentence or quote ending in a colon that cites a lead-in gets the block it announces, verbatim and cited", {"complete_leadins": False}),
+    )),
     StageSpec(FinishStage),
 )
 

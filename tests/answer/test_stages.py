@@ -9,8 +9,8 @@ from rag.answer.stages import STAGES, levers
 from rag.settings import Settings
 from tests.conftest import make_app
 
-DEFAULT = ["query", "retrieve", "evidence", "context", "gate", "gloss", "check", "generate", "language", "cite", "claims",
-           "purity", "quotes", "finish"]
+DEFAULT = ["query", "retrieve", "leadin", "evidence", "context", "gate", "gloss", "check", "generate", "language", "cite", "claims",
+           "purity", "quotes", "complete", "finish"]
 
 
 def test_the_default_list_in_order(settings):
