@@ -74,10 +74,10 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(PurityStage, (
         Lever("purity", "no other-language words the cited paragraphs do not use", {"language_purity": False}),
     )),
-    StageSpec(QuotesStage, (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
     StageSpec(CompleteStage, (
-        Lever("complete", "an answer sentence or quote ending in a colon that cites a lead-in gets the block it announces, verbatim and cited", {"complete_leadins": False}),
+        Lever("complete", "an answer sentence ending in a colon that cites a lead-in gets the block it announces, verbatim and cited", {"complete_leadins": False}),
     )),
+    StageSpec(QuotesStage, (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
     StageSpec(FinishStage),
 )
 

@@ -29,10 +29,10 @@ def test_list_items_one_per_line_and_nothing_for_a_sentence_that_ends_otherwise(
     assert "```" not in ans.text
 
 
-def test_a_quoted_lead_in_gets_its_block_under_the_quote(settings, tmp_path):
+def test_a_quoted_lead_in_is_not_completed(settings, tmp_path):
     """The answer says something else; the quote under it is the lead-in ("…“First, install FastChat:”
-    [EN ¶2]"), and the command follows the quote, written once."""
+    [EN ¶2]"). The quote stays a quote: the block a quoted lead-in announces was about something else
+    than the question in the answers measured (docs/eval.md)."""
     ans = _answer(settings, tmp_path, "You can use FastChat to launch a web demo [EN ¶2].")
     quote = next(line for line in ans.text.splitlines() if line.startswith(">"))
-    assert quote.endswith("install FastChat:” [EN ¶2]")
-    assert ans.text.index(quote) < ans.text.index("```\npip install") and ans.text.count("pip install") == 1
+    assert quote.endswith("install FastChat:” [EN ¶2]") and "```" not in ans.text

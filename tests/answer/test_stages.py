@@ -10,7 +10,7 @@ from rag.settings import Settings
 from tests.conftest import make_app
 
 DEFAULT = ["query", "retrieve", "leadin", "evidence", "context", "gate", "gloss", "check", "generate", "language", "cite", "claims",
-           "purity", "quotes", "complete", "finish"]
+           "purity", "complete", "quotes", "finish"]
 
 
 def test_the_default_list_in_order(settings):
