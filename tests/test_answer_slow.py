@@ -169,3 +169,28 @@ def test_a_word_asked_for_is_answered_with_the_pair_the_document_writes(real_app
     assert not ans.refused and ans.verdict.rule == "rendering", ans.verdict
     assert "“建立信任措施”" in ans.text and "“建立信任措施(CBM)”" in ans.text
     assert len(ans.citations) == 1 and "(CBM)" in ans.citations[0].text and ans.citations[0].lang == "zh"
+
+
+@pytest.mark.parametrize("question", ["How do I install FastChat?", "如何安装 FastChat？"])
+def test_a_how_to_question_gets_the_command_its_lead_in_introduces(tmp_path, real_embedder, real_chat_backend, question):
+    """A README answers "how do I install it" in the code block under "First, install FastChat:": with
+    the real models the answer gives that command, cited to the code paragraph (the lead-in and its
+    block reach the model together; an answer that stops at the colon gets the block written under it)."""
+    from ingest.targets import Target
+    from rag.compose import App
+    from rag.settings import Settings
+    from tests.conftest import REAL_MODELS_DIR
+
+    code = '```bash\npip install "fschat[model_worker,webui]"\n```\n'
+    en, zh = tmp_path / "deploy.en.md", tmp_path / "deploy.zh.md"
+    en.write_text("# Deploy\n\nYou can use FastChat to launch a web demo or an OpenAI API server. First, install "
+                  f"FastChat:\n\n{code}\nThen launch a controller:\n\n```bash\npython -m fastchat.serve.controller\n```\n",
+                  encoding="utf-8")
+    zh.write_text("# 部署\n\n你可以使用FastChat去搭建一个网页Demo或类OpenAI API服务器。首先，请安装FastChat：\n\n"
+                  f"{code}\n然后启动一个controller：\n\n```bash\npython -m fastchat.serve.controller\n```\n", encoding="utf-8")
+    app = App(Settings(home=tmp_path / "home", models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
+    app.indexer.ingest([Target("deploy", en, zh)], progress=False)
+    ans = app.pipeline.answer(question)
+    print(f"\n{question}\n  -> {ans.text}")
+    assert not ans.refused and 'fschat[model_worker,webui]' in ans.text
+    assert any("pip install" in c.text for c in ans.citations), [c.label for c in ans.citations]
