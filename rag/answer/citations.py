@@ -138,11 +138,13 @@ class CitationMatcher:
 
 
 def attach(sentence: str, markers: list[str]) -> str:
+    """The markers before the sentence's closing punctuation and typographic closing quotes; an ASCII
+    quote or bracket stays before them (`pip install "fschat[webui]"` is copied whole)."""
     if not markers:
         return sentence
     s = sentence.rstrip()
     tail = ""
-    while s and (s[-1] in ".!?;" + ZH_SENT_END + "。" or s[-1] in CLOSERS):
+    while s and (s[-1] in ".!?;" + ZH_SENT_END + "。" or s[-1] in CLOSERS) and s[-1] not in "\"')":
         tail = s[-1] + tail
         s = s[:-1]
     sep = "" if re.search(r"[\u3400-\u9fff]$", s) else " "

@@ -71,6 +71,15 @@ def test_invalid_marker_dropped_and_citation_attached(settings):
     assert [(c.lang, c.paragraph) for c in ans.citations][0] == ("en", 3)
 
 
+def test_a_marker_goes_before_closing_punctuation_but_after_a_command_s_quote():
+    """A command ending in an ASCII quote is copied whole: the marker goes after it, not inside it."""
+    from rag.answer.citations import attach
+
+    cmd = 'Run pip install "fschat[model_worker,webui]"'
+    assert attach(cmd, ["[EN ¶250]"]) == cmd + " [EN ¶250]"
+    assert attach("It is done.", ["[EN ¶3]"]) == "It is done [EN ¶3]."
+
+
 def test_citation_text_is_the_stored_paragraph(app):
     ans = app.pipeline.answer("Who is the author of the article?")
     doc = app.retriever.document(app.store.documents()[0].doc_id)
