@@ -172,9 +172,10 @@ _QUOTED = re.compile(r"```.*?```|“[^”]*”|\"[^\"]*\"|「[^」]*」|『[^』
 
 
 def own_words(answer: str) -> str:
-    """The answer without its markers, what it quotes (a fenced code block too) and what it glosses in brackets: "本文的标题是“What
-    the New Developments Mean”" is a Chinese answer that quotes an English title, "勾选传导译为（check
-    conduction）" one that gives an English term (the whole answer when nothing else is left)."""
+    """The answer without its markers, what it quotes (a fenced code block too) and what it glosses in
+    brackets: "本文的标题是“What the New Developments Mean”" is a Chinese answer that quotes an English
+    title, "勾选传导译为（check conduction）" one that gives an English term (the whole answer when nothing
+    else is left)."""
     text = MARKER_RE.sub("", answer)
     rest = _QUOTED.sub(" ", text)
     return rest if re.search(r"[A-Za-z\u3400-\u9fff]", rest) else text

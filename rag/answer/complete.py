@@ -19,9 +19,10 @@ from rag.answer.support import Unit, cited_by
 from rag.types import Hit
 
 
-def announced(state: AnswerState, lang: str, n: int) -> list[Hit]:
+def announced(state: AnswerState, lang: str, n: int) -> list[tuple[Hit, str]]:
     """The context's paragraphs of the block that paragraph ``n`` (a lead-in of the context) introduces,
-    in document order; a block shown once in the other version's words (code) counts as shown."""
+    each with its kind, in document order; a block shown once in the other version's words (code)
+    counts as shown."""
     lead = next((h for h in state.context if h.lang == lang and h.paragraph == n), None)
     doc = state.lookup(lead.doc) if lead else None
     paras = unit(doc, lang, n) if doc else []
@@ -38,7 +39,7 @@ def announced(state: AnswerState, lang: str, n: int) -> list[Hit]:
         h = by_key.get((p.doc, p.lang, p.n)) or by_text.get(p.text)
         if h is None:  # the context holds the block's start only (the budget)
             break
-        out.append(h)
+        out.append((h, p.kind))
     return out
 
 
@@ -73,17 +74,12 @@ class CompleteStage:
                 continue
             block = next((b for lang, n in u.labels if (b := announced(state, lang, n))), [])
             at = text.find(u.text)
-            if not block or at < 0 or marker(block[0].lang, block[0].paragraph) in text:
+            if not block or at < 0 or marker(block[0][0].lang, block[0][0].paragraph) in text:
                 continue  # a block the answer already cites is not written twice
             end = at + len(u.text)
-            text = text[:end] + "\n\n" + render([(h, _kind(state, h)) for h in block]) + "\n\n" + text[end:].lstrip()
+            text = text[:end] + "\n\n" + render(block) + "\n\n" + text[end:].lstrip()
         if text != state.text:
             state.text = text.rstrip()
             state.citations = cited_by(state.text, state.citations, state.context, state.lookup)
         return iter(())
 
-
-def _kind(state: AnswerState, h: Hit) -> str:
-    doc = state.lookup(h.doc)
-    p = doc.get(h.lang, h.paragraph) if doc else None
-    return p.kind if p else "prose"

@@ -18,7 +18,7 @@ from typing import ClassVar, Sequence
 
 from rag.answer.state import AnswerState
 from rag.answer.citations import join_sentences
-from rag.answer.support import ClaimStage, Support, Unit, Verdicts, check_sentences
+from rag.answer.support import ClaimStage, Support, Unit, Verdicts
 from rag.text.chinese import fold, to_simplified
 from rag.types import SentenceCheck
 
@@ -82,7 +82,7 @@ class PurityStage(ClaimStage):
     def draft_verdicts(self, state: AnswerState, text: str) -> Verdicts:
         if not self.tools.settings.claim_check:
             return self.verdicts(state, text)
-        claims = check_sentences(text, self.support(state), state.q.polar)
+        claims = super().verdicts(state, text)  # the claim check's own verdicts
         if not claims.kept:
             return claims
         pure = self.verdicts(state, join_sentences(claims.kept))
