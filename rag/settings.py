@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     one_document: bool = True  # a question asked of the whole library reads the pairs of its best pair's document only: a context never mixes documents (docs/eval.md)
     pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
     leadins: bool = True  # a sentence ending in a colon and the block it introduces (code, list items, a table) join the context together (rag.answer.leadin)
-    leadin_chars: int = 600  # at most this many characters of such blocks per answer; a longer block keeps its first and last lines
+    leadin_chars: int = Field(600, ge=0)  # at most this many characters of such blocks per answer; a longer block keeps its first and last lines
     complete_leadins: bool = True  # an answer sentence ending in a colon that cites a lead-in gets the block it announces, verbatim and cited (rag.answer.complete)
     dense_k: int = 12
     lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from rag.answer.leadin import cut, unit
 from rag.types import Document, DocumentMeta, Paragraph
 from tests.conftest import make_app, state_after
@@ -95,3 +97,16 @@ def test_a_block_the_context_holds_in_the_other_version_is_not_repeated():
     assert [h.paragraph for h in hits] == [4]  # the lead-in alone: no room for its items
     hits, left = _bring(unit(DOC, "en", 4), set(), len("Tag the issue") + MIN_BLOCK, 0.5)
     assert [h.paragraph for h in hits] == [4, 5, 6] and left == MIN_BLOCK - len("Close the issue")
+
+
+def test_a_negative_budget_is_a_bad_setting_not_a_silent_off_switch(monkeypatch):
+    from rag.errors import ConfigError
+    from rag.settings import get_settings
+
+    monkeypatch.setenv("RAG_LEADIN_CHARS", "-1")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="RAG_LEADIN_CHARS"):
+            get_settings()
+    finally:
+        get_settings.cache_clear()
