@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
     leadins: bool = True  # a sentence ending in a colon and the block it introduces (code, list items, a table) join the context together (rag.answer.leadin)
     leadin_chars: int = Field(600, ge=0)  # at most this many characters of such blocks per answer; a longer block keeps its first and last lines
+    asked_kinds: bool = True  # a question asking a duration, percentage, size or price is refused when the answer states no quantity of that kind (rag.answer.asked)
     complete_leadins: bool = True  # an answer sentence ending in a colon that cites a lead-in gets the block it announces, verbatim and cited (rag.answer.complete)
     dense_k: int = 12
     lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md

@@ -268,6 +268,7 @@ class Query:
     terms: tuple[str, ...] = ()  # names, years and acronyms that some document must mention
     version: str | None = None  # 'en' | 'zh': the version the question asks about ("according to the Chinese version")
     word_lang: str | None = None  # 'en' | 'zh': the language of a word the question asks for ("What Chinese name…")
+    asks: tuple[str, ...] = ()  # kinds of quantity asked for: duration, percent, size, money (rag.text.quantities)
 
     @property
     def source_lang(self) -> str:

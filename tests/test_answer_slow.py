@@ -194,3 +194,29 @@ def test_a_how_to_question_gets_the_command_its_lead_in_introduces(tmp_path, rea
     print(f"\n{question}\n  -> {ans.text}")
     assert not ans.refused and 'fschat[model_worker,webui]' in ans.text
     assert any("pip install" in c.text for c in ans.citations), [c.label for c in ans.citations]
+
+
+def test_a_question_asking_a_duration_is_not_answered_with_a_percentage(tmp_path, real_embedder, real_chat_backend):
+    """The document gives batch inference's speedup as a percentage, never in seconds. With the real
+    models, "how much faster" is answered with the 40%; "how many seconds" is refused, whatever rule
+    refuses it, and an answer the model writes for it (it wrote "saves 40% of the inference time" on
+    the Qwen README) is refused by the asked stage when no earlier rule did."""
+    from ingest.targets import Target
+    from rag.compose import App
+    from rag.settings import Settings
+    from tests.conftest import REAL_MODELS_DIR
+
+    en, zh = tmp_path / "batch.en.md", tmp_path / "batch.zh.md"
+    en.write_text("# Batch inference\n\nQwen supports batch inference. With flash attention enabled, using batch inference "
+                  "can bring a 40% speedup. The example code is shown below:\n\n```python\nmodel.generate(batch)\n```\n",
+                  encoding="utf-8")
+    zh.write_text("# 批量推理\n\n千问支持batch批量推理。在开启flash-attention的状态下，使用batch推理可以约40%的提速。示例代码如下所示：\n\n"
+                  "```python\nmodel.generate(batch)\n```\n", encoding="utf-8")
+    app = App(Settings(home=tmp_path / "home", models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
+    app.indexer.ingest([Target("batch", en, zh)], progress=False)
+    ans = app.pipeline.answer("How much faster is batch inference with flash attention enabled?")
+    print(f"\n  -> {ans.text}")
+    assert not ans.refused and "40" in ans.text
+    ans = app.pipeline.answer("How many seconds does batch inference with flash attention save?")
+    print(f"\n  -> {ans.text} ({ans.verdict})")
+    assert ans.refused, ans.text

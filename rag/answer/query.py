@@ -17,6 +17,7 @@ from rag.answer.state import AnswerState, Event, Tools, Turn
 from rag.errors import InputError
 from rag.text.chinese import to_simplified
 from rag.text.language import answer_language, detect_language
+from rag.text.quantities import asked_kinds
 from rag.text.versions import asked_word_language, named_version
 from rag.types import Query
 
@@ -60,7 +61,7 @@ def analyze(text: str, forced_lang: str | None = None, standalone: str | None = 
         standalone=alone, follow_up=is_follow_up(text), polar=is_polar(alone),
         about_doc=is_about_article(alone), fields=tuple(header_fields_asked(alone)),
         terms=tuple(dict.fromkeys(question_terms(alone))), version=named_version(alone),
-        word_lang=asked_word_language(alone),
+        word_lang=asked_word_language(alone), asks=asked_kinds(alone),
     )
 
 

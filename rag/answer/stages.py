@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rag.answer.asked import AskedStage
 from rag.answer.check import CheckStage
 from rag.answer.citations import CiteStage
 from rag.answer.complete import CompleteStage
@@ -76,6 +77,9 @@ STAGES: tuple[StageSpec, ...] = (
     )),
     StageSpec(CompleteStage, (
         Lever("complete", "an answer sentence ending in a colon that cites a lead-in gets the block it announces, verbatim and cited", {"complete_leadins": False}),
+    )),
+    StageSpec(AskedStage, (
+        Lever("asked-kinds", "a question asking a duration, percentage, size or price is refused when the answer states no quantity of that kind", {"asked_kinds": False}),
     )),
     StageSpec(QuotesStage, (Lever("quotes", "supporting quotes under the answer", {"quotes": False}),)),
     StageSpec(FinishStage),

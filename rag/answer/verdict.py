@@ -12,6 +12,9 @@ decides; its name and reason are recorded in the answer (``rag ask --json``: ``d
   stating the field asked for); otherwise refuse.
 - ``drafted`` (after generation): refuse when the model's answer is itself a refusal.
 - ``claimed`` (after the claim and language checks): refuse when no sentence of the answer is left.
+- ``stated`` (after the completion of lead-ins): refuse when the question asks a kind of quantity (a
+  duration, a percentage, a size, a price) and the answer, or the paragraphs it cites, state none of
+  that kind.
 - ``finished`` (before the answer is settled): refuse when nothing of it is left to show (a draft of
   bare labels, emptied by the citation or language stage, whatever checks are switched on).
 
@@ -30,6 +33,7 @@ from rag.answer.grounding import name_variants, ungrounded_terms
 from rag.answer.glossary import find
 from rag.answer.replies import header_reply, refuse, rendering_reply
 from rag.answer.state import AnswerState, Event, Tools
+from rag.text.quantities import KIND_NAMES, states_kind
 from rag.types import Verdict
 
 log = logging.getLogger(__name__)
@@ -38,7 +42,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Rule:
     name: str
-    phase: str  # retrieved | checked | drafted | claimed | finished
+    phase: str  # retrieved | checked | drafted | claimed | stated | finished
     outcome: str  # refuse | answer | header (answered with the header's words) | rendering (with a pair of words)
     test: Callable[[AnswerState, Tools], str | None]  # the reason when the rule fires, else None
     setting: str | None = None  # the bool setting that switches the rule on; None: always on
@@ -121,6 +125,16 @@ def _nothing_supported(s: AnswerState, t: Tools) -> str | None:
     return "no sentence of the answer is supported by what it cites: " + "; ".join(dict.fromkeys(removed))
 
 
+def _kind_missing(s: AnswerState, t: Tools) -> str | None:
+    said, cited = strip_markers(s.text), "\n".join(c.text for c in s.citations)
+    for kind in s.q.asks:
+        if not states_kind(said, kind):
+            return f"the question asks for {KIND_NAMES[kind]}, and the answer states none"
+        if not states_kind(cited, kind):
+            return f"the question asks for {KIND_NAMES[kind]}; the answer states one, but no paragraph it cites does"
+    return None
+
+
 def _empty_answer(s: AnswerState, t: Tools) -> str | None:
     if strip_markers(s.text).strip(" \n\t“”\"'「」『』.。…"):
         return None
@@ -139,6 +153,7 @@ RULES: tuple[Rule, ...] = (
     Rule("model-no", "checked", "refuse", _model_no),
     Rule("model-refused", "drafted", "refuse", _model_refused),
     Rule("nothing-supported", "claimed", "refuse", _nothing_supported),
+    Rule("kind-missing", "stated", "refuse", _kind_missing, "asked_kinds"),
     Rule("empty-answer", "finished", "refuse", _empty_answer),
 )
 

@@ -10,7 +10,7 @@ from rag.settings import Settings
 from tests.conftest import make_app
 
 DEFAULT = ["query", "retrieve", "leadin", "evidence", "context", "gate", "gloss", "check", "generate", "language", "cite", "claims",
-           "purity", "complete", "quotes", "finish"]
+           "purity", "complete", "asked", "quotes", "finish"]
 
 
 def test_the_default_list_in_order(settings):

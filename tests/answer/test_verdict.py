@@ -75,7 +75,7 @@ def test_rules_are_ordered_by_phase_and_their_settings_exist():
     from rag.settings import Settings
 
     phases = [r.phase for r in RULES]
-    assert phases == sorted(phases, key=["retrieved", "checked", "drafted", "claimed", "finished"].index)
+    assert phases == sorted(phases, key=["retrieved", "checked", "drafted", "claimed", "stated", "finished"].index)
     assert len({r.name for r in RULES}) == len(RULES)
     assert all(r.setting is None or isinstance(getattr(Settings(), r.setting), bool) for r in RULES)
     assert RULES[[r.phase for r in RULES].index("drafted") - 1].name == "model-no"  # the checked phase's last word

@@ -1,0 +1,79 @@
+"""The kind of quantity a question asks for, and whether a text states one of that kind.
+
+A question-answering system's classic answer type ("how long" wants a duration, "what percentage" a
+percentage): an answer that states no quantity of the kind asked does not answer, however true and
+well cited its sentences are. "How many GPUs were used to train Qwen-72B, and for how many days?"
+answered with the GPUs of a fine-tuning experiment states no number of days.
+
+Kinds (English and Chinese, simplified or traditional; ``asked_kinds`` reads the question,
+``states_kind`` an answer):
+
+- ``duration``: how long did/does …, how many days/hours/…, how much time; 多久, 多长时间, 几天,
+  多少小时 … Stated by a number or a quantifier with a unit of time (126 ms, nine years, 多年, 两年多) or
+  by a range of numbers (May 13 to 15, 13日至15日).
+- ``percent``: what percentage, 百分比, 占比 … Stated by %, percent, 百分之, half, 一半.
+- ``size``: how much memory/disk/storage, how large is the file/library/bundle; 显存, 内存, 体积 …
+  Stated by a number with a unit of bytes (10KB, 61.4GB, 2048MB).
+- ``money``: how much does it cost, price; 多少钱, 费用, 价格 … Stated by a currency (a symbol, dollars,
+  元, 美元).
+
+"How long is the context?" is a length, not a duration, and "影响有多大" is no size: a kind is read only
+from the words that name it, and a question that asks none of them asks nothing this module checks.
+Yes/no questions ask for no quantity.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text.chinese import to_simplified
+
+_WORDNUM = r"(?:a few|a couple of|several|many|multiple|some|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|a hundred|hundreds of|thousands of|an?|\d+(?:[.,]\d+)*)"
+_TIME_ABBR = r"(?:ms|s|secs?|mins?|h|hrs?)"
+_TIME_EN = r"(?:milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+_TIME_ZH = r"(?:个)?(?:毫秒|秒钟?|分钟|小时|钟头|天|日|周|星期|礼拜|月|年)"
+_BYTES = r"(?:[KMGTP]i?B|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|字节)"
+_RANGE_TO = r"(?:to|through|until|-|–|—|~|～|至|到)"
+
+_ASKS: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(
+        r"\bhow long (?:did|does|do|will|would|can|could|should|has|have|had|was|were|ago)\b|\bhow much time\b|"
+        rf"\bhow many {_TIME_EN}\b|多久|多长时间|多少时间|(?:几|多少)(?:个)?(?:毫秒|秒|分钟|小时|钟头|天|周|星期|礼拜|月|年)",
+        re.I,
+    ),
+    "percent": re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bhow many percent\b|百分比|百分之几|占比|多少%", re.I),
+    "size": re.compile(
+        r"\bhow (?:much|many) (?:\w+ )?(?:memory|vram|ram|disk|storage|space|bytes|megabytes|gigabytes)\b|"
+        r"\bhow (?:large|big) (?:is|are|was|were) (?:the |its |their |a )?(?:\S+ ){0,3}(?:file|files|library|bundle|package|model file|weights|download|image|artifact)s?\b|"
+        r"\bwhat (?:is|was) the (?:file |bundle |package |download )size\b|显存|内存|存储空间|磁盘空间|体积|文件大小|包大小",
+        re.I,
+    ),
+    "money": re.compile(r"\bhow much (?:does|did|do|will|would) .{0,60}\bcost\b|\bhow much money\b|\bwhat (?:is|was) the price\b|多少钱|费用是多少|价格|成本是多少|花费了?多少", re.I),
+}
+KIND_NAMES = {"duration": "a duration", "percent": "a percentage", "size": "a size in bytes", "money": "a price"}
+_POLAR = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have|had)\b|[吗嗎]\s*[？?]?\s*$|是否|是不是|有没有", re.I)
+
+_STATES: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(
+        rf"(?<![A-Za-z0-9.])(?:\d+(?:[.,]\d+)*\s*{_TIME_ABBR}\b|{_WORDNUM}\s+(?:and a half\s+)?{_TIME_EN}\b)|"
+        rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万半几数多]+)\s*{_TIME_ZH}|"
+        rf"(?<![A-Za-z0-9.])\d+(?:\.\d+)?\s*(?:日|号|th|st|nd|rd)?\s*{_RANGE_TO}\s*\d+",
+        re.I,
+    ),
+    "percent": re.compile(r"[%％]|\bper ?cent\b|百分之|\bhalf\b|一半|分之", re.I),
+    "size": re.compile(rf"\d+(?:\.\d+)?\s*{_BYTES}(?![A-Za-z])", re.I),
+    "money": re.compile(r"[$¥￥€£]\s*\d|\d\s*(?:dollars?|usd|rmb|cny|yuan|euros?|元|美元|块钱|万元|亿元)|\b(?:usd|rmb|cny)\b", re.I),
+}
+
+
+def asked_kinds(question: str) -> tuple[str, ...]:
+    """The kinds of quantity ``question`` asks for, in the order above (none for a yes/no question)."""
+    q = to_simplified(question)
+    if _POLAR.search(q):
+        return ()
+    return tuple(kind for kind, pattern in _ASKS.items() if pattern.search(q))
+
+
+def states_kind(text: str, kind: str) -> bool:
+    """Does ``text`` state a quantity of ``kind``?"""
+    return bool(_STATES[kind].search(to_simplified(text)))
