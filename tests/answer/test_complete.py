@@ -36,4 +36,3 @@ def test_a_quoted_lead_in_is_not_completed(settings, tmp_path):
     ans = _answer(settings, tmp_path, "You can use FastChat to launch a web demo [EN ¶2].")
     quote = next(line for line in ans.text.splitlines() if line.startswith(">"))
     assert quote.endswith("install FastChat:” [EN ¶2]") and "```" not in ans.text
-
