@@ -171,16 +171,23 @@ def test_a_word_asked_for_is_answered_with_the_pair_the_document_writes(real_app
     assert len(ans.citations) == 1 and "(CBM)" in ans.citations[0].text and ans.citations[0].lang == "zh"
 
 
-@pytest.mark.parametrize("question", ["How do I install FastChat?", "如何安装 FastChat？"])
-def test_a_how_to_question_gets_the_command_its_lead_in_introduces(tmp_path, real_embedder, real_chat_backend, question):
-    """A README answers "how do I install it" in the code block under "First, install FastChat:": with
-    the real models the answer gives that command, cited to the code paragraph (the lead-in and its
-    block reach the model together; an answer that stops at the colon gets the block written under it)."""
+def _pair_app(tmp_path, name: str, real_embedder, real_chat_backend):
+    """An app over the pair ``tmp_path/name.en.md`` + ``name.zh.md``, with the real models."""
     from ingest.targets import Target
     from rag.compose import App
     from rag.settings import Settings
     from tests.conftest import REAL_MODELS_DIR
 
+    app = App(Settings(home=tmp_path / "home", models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
+    app.indexer.ingest([Target(name, tmp_path / f"{name}.en.md", tmp_path / f"{name}.zh.md")], progress=False)
+    return app
+
+
+@pytest.mark.parametrize("question", ["How do I install FastChat?", "如何安装 FastChat？"])
+def test_a_how_to_question_gets_the_command_its_lead_in_introduces(tmp_path, real_embedder, real_chat_backend, question):
+    """A README answers "how do I install it" in the code block under "First, install FastChat:": with
+    the real models the answer gives that command, cited to the code paragraph (the lead-in and its
+    block reach the model together; an answer that stops at the colon gets the block written under it)."""
     code = '```bash\npip install "fschat[model_worker,webui]"\n```\n'
     en, zh = tmp_path / "deploy.en.md", tmp_path / "deploy.zh.md"
     en.write_text("# Deploy\n\nYou can use FastChat to launch a web demo or an OpenAI API server. First, install "
@@ -188,8 +195,7 @@ def test_a_how_to_question_gets_the_command_its_lead_in_introduces(tmp_path, rea
                   encoding="utf-8")
     zh.write_text("# 部署\n\n你可以使用FastChat去搭建一个网页Demo或类OpenAI API服务器。首先，请安装FastChat：\n\n"
                   f"{code}\n然后启动一个controller：\n\n```bash\npython -m fastchat.serve.controller\n```\n", encoding="utf-8")
-    app = App(Settings(home=tmp_path / "home", models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
-    app.indexer.ingest([Target("deploy", en, zh)], progress=False)
+    app = _pair_app(tmp_path, "deploy", real_embedder, real_chat_backend)
     ans = app.pipeline.answer(question)
     print(f"\n{question}\n  -> {ans.text}")
     assert not ans.refused and 'fschat[model_worker,webui]' in ans.text
@@ -201,19 +207,13 @@ def test_a_question_asking_a_duration_is_not_answered_with_a_percentage(tmp_path
     models, "how much faster" is answered with the 40%; for "how many seconds" the model's check says YES
     and it answers with the percentage again (on the Qwen README: "saves 40% of the inference time"),
     which the asked stage refuses: no duration is stated."""
-    from ingest.targets import Target
-    from rag.compose import App
-    from rag.settings import Settings
-    from tests.conftest import REAL_MODELS_DIR
-
     en, zh = tmp_path / "batch.en.md", tmp_path / "batch.zh.md"
     en.write_text("# Batch inference\n\nQwen supports batch inference. With flash attention enabled, using batch inference "
                   "can bring a 40% speedup. The example code is shown below:\n\n```python\nmodel.generate(batch)\n```\n",
                   encoding="utf-8")
     zh.write_text("# 批量推理\n\n千问支持batch批量推理。在开启flash-attention的状态下，使用batch推理可以约40%的提速。示例代码如下所示：\n\n"
                   "```python\nmodel.generate(batch)\n```\n", encoding="utf-8")
-    app = App(Settings(home=tmp_path / "home", models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
-    app.indexer.ingest([Target("batch", en, zh)], progress=False)
+    app = _pair_app(tmp_path, "batch", real_embedder, real_chat_backend)
     ans = app.pipeline.answer("How much faster is batch inference with flash attention enabled?")
     print(f"\n  -> {ans.text}")
     assert not ans.refused and "40" in ans.text
