@@ -9,6 +9,10 @@ language uses it anywhere ("token" in a Chinese README), when the question uses 
 in backticks, or when it is a unit written after a number. A sentence with any other is removed like an
 unsupported claim; when nothing is left, the answer is drafted once more in the answer's language,
 then given extractively.
+
+Those words are terms, not clauses: an English answer that copies a Chinese clause of the paragraph it
+cites ("…launch a controller by: 使用vLLM和FastChat运行Qwen之前，首先启动一个controller： python -m …")
+has it cut first (a repair in ``checks``), outside quotation marks and code, so the rest is judged.
 """
 
 from __future__ import annotations
@@ -25,6 +29,25 @@ from rag.types import SentenceCheck
 _CODE = re.compile(r"`[^`]*`")
 _LATIN = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_+.'-]*[A-Za-z0-9]|(?<![A-Za-z0-9_])[A-Za-z]{2}")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
+# a Chinese clause: from a Han character to the full-width punctuation that ends it, clauses in a row
+_HAN_CLAUSE = re.compile(r"(?:[\u3400-\u9fff][^\n.!?“”\"「」『』`]*?[，。：；！？]\s*)+")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|「[^」]*」|『[^』]*』|`[^`]*`")
+CLAUSE_MIN_HAN = 8  # fewer Han characters is a term or a name ("通义千问，"), not a clause
+
+
+def drop_han_clauses(answer: str) -> tuple[str, list[str]]:
+    """(an English answer without the Chinese clauses it copied, the clauses cut); a clause inside
+    quotation marks or backticks, or of fewer than ``CLAUSE_MIN_HAN`` Han characters, stays."""
+    quoted = [m.span() for m in _QUOTED.finditer(answer)]
+    cut: list[tuple[int, int]] = []
+    for m in _HAN_CLAUSE.finditer(answer):
+        inside = any(a <= m.start() < b for a, b in quoted)
+        if not inside and sum(len(h) for h in _HAN.findall(m.group(0))) >= CLAUSE_MIN_HAN:
+            cut.append(m.span())
+    text = answer
+    for a, b in reversed(cut):
+        text = text[:a] + text[b:]
+    return text, [answer[a:b].strip() for a, b in cut]
 
 
 def foreign_words(plain: str, lang: str, allowed: Sequence[str]) -> list[str]:
@@ -68,8 +91,15 @@ class PurityStage(ClaimStage):
     setting: ClassVar[str | None] = "language_purity"  # the bool setting that switches it on; None: always on
     retry: ClassVar[str] = "retry_language"
 
-    def repair(self, state: AnswerState) -> None:  # years are the claim check's
-        pass
+    def repair(self, state: AnswerState) -> None:
+        """Chinese clauses an English answer copied are cut (years are the claim check's)."""
+        if state.q.lang != "en":
+            return
+        before = Unit.split(state.text)
+        state.text, cut = drop_han_clauses(state.text)
+        for clause in cut:
+            said = next((u.text for u in before if clause in u.text), "")
+            state.checks.append(SentenceCheck(said, "repaired", f"the Chinese clause “{clause}”, copied into an English answer, was cut"))
 
     def verdicts(self, state: AnswerState, text: str) -> Verdicts:
         lang = "en" if state.q.lang == "en" else "zh"

@@ -73,3 +73,29 @@ def test_a_term_the_documents_chinese_version_keeps_in_english_is_allowed(settin
     assert v.kept and not v.checks  # APEC: the sample's Chinese version writes it elsewhere
     state.text = state.text.replace("APEC", "gradual")
     assert not PurityStage(app.pipeline.tools).verdicts(state, state.text).kept
+
+
+def test_a_chinese_clause_copied_into_an_english_answer_is_cut_and_recorded(settings):
+    """The clause's words are all in the paragraph it cites, so word by word it passes; it is a clause,
+    not a term, and is cut (a repair in ``checks``). Switched off, it stays (so the test can fail)."""
+    reply = ("Trump's trilateral nuclear dialogue is even less realistic, as the Chinese version puts it: "
+             "至于特朗普总统多次提出的美俄中三方核对话，则更不靠谱。 [ZH ¶13]")
+    q = "What does the document say about the trilateral nuclear dialogue?"
+    for on in (True, False):
+        app = make_app(settings.model_copy(update={"claim_check": False, "quotes": False, "language_purity": on}),
+                       replies=["YES", reply])
+        ans = app.pipeline.answer(q)
+        assert ("美俄中三方核对话" in ans.text) is not on and "even less realistic" in ans.text
+        if on:
+            assert any(c.outcome == "repaired" and "美俄中三方核对话" in c.reason for c in ans.checks)
+
+
+def test_a_term_a_quotation_or_a_short_name_is_not_a_clause():
+    from rag.answer.purity import drop_han_clauses
+
+    for text in ("The Chinese README calls it 通义千问，and the English one Qwen [ZH ¶1].",
+                 "The document writes “使用vLLM和FastChat运行Qwen之前，首先启动一个controller：” [ZH ¶253].",
+                 "The title is 中美关系新变化的重大意义 [ZH ¶0]."):
+        assert drop_han_clauses(text) == (text, [])
+    text, cut = drop_han_clauses("You launch a controller by: 使用vLLM和FastChat运行Qwen之前，首先启动一个controller： python -m fastchat.serve.controller")
+    assert text == "You launch a controller by: python -m fastchat.serve.controller" and cut[0].endswith("controller：")
