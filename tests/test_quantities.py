@@ -18,6 +18,7 @@ from rag.text.quantities import asked_kinds, states_kind
     ("tinycolor 这个类库的体积有多大？", ("size",)),
     ("At least how much GPU memory does Q-LoRA fine-tuning of Qwen-72B need?", ("size",)),
     ("How much does it cost to run the demo?", ("money",)),
+    ("How much did the north pier repairs cost?", ("money",)),
     # a length, a size of something that is no file, an amount, a yes/no question: no kind asked
     ("How long is the context of Qwen-72B?", ()),
     ("这个问题的影响有多大？", ()),
@@ -34,6 +35,9 @@ def test_the_kind_asked(question, kinds):
     ("duration", "It was the first state visit in nine years.", True),
     ("duration", "The visit lasted from May 13 to 15.", True),
     ("duration", "访问从13日至15日。", True),
+    ("duration", "The harbor was closed from 21 February to 4 March.", True),
+    ("duration", "It was closed between March 4 and March 15.", True),
+    ("duration", "The rule has applied since May 2019.", True),
     ("duration", "对话交流已中断多年。", True),
     ("duration", "接下来的两年多时间里", True),
     # GPUs and a model name with digits are no duration; neither is "as" ("a" + "s")
@@ -45,6 +49,10 @@ def test_the_kind_asked(question, kinds):
     ("size", "显存占用 61.4GB。", True),
     ("size", "Qwen-7B and Qwen-72B are released.", False),
     ("money", "It costs $20 a month.", True),
+    ("money", "Repairs to the north pier cost 2.3 million dollars.", True),  # a magnitude between
+    ("money", "北码头的维修费用为230万美元。", True),
+    ("money", "The repairs cost two million US dollars.", True),
+    ("money", "The repairs cost USD 2.3m.", True),
     ("money", "价格为 99 元。", True),
     ("money", "It is free for 3 days.", False),
 ])

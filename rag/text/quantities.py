@@ -32,6 +32,7 @@ _WORDNUM = r"(?:a few|a couple of|several|many|multiple|some|one|two|three|four|
 _TIME_ABBR = r"(?:ms|s|secs?|mins?|h|hrs?)"
 _TIME_EN = r"(?:milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 _TIME_ZH = r"(?:个)?(?:毫秒|秒钟?|分钟|小时|钟头|天|日|周|星期|礼拜|月|年)"
+_MAGNITUDE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k|m|bn|mn)\b)"
 _BYTES = r"(?:[KMGTP]i?B|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|字节)"
 _RANGE_TO = r"(?:to|through|until|-|–|—|~|～|至|到)"
 
@@ -57,12 +58,18 @@ _STATES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
         rf"(?<![A-Za-z0-9.])(?:\d+(?:[.,]\d+)*\s*{_TIME_ABBR}\b|{_WORDNUM}\s+(?:and a half\s+)?{_TIME_EN}\b)|"
         rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万半几数多]+)\s*{_TIME_ZH}|"
-        rf"(?<![A-Za-z0-9.])\d+(?:\.\d+)?\s*(?:日|号|th|st|nd|rd)?\s*{_RANGE_TO}\s*\d+",
+        rf"(?<![A-Za-z0-9.])\d+(?:\.\d+)?\s*(?:日|号|th|st|nd|rd)?(?:\s+[A-Z][a-z]+)?\s*{_RANGE_TO}\s*(?:[A-Z][a-z]+\s+)?\d+|"
+        r"\bbetween\s+(?:[A-Z][a-z]+\s+)?\d+\S*(?:\s+[A-Z][a-z]+)?\s+and\s+(?:[A-Z][a-z]+\s+)?\d+|\bsince\s+(?:\w+\s+){0,2}\d{4}\b|自\s*\d{4}\s*年",
         re.I,
     ),
     "percent": re.compile(r"[%％]|\bper ?cent\b|百分之|\bhalf\b|一半|分之", re.I),
     "size": re.compile(rf"\d+(?:\.\d+)?\s*{_BYTES}(?![A-Za-z])", re.I),
-    "money": re.compile(r"[$¥￥€£]\s*\d|\d\s*(?:dollars?|usd|rmb|cny|yuan|euros?|元|美元|块钱|万元|亿元)|\b(?:usd|rmb|cny)\b", re.I),
+    "money": re.compile(
+        rf"[$¥￥€£]\s*\d|(?<![A-Za-z0-9.]){_WORDNUM}\s*{_MAGNITUDE}?\s*(?:(?:us|u\.s\.|hong kong|canadian|australian)\s+)?"
+        r"(?:dollars?|usd|rmb|cny|yuan|euros?|pounds?|yen)\b|"
+        r"(?:\d|[零〇一二两三四五六七八九十])\s*[十百千万亿]*\s*(?:元|美元|欧元|英镑|日元|港元|港币|人民币|块钱)|\b(?:usd|rmb|cny|eur|gbp|jpy)\b|人民币",
+        re.I,
+    ),
 }
 
 
