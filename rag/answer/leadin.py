@@ -6,7 +6,7 @@ item per paragraph; "The results are as follows:" and a table; "as shown in the 
 its caption. Alone, neither half answers: the sentence says what the block is for, the block says what
 it is, and a block embeds poorly (a command; a list item, "Tag the issue"). When retrieval finds either
 half, the context gets both, the blocks cut to ``leadin_chars`` characters (each ~100 characters of
-English costs ~0.25 s of prompt on a CPU).
+English costs ~0.25 s of prompt on a CPU); a table row, a record that reads alone, brings its lead-in only.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class LeadInStage:
             doc = state.lookup(pair.doc)
             added: list[Hit] = []
             for m in sorted(pair.members, key=lambda h: h.lang != first) if doc else ():
-                hits, budget = _bring(unit(doc, m.lang, m.paragraph), have, budget, pair.score)  # type: ignore[arg-type]
+                hits, budget = _bring(_wanted(doc, m), have, budget, pair.score)  # type: ignore[arg-type]
                 added += hits
             anchor = pair.members[0]
             before = [h for h in added if h.lang == anchor.lang and h.paragraph < anchor.paragraph]
@@ -108,6 +108,16 @@ class LeadInStage:
         state.pairs = out
         state.timer.mark("leadin")
         return iter(())
+
+
+def _wanted(doc: Document, m: Hit) -> list[Paragraph]:
+    """What a context paragraph brings of its unit: all of it, except that a table row brings only its
+    lead-in. A row is a record that reads alone ("Property: danger | Description: …"); the rows the budget
+    would add are the table's first ones, about other properties, and cost prompt time (measured on
+    real2: a Chinese table's first 600 characters are ~400 tokens, ~4 s of first token on this CPU)."""
+    paras = unit(doc, m.lang, m.paragraph)
+    own = doc.get(m.lang, m.paragraph)
+    return paras[:1] if own is not None and own.kind == "table" else paras
 
 
 def _bring(paras: list[Paragraph], have: set, budget: int, score: float) -> tuple[list[Hit], int]:

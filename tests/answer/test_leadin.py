@@ -110,3 +110,20 @@ def test_a_negative_budget_is_a_bad_setting_not_a_silent_off_switch(monkeypatch)
             get_settings()
     finally:
         get_settings.cache_clear()
+
+
+def test_a_retrieved_table_row_brings_its_lead_in_but_not_the_other_rows(settings, tmp_path):
+    """A row reads alone; the rows before it are about other properties and cost prompt time. The lead-in
+    still joins; a list item (above) still brings its siblings."""
+    doc = tmp_path / "button.md"
+    rows = "".join(f"| {name} | {what} |\n" for name, what in [
+        ("autoInsertSpace", "Add a space between two Chinese characters by default"), ("block", "Fit the button width to its parent width"),
+        ("classNames", "Customize the class of each semantic structure inside the component"),
+        ("danger", "Syntactic sugar that sets the danger status of the button")])
+    doc.write_text("# Button\n\nThe properties of the button are as follows:\n\n| Property | Description |\n|---|---|\n" + rows, encoding="utf-8")
+    app = make_app(settings.model_copy(update={"pair_margin": 0.0, "top_k": 2}))
+    app.indexer.write([app.indexer.prepare_path(doc)], progress=False)
+    state = state_after(app, "What is the danger property of a button for?", docs=["button"])
+    texts = [h.text for h in state.context]
+    assert any("danger status" in t for t in texts) and any(t.endswith("as follows:") for t in texts)
+    assert not any("autoInsertSpace" in t for t in texts), texts
