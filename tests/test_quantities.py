@@ -19,6 +19,14 @@ from rag.text.quantities import asked_kinds, states_kind
     ("At least how much GPU memory does Q-LoRA fine-tuning of Qwen-72B need?", ("size",)),
     ("How much does it cost to run the demo?", ("money",)),
     ("How much did the north pier repairs cost?", ("money",)),
+    ("Qwen-7B 推理需要多少显存？", ("size",)),
+    ("这个包的体积有多大？", ("size",)),
+    ("进度条的百分比是多少？", ("percent",)),
+    ("这个套餐的价格是多少？", ("money",)),
+    # a word of the kind without an amount asked: how to fix a memory leak, show a percentage, use a price field
+    ("内存泄漏问题如何解决？", ()),
+    ("进度条如何显示百分比？", ()),
+    ("价格组件怎么用？", ()),
     # a length, a size of something that is no file, an amount, a yes/no question: no kind asked
     ("How long is the context of Qwen-72B?", ()),
     ("这个问题的影响有多大？", ()),

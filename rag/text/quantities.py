@@ -11,14 +11,14 @@ Kinds (English and Chinese, simplified or traditional; ``asked_kinds`` reads the
 - ``duration``: how long did/does …, how many days/hours/…, how much time; 多久, 多长时间, 几天,
   多少小时 … Stated by a number or a quantifier with a unit of time (126 ms, nine years, 多年, 两年多) or
   by a range of numbers (May 13 to 15, 13日至15日).
-- ``percent``: what percentage, 百分比, 占比 … Stated by %, percent, 百分之, half, 一半.
-- ``size``: how much memory/disk/storage, how large is the file/library/bundle; 显存, 内存, 体积 …
+- ``percent``: what percentage, 百分之几, 占比是多少 … Stated by %, percent, 百分之, half, a third, 一半.
+- ``size``: how much memory/disk/storage, how large is the file/library/bundle; 需要多少显存, 体积有多大 …
   Stated by a number with a unit of bytes (10KB, 61.4GB, 2048MB).
-- ``money``: how much does it cost, price; 多少钱, 费用, 价格 … Stated by a currency (a symbol, dollars,
-  元, 美元).
+- ``money``: how much does it cost, what is the price; 多少钱, 价格是多少 … Stated by a currency (a symbol,
+  dollars, 元, 美元), a magnitude allowed between (2.3 million dollars, 230万美元).
 
-"How long is the context?" is a length, not a duration, and "影响有多大" is no size: a kind is read only
-from the words that name it, and a question that asks none of them asks nothing this module checks.
+"How long is the context?" is a length, not a duration, "影响有多大" is no size, and "内存泄漏如何解决",
+"如何显示百分比" ask no amount: a kind is read only from the words that name it with an amount asked, and a question that asks none of them asks nothing this module checks.
 Yes/no questions ask for no quantity.
 """
 
@@ -34,6 +34,7 @@ _TIME_EN = r"(?:milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|year
 _TIME_ZH = r"(?:个)?(?:毫秒|秒钟?|分钟|小时|钟头|天|日|周|星期|礼拜|月|年)"
 _MAGNITUDE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k|m|bn|mn)\b)"
 _BYTES = r"(?:[KMGTP]i?B|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|字节)"
+_HOW_MUCH_ZH = r"(?:是|为|有|要|需要|占用|占|约)?(?:多少|多大|几)"  # an amount asked in Chinese ("显存需要多少", "体积有多大")
 _RANGE_TO = r"(?:to|through|until|-|–|—|~|～|至|到)"
 
 _ASKS: dict[str, re.Pattern[str]] = {
@@ -42,14 +43,18 @@ _ASKS: dict[str, re.Pattern[str]] = {
         rf"\bhow many {_TIME_EN}\b|多久|多长时间|多少时间|(?:几|多少)(?:个)?(?:毫秒|秒|分钟|小时|钟头|天|周|星期|礼拜|月|年)",
         re.I,
     ),
-    "percent": re.compile(r"\bwhat (?:percentage|percent|share|proportion)\b|\bhow many percent\b|百分比|百分之几|占比|多少%", re.I),
+    "percent": re.compile(
+        rf"\bwhat (?:percentage|percent|share|proportion)\b|\bhow many percent\b|百分之几|多少%|(?:百分比|占比|比例){_HOW_MUCH_ZH}|多少(?:的)?(?:百分比|比例)",
+        re.I,
+    ),
     "size": re.compile(
         r"\bhow (?:much|many) (?:\w+ )?(?:memory|vram|ram|disk|storage|space|bytes|megabytes|gigabytes)\b|"
         r"\bhow (?:large|big) (?:is|are|was|were) (?:the |its |their |a )?(?:\S+ ){0,3}(?:file|files|library|bundle|package|model file|weights|download|image|artifact)s?\b|"
-        r"\bwhat (?:is|was) the (?:file |bundle |package |download )size\b|显存|内存|存储空间|磁盘空间|体积|文件大小|包大小",
+        rf"\bwhat (?:is|was) the (?:file |bundle |package |download )size\b|(?:显存|内存|存储空间|磁盘空间|体积|文件大小|包大小).{{0,8}}?{_HOW_MUCH_ZH}|"
+        r"(?:多少|多大)(?:的)?(?:显存|内存|存储空间|磁盘空间|体积)",
         re.I,
     ),
-    "money": re.compile(r"\bhow much (?:does|did|do|will|would) .{0,60}\bcost\b|\bhow much money\b|\bwhat (?:is|was) the price\b|多少钱|费用是多少|价格|成本是多少|花费了?多少", re.I),
+    "money": re.compile(r"\bhow much (?:does|did|do|will|would) .{0,60}\bcost\b|\bhow much money\b|\bwhat (?:is|was) the price\b|多少钱|(?:费用|价格|价钱|成本|花费|售价)(?:是|为|要|需要)?多少|花了多少", re.I),
 }
 KIND_NAMES = {"duration": "a duration", "percent": "a percentage", "size": "a size in bytes", "money": "a price"}
 _POLAR = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have|had)\b|[吗嗎]\s*[？?]?\s*$|是否|是不是|有没有", re.I)
@@ -62,7 +67,7 @@ _STATES: dict[str, re.Pattern[str]] = {
         r"\bbetween\s+(?:[A-Z][a-z]+\s+)?\d+\S*(?:\s+[A-Z][a-z]+)?\s+and\s+(?:[A-Z][a-z]+\s+)?\d+|\bsince\s+(?:\w+\s+){0,2}\d{4}\b|自\s*\d{4}\s*年",
         re.I,
     ),
-    "percent": re.compile(r"[%％]|\bper ?cent\b|百分之|\bhalf\b|一半|分之", re.I),
+    "percent": re.compile(r"[%％]|\bper ?cent\b|百分之|\b(?:half|a third|one third|two thirds|a quarter|one quarter|three quarters)\b|一半|分之", re.I),
     "size": re.compile(rf"\d+(?:\.\d+)?\s*{_BYTES}(?![A-Za-z])", re.I),
     "money": re.compile(
         rf"[$¥￥€£]\s*\d|(?<![A-Za-z0-9.]){_WORDNUM}\s*{_MAGNITUDE}?\s*(?:(?:us|u\.s\.|hong kong|canadian|australian)\s+)?"
