@@ -18,8 +18,9 @@ Kinds (English and Chinese, simplified or traditional; ``asked_kinds`` reads the
   dollars, 元, 美元), a magnitude allowed between (2.3 million dollars, 230万美元).
 
 "How long is the context?" is a length, not a duration, "影响有多大" is no size, and "内存泄漏如何解决",
-"如何显示百分比" ask no amount: a kind is read only from the words that name it with an amount asked, and a question that asks none of them asks nothing this module checks.
-Yes/no questions ask for no quantity.
+"如何显示百分比" ask no amount: a kind is read only from the words that name it with an amount asked,
+and a question that asks none of them asks nothing this module checks. Yes/no questions ask for no
+quantity.
 """
 
 from __future__ import annotations
