@@ -21,8 +21,8 @@ import re
 from typing import ClassVar, Sequence
 
 from rag.answer.state import AnswerState
-from rag.answer.citations import join_sentences
-from rag.answer.support import ClaimStage, Support, Unit, Verdicts
+from rag.answer.citations import join_sentences, strip_markers
+from rag.answer.support import ClaimStage, Fix, Support, Unit, Verdicts
 from rag.text.chinese import fold, to_simplified
 from rag.types import SentenceCheck
 
@@ -91,15 +91,11 @@ class PurityStage(ClaimStage):
     setting: ClassVar[str | None] = "language_purity"  # the bool setting that switches it on; None: always on
     retry: ClassVar[str] = "retry_language"
 
-    def repair(self, state: AnswerState) -> None:
+    def fixes(self, state: AnswerState) -> tuple[Fix, ...]:
         """Chinese clauses an English answer copied are cut (years are the claim check's)."""
         if state.q.lang != "en":
-            return
-        before = Unit.split(state.text)
-        state.text, cut = drop_han_clauses(state.text)
-        for clause in cut:
-            said = next((u.text for u in before if clause in u.text), "")
-            state.checks.append(SentenceCheck(said, "repaired", f"the Chinese clause “{clause}”, copied into an English answer, was cut"))
+            return ()
+        return ((drop_han_clauses, strip_markers, lambda c: f"the Chinese clause “{c}”, copied into an English answer, was cut"),)
 
     def verdicts(self, state: AnswerState, text: str) -> Verdicts:
         lang = "en" if state.q.lang == "en" else "zh"

@@ -56,6 +56,9 @@ _POLAR_OPENER = re.compile(r"^\s*(yes|no|not|是的|不是|是|否|对|對|不|�
 _BECAUSE = re.compile(r"\b(?:because|since|as a result of|due to)\b|因为|因為|由于|由於", re.I)
 _FINISHED = ".!?。！？…:：;；" + CLOSERS + "`*|"
 _TAIL = 12  # characters: the end of a sentence that must end a line of its source to count as finished
+# a repair: (cut what it finds: text → (text, items cut), the words of an item to find its sentence by,
+# why it was cut, for ``checks``)
+Fix = tuple[Callable[[str], tuple[str, list]], Callable[..., str], Callable[..., str]]
 
 
 @dataclass(frozen=True)
@@ -337,22 +340,26 @@ class ClaimStage:
         self.settle(state, v)
         state.timer.marks[self.name] = state.timer.since(t0)  # how long the check took (ms), a second draft included
 
-    def repair(self, state: AnswerState) -> None:
+    def fixes(self, state: AnswerState) -> tuple[Fix, ...]:
         """A year no source states is cut with the words that attach it ("May 13, 2019" → "May 13"), and
         a romanisation the model guessed ("勾选传导 (goukou konggong)") with its brackets, so the rest of
         its sentence is judged, not lost (the model fills in years a document leaves out, and pinyin); so is
         a phrase that attributes a fact to the prompt's parts ("from the SOURCES"), which a reader never sees."""
-        before = Unit.split(state.text)
         support = [state.header, state.sources]
         p = prompts.load(state.q.prompt_lang)
-        fixes = (
+        return (
             (lambda t: drop_unsupported_years(t, support), str, lambda y: f"the year {y}, which no source states, was cut"),
             (lambda t: drop_false_romanisations(t, support), lambda hg: hg[1],
              lambda hg: f"the romanisation ({hg[1]}), which is not the pinyin of {hg[0]} and no source writes, was cut"),
             (lambda t: drop_prompt_labels(t, prompt_labels(p["system"], p["answer"])), str,
              lambda phrase: f"“{phrase}”, the prompt's word for its sources, was cut"),
         )
-        for fix, needle, why in fixes:
+
+    def repair(self, state: AnswerState) -> None:
+        """Each of this check's ``fixes`` cuts what it finds, recorded in ``checks`` as a repair of the
+        sentence it was cut from."""
+        before = Unit.split(state.text)
+        for fix, needle, why in self.fixes(state):
             state.text, cut = fix(state.text)
             for item in cut:
                 said = next((u.text for u in before if needle(item) in u.plain), "")
