@@ -31,7 +31,6 @@ from rag.text.quantities import asked_kinds, states_kind
     ("How long is the context of Qwen-72B?", ()),
     ("这个问题的影响有多大？", ()),
     ("How much faster is batch inference with flash attention enabled?", ()),
-    ("Did the state visit last three days?", ()),
     ("Qwen-72B 在多少 tokens 上进行了训练？", ()),
 ])
 def test_the_kind_asked(question, kinds):
@@ -66,3 +65,13 @@ def test_the_kind_asked(question, kinds):
 ])
 def test_a_quantity_of_the_kind_is_stated(kind, text, stated):
     assert states_kind(text, kind) is stated
+
+
+def test_a_yes_no_question_asks_for_no_kind():
+    """The question's features are read once (``analyze``): a yes/no question (``Query.polar``) asks for
+    no quantity, though its words name one."""
+    from rag.answer.query import analyze
+
+    assert analyze("How long did the state visit last?").asks == ("duration",)
+    for q in ("Did the state visit last how many days?", "访问是否持续了多少天？", "訪問持續了幾天嗎？"):
+        assert analyze(q).polar and analyze(q).asks == (), q

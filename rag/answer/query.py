@@ -56,12 +56,13 @@ def analyze(text: str, forced_lang: str | None = None, standalone: str | None = 
     """Every feature of the question, once. Features of meaning come from the standalone question."""
     detected, lang = question_language(text, forced_lang)
     alone = standalone or text
+    polar = is_polar(alone)
     return Query(
         text=text, lang=lang, detected=detected, search_text=to_simplified(alone),  # type: ignore[arg-type]
-        standalone=alone, follow_up=is_follow_up(text), polar=is_polar(alone),
+        standalone=alone, follow_up=is_follow_up(text), polar=polar,
         about_doc=is_about_article(alone), fields=tuple(header_fields_asked(alone)),
         terms=tuple(dict.fromkeys(question_terms(alone))), version=named_version(alone),
-        word_lang=asked_word_language(alone), asks=asked_kinds(alone),
+        word_lang=asked_word_language(alone), asks=() if polar else asked_kinds(alone),  # a yes/no question asks for no quantity
     )
 
 

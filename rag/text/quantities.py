@@ -19,8 +19,8 @@ Kinds (English and Chinese, simplified or traditional; ``asked_kinds`` reads the
 
 "How long is the context?" is a length, not a duration, "影响有多大" is no size, and "内存泄漏如何解决",
 "如何显示百分比" ask no amount: a kind is read only from the words that name it with an amount asked,
-and a question that asks none of them asks nothing this module checks. Yes/no questions ask for no
-quantity.
+and a question that asks none of them asks nothing this module checks. A yes/no question asks for no
+quantity: ``rag.answer.query.analyze`` reads kinds only from the others (``Query.polar``).
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ _ASKS: dict[str, re.Pattern[str]] = {
     "money": re.compile(r"\bhow much (?:does|did|do|will|would) .{0,60}\bcost\b|\bhow much money\b|\bwhat (?:is|was) the price\b|多少钱|(?:费用|价格|价钱|成本|花费|售价)(?:是|为|要|需要)?多少|花了多少", re.I),
 }
 KIND_NAMES = {"duration": "a duration", "percent": "a percentage", "size": "a size in bytes", "money": "a price"}
-_POLAR = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have|had)\b|[吗嗎]\s*[？?]?\s*$|是否|是不是|有没有", re.I)
 
 _STATES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
@@ -80,10 +79,8 @@ _STATES: dict[str, re.Pattern[str]] = {
 
 
 def asked_kinds(question: str) -> tuple[str, ...]:
-    """The kinds of quantity ``question`` asks for, in the order above (none for a yes/no question)."""
+    """The kinds of quantity ``question`` asks for, in the order above."""
     q = to_simplified(question)
-    if _POLAR.search(q):
-        return ()
     return tuple(kind for kind, pattern in _ASKS.items() if pattern.search(q))
 
 
