@@ -73,7 +73,7 @@ def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, pr
                 ans = pipeline.answer(item["question"], lang=item.get("force_lang"), docs=item.get("docs") if scoped else None)
                 result = ans.to_json()
                 if item.get("gold_text"):
-                    result["retrieved_gold"] = gold_flags(item, [(h.lang, h.text) for h in ans.retrieved])
+                    result["retrieved_gold"] = gold_flags(item, [(h.doc, h.lang, h.text) for h in ans.retrieved])
             except RagError as e:  # a refused question (bad input) is a result, not a crash
                 result = {"question": item["question"], "answer": "", "answer_language": "", "refused": True,
                           "citations": [], "retrieved": [], "timings_ms": {}, "error": e.user_message()}
