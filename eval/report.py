@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from eval.metrics import direction, mean, percentile, question_language
+from eval.runner import WHERE
 
 HEADLINE = [
     ("pass rate", "pass"),
@@ -69,7 +70,7 @@ def summarize(items: list[dict], results: list[dict], meta: dict | None = None) 
     for key, _, group_of in GROUPS:
         groups: dict[str, list[dict]] = defaultdict(list)
         for r in results:
-            g = group_of(by_id.get(r["id"], {"question": r.get("question", "")}))
+            g = group_of({k: r[k] for k in ("question", *WHERE) if k in r} | by_id.get(r["id"], {}))
             if g is not None:
                 groups[g].append(r)
         if groups or key in ("per_category", "per_direction"):

@@ -29,6 +29,8 @@ def _retrieval_mode(mode: str):
     return lambda app: app.sharing(app.settings.model_copy(update={"retrieval_mode": mode})).pipeline
 
 
+WHERE = ("pair", "format", "script")  # what a result of a library run keeps of where its question's gold is
+
 # name → the pipeline built from an App (the same composition root as the CLI and UI); a new pipeline is
 # one line here
 PIPELINES: dict[str, Callable] = {
@@ -113,7 +115,7 @@ def run(items: list[dict], pipeline, out_dir: Path, limit: int | None = None, pr
             except RagError as e:  # a refused question (bad input) is a result, not a crash
                 result = {"question": item["question"], "answer": "", "answer_language": "", "refused": True,
                           "citations": [], "retrieved": [], "timings_ms": {}, "error": e.user_message()}
-            result = {"id": item["id"], **result}
+            result = {"id": item["id"], **{k: item[k] for k in WHERE if k in item}, **result}
             result["metrics"] = score(item, result)
             f.write(json.dumps(result, ensure_ascii=False) + "\n")
             f.flush()
