@@ -52,9 +52,7 @@ def run_split(base, split: str, set_path: Path, out: Path, pipelines: Sequence[s
             raise InputError(f"{set_path} asks nothing about {', '.join(only)}")
     items = for_library(items, found)
     app, library = open_library(base, found, library_home(base.settings.eval_home, split, found, not only), progress)
-    app.embedder.warm_up()
-    if not replay:
-        app.chat_backend.warm_up()  # not timed in the first answer; a replayed run loads it at its first miss
+    app.warm_up(chat=not replay)  # not timed in the first answer; a replayed run loads the model at its first miss
     runs = run_pipelines(app, items, list(pipelines), out, sources, limit, progress)
     s = app.settings
     meta = {"split": split, "set": shown(set_path), "pipelines": ", ".join(r.name for r in runs),

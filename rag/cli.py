@@ -498,9 +498,7 @@ def _eval_set(file: Path, out: Path, limit: int | None, pipeline: str, replay: P
 
     items = load_set(file)
     a = _indexed_app()
-    a.embedder.warm_up()
-    if not replay:
-        a.chat_backend.warm_up()
+    a.warm_up(chat=not replay)  # a replayed run loads the chat model at its first unrecorded call
     replayed = ReplayBackend(a.chat_backend, out / REPLIES, reply_files(replay) if replay else ())
     pipe = build_pipeline(a.sharing(chat_backend=replayed), pipeline)
     results = run(items, pipe, out, limit=limit, scoped=not library)
@@ -533,13 +531,17 @@ def _eval_split(split: str, file: Path | None, out: Path | None, limit: int | No
         typer.echo(f"{r.name}: {o['n']} questions · pass rate {_rate(o['pass rate'])} · unanswerable refused "
                    f"{_rate(o['unanswerable refused'])} (precision {_rate(o['refusal precision'])}) · false refusals "
                    f"{o['false refusals (count)']} · unsupported claims {o['unsupported claims (answers)']} · "
-                   f"recall@5 {_rate(o['recall@5'])} · total p50 {_rate(o['total p50 ms'])} ms · "
+                   f"recall@5 {_rate(o['recall@5'])} · total p50 {_seconds(o['total p50 ms'])} · "
                    f"model calls {r.replayed} replayed, {r.asked} asked")
     typer.echo(f"report: {out / 'report.md'}")
 
 
 def _rate(v) -> str:
-    return "–" if v is None else f"{v:.2f}" if v <= 1 else f"{v:.0f}"
+    return "–" if v is None else f"{v:.2f}"
+
+
+def _seconds(ms) -> str:
+    return "–" if ms is None else f"{ms / 1000:.1f} s"
 
 
 @eval_app.command("compare")
