@@ -110,13 +110,14 @@ class App:
 
         return ConversationStore(self.settings.conversations_path)
 
-    def warm_up(self) -> None:
-        """Load both models and jieba's dictionary now (the UI and `rag serve` do this at start, so the
-        first question, Chinese or not, is fast)."""
+    def warm_up(self, chat: bool = True) -> None:
+        """Load both models (the embedder only, without ``chat``) and jieba's dictionary now (the UI and
+        `rag serve` do this at start, so the first question, Chinese or not, is fast)."""
         from rag.text.chinese import jieba_lib, mistagged_persons
 
         self.embedder.warm_up()
-        self.chat_backend.warm_up()
+        if chat:
+            self.chat_backend.warm_up()
         jieba_lib().initialize()  # ~0.5 s the first Chinese question would otherwise wait
         mistagged_persons()  # ~0.3 s, once
 

@@ -11,6 +11,7 @@ import pytest
 from eval.report import compare, write_report
 from eval.runner import build_pipeline, load_set, run
 from rag.errors import InputError
+from rag.settings import Settings
 
 SET = Path(__file__).resolve().parent.parent / "eval" / "sets" / "seed.jsonl"
 
@@ -135,7 +136,7 @@ def test_ten_questions_end_to_end_with_real_models(real_app, tmp_path):
     assert o["pass rate"] >= 0.7
 
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+REAL = Settings().eval_corpus
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="../shared/corpus/real is not here")
@@ -150,8 +151,9 @@ def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords(name, leas
 
     flat = lambda s: re.sub(r"\s+", "", to_simplified(s).lower())  # noqa: E731
     docs = {}
-    for doc_id, en, zh in pairs(REAL):
-        docs[doc_id] = [p for path, lang in ((en, "en"), (zh, "zh")) for p in build_document(parse_path(path), doc_id, str(path), lang).paragraphs]
+    for pair in pairs(REAL):
+        docs[pair.doc_id] = [p for path, lang in ((pair.en, "en"), (pair.zh, "zh"))
+                             for p in build_document(parse_path(path), pair.doc_id, str(path), lang).paragraphs]
     items = load_set(SET.parent / name)
     assert len(items) >= least and len({d for it in items for d in it["docs"]}) >= 4
     for it in items:
