@@ -100,6 +100,10 @@ class App:
 
     @cached_property
     def pipeline(self):
+        if self.settings.answer_path == "select":
+            from rag.answer.flow import SelectPipeline
+
+            return SelectPipeline(self.retriever, self.chat_backend, self.settings)
         from rag.answer.pipeline import AnswerPipeline
 
         return AnswerPipeline(self.retriever, self.chat_backend, self.settings)

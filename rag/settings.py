@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     # vector store
     chroma_url: str | None = None  # http://host:port of a `chroma run` server
 
+    # the answer path: "select" (the model picks source units, code quotes them: rag/answer/flow.py) or
+    # "stages" (the model writes, stages check and repair: rag/answer/pipeline.py)
+    answer_path: Literal["select", "stages"] = "stages"
+    select_pairs: int = Field(4, ge=1)  # aligned pairs whose units the select call reads
+    select_budget_tokens: int = Field(350, ge=50)  # about this many prompt tokens of unit text (the first unit always)
+    select_max_units: int = Field(3, ge=1)  # the select call names at most this many units
+    select_min_coverage: float = Field(0.5, ge=0.0, le=1.0)  # refuse when the selected units hold less than this share of the question's key terms
+
     # chunking and retrieval
     chunk_chars: int = 900
     chunk_overlap_sentences: int = 1
