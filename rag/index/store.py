@@ -66,6 +66,7 @@ class Store(Protocol):
     def get_document(self, doc_id: str) -> Document | None: ...
     def write_document(self, doc: Document, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None: ...
     def drop_stale(self, doc_id: str, version: str) -> None: ...
+    def drop_orphans(self) -> int: ...
     def delete_document(self, doc_id: str) -> bool: ...
     def rename_document(self, doc_id: str, title: str) -> bool: ...
     def search(
@@ -296,6 +297,23 @@ class ChromaStore:
         leaves the old chunks; the next ingest of the same file finds the document unchanged and
         clears them here."""
         self._delete_chunks({"$and": [{"doc": doc_id}, {"version": {"$ne": version}}]})
+
+    def drop_orphans(self, page: int = 5000) -> int:
+        """Delete every chunk of no current version (of a document with no record, or of a version
+        never made current: a write killed before its flip leaves them); how many. Call it holding the
+        ingest lock: an ingest in flight writes such chunks on purpose."""
+        versions = self.versions()
+        stale: list[str] = []
+        offset = 0
+        while True:
+            got = self.vs.get(include=["metadatas"], limit=page, offset=offset)
+            stale += [i for i, m in zip(got["ids"], got["metadatas"]) if versions.get(m.get("doc")) != m.get("version")]
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        for start in range(0, len(stale), 500):
+            self.vs.delete(ids=stale[start : start + 500])
+        return len(stale)
 
     def _delete_chunks(self, where: dict) -> None:
         ids = self.vs.get(where=where, include=[])["ids"]
