@@ -40,14 +40,14 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def rag_serve(home: Path, log: Path | None = None, **env: str):
-    """`rag serve` (fake models) on a free loopback port; yields its base URL. ``log``: where its
-    stderr goes (else nowhere)."""
+def rag_serve(home: Path, log: Path | None = None, host: str = "127.0.0.1", **env: str):
+    """`rag serve` (fake models) on a free port of ``host``; yields its base URL on loopback. ``log``:
+    where its stderr goes (else nowhere)."""
     port = free_port()
     full = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake", **env}
     token = full.get("RAG_API_TOKEN")
     with open(log or os.devnull, "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], env=full,
+        proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--host", host, "--port", str(port)], env=full,
                                 stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     try:
         wait_until_up(proc, f"http://127.0.0.1:{port}/openapi.json", "rag serve", timeout_s=120,

@@ -151,6 +151,7 @@ def test_an_undeclared_body_over_the_limit_is_a_json_413(settings):
     before = app.store.versions()
 
     def chunks():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.md"\r\n\r\n'
         for _ in range(40):
             yield b"x" * 4096
 
@@ -204,3 +205,33 @@ def test_an_unexpected_failure_is_a_json_500_without_a_trace(client, app, monkey
     monkeypatch.setattr(app.conversations, "list", broken)
     r = client.get("/v1/conversations")
     assert r.status_code == 500 and r.json() == {"detail": "the server failed on this request (its log says why)"}
+
+
+# --- 6. what a killed upload left is swept ---------------------------------------------------------------
+
+def test_leftovers_of_a_killed_upload_are_swept_and_reported(app, tmp_path):
+    from ingest.uploads import sweep_leftovers, upload_folder
+    from tests.test_api_serve import crash_at_the_flip
+
+    note = tmp_path / "pier.md"
+    note.write_text("# Pier\n\nThe north pier was rebuilt in 2019 after the storm damaged it badly.\n", encoding="utf-8")
+    orphans = crash_at_the_flip(app, note)
+    api = app.settings.uploads_path / "api"
+    (api / "dead").mkdir(parents=True)  # a killed process's folder: no lock held
+    (api / "dead" / "pier.md").write_text("x")
+    with upload_folder(api) as live:  # an upload in flight keeps its folder
+        swept = sweep_leftovers(app)
+        assert live.is_dir()
+    assert (swept.chunks, swept.folders) == (orphans, 1) and orphans > 0 and "1 upload folder(s)" in swept.line()
+    assert app.store.vs.get(where={"doc": "pier"}, include=[])["ids"] == [] and list(api.iterdir()) == []
+    assert not sweep_leftovers(app)  # nothing more
+
+
+def test_the_next_upload_sweeps_chunks_a_killed_one_left(client, app, tmp_path):
+    from tests.test_api_serve import crash_at_the_flip
+
+    note = tmp_path / "pier.md"
+    note.write_text("# Pier\n\nThe north pier was rebuilt in 2019 after the storm damaged it badly.\n", encoding="utf-8")
+    assert crash_at_the_flip(app, note) > 0
+    assert client.post("/v1/documents", files={"file": ("bridge.md", EN_MD.encode())}).status_code == 201
+    assert app.store.vs.get(where={"doc": "pier"}, include=[])["ids"] == []
