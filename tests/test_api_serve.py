@@ -44,6 +44,7 @@ def served(tmp_path_factory):
     note = home / "pier.md"
     note.write_text(NOTE, encoding="utf-8")
     orphans = crash_at_the_flip(app, note)
+    app.close()  # the server opens the index next
     stale = home / "uploads" / "api" / uuid.uuid4().hex
     stale.mkdir(parents=True)
     (stale / "pier.md").write_text(NOTE, encoding="utf-8")
