@@ -235,3 +235,14 @@ def test_the_next_upload_sweeps_chunks_a_killed_one_left(client, app, tmp_path):
     assert crash_at_the_flip(app, note) > 0
     assert client.post("/v1/documents", files={"file": ("bridge.md", EN_MD.encode())}).status_code == 201
     assert app.store.vs.get(where={"doc": "pier"}, include=[])["ids"] == []
+
+
+def test_a_websocket_without_the_token_or_the_login_is_closed(settings):
+    from starlette.websockets import WebSocketDisconnect
+
+    _, client = _with(settings, api_token="s3cret")
+    for path in ("/v1/anything", "/ui/gradio_api/anything"):
+        with pytest.raises(WebSocketDisconnect) as closed:
+            with client.websocket_connect(path):
+                pass
+        assert closed.value.code == 1008, path

@@ -177,6 +177,8 @@ class Gate:
         self.ui_app = ui_app
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "websocket" and not self._socket_allowed(scope):
+            return await send({"type": "websocket.close", "code": 1008})
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope["path"]
@@ -302,6 +304,13 @@ class Gate:
             self.failures.succeeded(client)
         elif 400 <= status < 500:
             self.failures.failed(client)
+
+    def _socket_allowed(self, scope: dict) -> bool:
+        """A websocket under /ui needs the UI's login (with a UI secret), anywhere else the token."""
+        path = scope["path"]
+        if path == UI_PATH or path.startswith(UI_PATH + "/"):
+            return not self.ui_secret or self._logged_in(scope)
+        return not self.token or self._token_ok(scope)
 
     def _logged_in(self, scope: dict) -> bool:
         ui = self.ui_app()
