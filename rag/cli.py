@@ -98,10 +98,13 @@ def ingest(
                               "(in a folder, x.en.md + x.zh.md are paired by their names)"),
     doc_id: Optional[str] = typer.Option(None, "--id", help="the document id of one file or --pair (default: the file name)"),
     json_out: bool = typer.Option(False, "--json", help="one JSON object per document"),
+    replace: bool = typer.Option(False, "--replace", help="replace a document of other files that has the same id"),
 ) -> None:
-    """Parse, align, chunk, embed and store documents. Unchanged documents are skipped."""
+    """Parse, align, chunk, embed and store documents. Unchanged documents are skipped; a document of
+    other files with the same id is not replaced without --replace."""
     from ingest.indexer import ingest_lock
     from ingest.targets import check_doc_id, plan
+    from ingest.uploads import Leftovers
 
     a = _app()
     t0 = time.perf_counter()
@@ -109,12 +112,17 @@ def ingest(
     if aside:
         typer.echo(f"the index could not be opened; moved it to {aside} and starting clean", err=True)
     targets = plan(list(paths) if paths else [a.settings.corpus], pair, check_doc_id(doc_id))
+    _refuse_taken(a, targets, replace or rebuild)
     progress = not json_out
     for t in targets:  # every file is checked before the index is touched
         a.indexer.validate(t)
     with ingest_lock(a.settings.home):
+        _refuse_taken(a, targets, replace or rebuild)  # again: another ingest may have taken an id meanwhile
         if rebuild:
             a.store.reset()
+        swept = a.store.drop_orphans()
+        if swept:
+            typer.echo(Leftovers(swept).line(), err=True)
         reports = a.indexer.ingest(targets, progress)
     for r in reports:
         if json_out:
@@ -123,6 +131,19 @@ def ingest(
             typer.echo("\n".join(r.lines()))
     if not json_out:
         typer.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def _refuse_taken(a, targets, replace: bool) -> None:
+    """No silent replacing of a document of other files that has a target's id."""
+    from ingest.targets import refuse_taken_ids
+
+    if replace:
+        return
+    try:
+        refuse_taken_ids(targets, {d.doc_id: d.source for d in a.store.documents()}, replace)
+    except RagError as e:
+        e.hint = "nothing was stored; `rag ingest --replace` replaces it, `--id` gives this one another id"
+        raise
 
 
 @app.command()

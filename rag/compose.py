@@ -144,6 +144,18 @@ class App:
             return None
         except IndexCorruptError:
             aside = set_aside(self.settings.chroma_path)
+        self._forget_index()
+        return aside
+
+    def _forget_index(self) -> None:
         for attr in ("client", "store", "retriever", "indexer", "pipeline"):
             self.__dict__.pop(attr, None)
-        return aside
+
+    def close(self) -> None:
+        """Release the index client this app opened: chromadb keeps a local index's files, threads and
+        memory for the life of the process otherwise (an injected client is its owner's to close).
+        The app opens the index again if it is used after."""
+        client = self.__dict__.get("client")
+        if client is not None and self._client is None and hasattr(client, "close"):
+            client.close()
+        self._forget_index()

@@ -30,6 +30,9 @@ def hit(lang: str, n: int, text: str, doc: str = "d"):
     return Hit(doc, lang, n, text, 1.0)
 
 
+_APPS: list = []  # every app a test made, closed when the test ends (see close_apps)
+
+
 def make_app(settings: Settings, replies: list[str] | None = None):
     """An app over the sample article: the fake embedder, and the model's replies in order (then rule-based)."""
     from rag.compose import App
@@ -37,8 +40,21 @@ def make_app(settings: Settings, replies: list[str] | None = None):
     from rag.llm import FakeBackend
 
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(replies))
+    _APPS.append(app)
     app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
     return app
+
+
+@pytest.fixture(autouse=True)
+def close_apps():
+    """Each app a test made releases its index when the test ends: chromadb would otherwise keep every
+    index's files, threads and memory open for the whole run (#36: a test far into the run failed
+    when the process ran out of them). Apps of module fixtures, made before, stay open for the module."""
+    start = len(_APPS)
+    yield
+    for app in _APPS[start:]:
+        app.close()
+    del _APPS[start:]
 
 
 def state_after(app, question: str, last: str = "context", **kw):
@@ -68,7 +84,9 @@ def fake_app(settings):
     from rag.compose import App
     from rag.index.embedder import FakeEmbedder
 
-    return App(settings, embedder=FakeEmbedder())
+    app = App(settings, embedder=FakeEmbedder())
+    yield app
+    app.close()
 
 
 @pytest.fixture

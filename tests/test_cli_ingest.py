@@ -164,3 +164,20 @@ def test_an_interrupted_delete_leaves_the_document_gone_and_the_next_one_finishe
     assert left() > 0  # its chunks are still there, unseen
     assert store.delete_document("note") is False  # gone already; the second delete cleans up
     assert left() == 0
+
+
+def test_one_file_with_an_id_and_ids_that_never_silently_collide(tmp_path):
+    """`rag ingest --id abc FILE` ingests it as abc (it failed with UnboundLocalError); another file with
+    a taken id is refused, naming the document that has it, until --replace (#36)."""
+    home = tmp_path / "home"
+    first, second = tmp_path / "a" / "bridge.md", tmp_path / "b" / "bridge.md"
+    for f, year in ((first, 1932), (second, 1937)):
+        f.parent.mkdir()
+        f.write_text(f"# Bridge\n\nThe bridge opened in {year} and carries six lanes of traffic.\n", encoding="utf-8")
+    assert json.loads(run(["ingest", "--json", "--id", "abc", str(first)], home).stdout)["doc"] == "abc"
+    again = json.loads(run(["ingest", "--json", "--id", "abc", str(first)], home).stdout)
+    assert again["status"] == "unchanged"  # the same file again is not a collision
+    taken = run(["ingest", "--id", "abc", str(second)], home, check=False)
+    assert taken.returncode == 1 and "'abc' belongs to another document (from bridge.md)" in taken.stderr
+    assert "--replace" in taken.stderr
+    assert json.loads(run(["ingest", "--json", "--id", "abc", "--replace", str(second)], home).stdout)["status"] == "updated"
