@@ -36,6 +36,8 @@ class Paragraph:
     kind: str = "prose"  # front | heading | prose | list | table | code | quote | figure
     page: int | None = None  # 1-based page of a PDF
     box: tuple[float, float, float, float] | None = None  # its area on the page (PDF points), where it starts
+    page_end: int | None = None  # a paragraph run on past a column or page break: the page of its end
+    box_end: tuple[float, float, float, float] | None = None  # and the area of its end there
 
     @property
     def label(self) -> str:
