@@ -116,8 +116,9 @@ def page_lines(page, pno: int) -> tuple[list[Line], list[tuple[str, int]]]:
                         dup.append(c)
                     else:
                         kept.append((c, ch["bbox"], sp))
-            if dup:
-                dropped.append(("".join(dup), pno))
+            if dup:  # a line drawn again whole is reported whole; else the characters drawn twice
+                whole = not any(c.strip() for c, _, _ in kept)
+                dropped.append(("".join(ch["c"] for sp in ln["spans"] for ch in sp["chars"]) if whole else "".join(dup), pno))
             line = _line(kept, pno, ln["dir"], bool(dup))
             if line is not None:
                 lines.append(line)

@@ -86,13 +86,21 @@ def _breaks(p: Row, r: Row, st: Style) -> bool:
         return not (close and (mp and mr or inset))
     if _headish(p, st) != _headish(r, st) or abs(p.size - r.size) > 0.6 or p.mono != r.mono or _listish(r):
         return True
-    if r.box[1] - p.box[1] > 1.5 * st.pitch or r.box[1] - p.box[3] > 0.8 * r.size:
+    if r.box[1] - p.box[1] > 1.5 * st.pitch * r.size / st.body or r.box[1] - p.box[3] > 0.8 * r.size:
         return True
     if not ends_sentence(p.text):
         return False
-    short = p.box[2] < p.column[1] - 2 * p.size
     indented = r.box[0] > p.column[0] + 0.8 * r.size and r.box[0] > p.box[0] + 0.8 * r.size
-    return short or indented
+    return indented or _room_left(p, r)
+
+
+def _room_left(p: Row, r: Row) -> bool:
+    """Row ``p`` stops short: the first word of ``r`` would have fitted after it (a reflowing reader's
+    test for a paragraph's last line)."""
+    text = r.text
+    m = re.match(r"\S", text) if HAN_RE.match(text) else re.match(r"\S+", text)
+    width = (r.box[2] - r.box[0]) * len(m.group(0)) / max(len(text), 1) if m else 0.0
+    return p.box[2] + width + 0.3 * r.size < p.column[1]
 
 
 def _style(rows: list[Row]) -> Style:

@@ -16,13 +16,14 @@ def doc_lang(answer_lang: str) -> Lang:
     return "en" if answer_lang == "en" else "zh"
 
 
-def place_label(lang: str, n: int, section: tuple[str, ...] = (), page: int | None = None) -> str:
-    """"EN ¶12 · Getting Started › Hardware · p. 4": where a paragraph stands, for people."""
+def place_label(lang: str, n: int, section: tuple[str, ...] = (), page: int | None = None,
+                page_end: int | None = None) -> str:
+    """"EN ¶12 · Getting Started › Hardware · p. 4" (or "p. 4–5" when it runs on): where a paragraph stands, for people."""
     out = f"{lang.upper()} ¶{n}"
     if section:
         out += " · " + " › ".join(section)
     if page:
-        out += f" · p. {page}"
+        out += f" · p. {page}" + (f"–{page_end}" if page_end and page_end != page else "")
     return out
 
 
@@ -45,7 +46,7 @@ class Paragraph:
 
     @property
     def place(self) -> str:
-        return place_label(self.lang, self.n, self.section, self.page)
+        return place_label(self.lang, self.n, self.section, self.page, self.page_end)
 
 
 @dataclass(frozen=True)
