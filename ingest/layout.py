@@ -130,7 +130,8 @@ def _line(kept: list, pno: int, direction, doubled: bool) -> Line | None:
     if not text:
         return None
     ink = [(c, bb, sp) for c, bb, sp in kept if c.strip()]
-    sizes = Counter(round(sp["size"], 1) for _, _, sp in ink)
+    letters = [x for x in ink if x[0].isalpha()] or ink  # a superscript's digits do not make the line small
+    sizes = Counter(round(sp["size"], 1) for _, _, sp in letters)
     bold = sum(1 for _, _, sp in ink if sp["flags"] & 16 or _BOLD_FONT.search(sp["font"]))
     latin = [sp for c, _, sp in ink if c.isascii()]  # CJK fonts are fixed-width: only Latin text tells code
     mono = sum(1 for sp in latin if sp["flags"] & 8 or _MONO_FONT.search(sp["font"])) if len(latin) > len(ink) / 2 else 0
