@@ -108,21 +108,37 @@ def page_lines(page, pno: int) -> tuple[list[Line], list[tuple[str, int]]]:
     dropped: list[tuple[str, int]] = []
     for b in page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_TEXT)["blocks"]:
         for ln in b.get("lines", []):
-            kept, dup = [], []
-            for sp in ln["spans"]:
-                for ch in sp["chars"]:
-                    c = ch["c"]
-                    if c.strip() and seen.again(c, ch["origin"][0], ch["origin"][1], sp["size"]):
-                        dup.append(c)
-                    else:
-                        kept.append((c, ch["bbox"], sp))
-            if dup:  # a line drawn again whole is reported whole; else the characters drawn twice
+            chars = [(ch["c"], ch["bbox"], sp, bool(ch["c"].strip()) and seen.again(ch["c"], *ch["origin"], sp["size"]))
+                     for sp in ln["spans"] for ch in sp["chars"]]
+            drop = _fake_bold(chars)
+            kept = [(c, bb, sp) for (c, bb, sp, _), d in zip(chars, drop) if not d]
+            if any(drop):  # a line drawn again whole is reported whole; else the characters drawn twice
                 whole = not any(c.strip() for c, _, _ in kept)
-                dropped.append(("".join(ch["c"] for sp in ln["spans"] for ch in sp["chars"]) if whole else "".join(dup), pno))
-            line = _line(kept, pno, ln["dir"], bool(dup))
+                dropped.append(("".join(x[0] for x in chars) if whole else "".join(x[0] for x, d in zip(chars, drop) if d), pno))
+            line = _line(kept, pno, ln["dir"], any(drop))
             if line is not None:
                 lines.append(line)
     return lines, dropped
+
+
+def _fake_bold(chars: list) -> list[bool]:
+    """Which characters to drop: those drawn again in a run of three or more (a word drawn twice), or all
+    of a line drawn again whole; a lone glyph over another ("[[" set as two overlapping brackets) stays."""
+    again = [x[3] for x in chars]
+    ink = [i for i, x in enumerate(chars) if x[0].strip()]
+    if ink and all(again[i] for i in ink):
+        return again
+    drop = [False] * len(chars)
+    run: list[int] = []
+    for i in ink + [-1]:
+        if i >= 0 and again[i]:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            for j in run:
+                drop[j] = True
+        run = []
+    return drop
 
 
 def _line(kept: list, pno: int, direction, doubled: bool) -> Line | None:

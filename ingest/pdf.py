@@ -68,7 +68,7 @@ def _math(r: Row, st: Style) -> bool:
 
 
 def _headish(r: Row, st: Style) -> bool:
-    return r.size >= st.body * 1.1 or (r.bold and len(r.text) < 120)
+    return r.size >= st.body * 1.1 or (r.bold and len(r.text) < 120 and not _listish(r))
 
 
 def _listish(r: Row) -> bool:
