@@ -99,6 +99,8 @@ class _Flow:
     def write(self, text: str, size: float, indent: float = 0.0, copies: int = 1, lines: int = 0) -> None:
         """``text`` from the current point on; ``lines``: only that many lines here, the rest in the next column."""
         while text:
+            if self.y + size * 2.6 > BOTTOM:  # not two lines' room left: the next column
+                self._next_column()
             x0, x1 = self._columns()[self.column]
             bottom = min(BOTTOM, self.y + lines * size * 1.3 + 2) if lines else BOTTOM
             left = []
@@ -114,13 +116,20 @@ class _Flow:
                 self._next_column()
 
 
-def sample_pdf(lang: str) -> bytes:
-    """The sample report in ``lang`` ("en" or "zh") as PDF bytes."""
+def typeset(lang: str, blocks: list[tuple[str, str]], title: str = "") -> bytes:
+    """Blocks (heading | prose | list | split, text) as a PDF in ``lang``: page 1 in two columns, the rest
+    in one, each page with a running header and its number; headings in fake bold."""
     flow = _Flow(lang)
-    flow.write(TITLE[lang], 16)
-    for kind, text in SAMPLE[lang]:
+    if title:
+        flow.write(title, 16)
+    for kind, text in blocks:
         if kind == "heading":
             flow.write(text, 11, copies=3)
         else:
             flow.write(text, 9, indent=0 if kind == "list" else 12, lines=2 if kind == "split" else 0)
     return flow.doc.tobytes()
+
+
+def sample_pdf(lang: str) -> bytes:
+    """The sample report in ``lang`` ("en" or "zh") as PDF bytes."""
+    return typeset(lang, SAMPLE[lang], TITLE[lang])

@@ -91,11 +91,13 @@ class _Seen:
     def again(self, c: str, x: float, y: float, size: float) -> bool:
         tol = max(0.15 * size, 0.5)
         cx, cy = int(x // 4), int(y // 4)
+        cells = self._cells
         for i in (cx - 1, cx, cx + 1):
             for j in (cy - 1, cy, cy + 1):
-                if any(abs(x - a) <= tol and abs(y - b) <= tol for a, b in self._cells.get((c, i, j), ())):
-                    return True
-        self._cells.setdefault((c, cx, cy), []).append((x, y))
+                for a, b in cells.get((c, i, j), ()):
+                    if abs(x - a) <= tol and abs(y - b) <= tol:
+                        return True
+        cells.setdefault((c, cx, cy), []).append((x, y))
         return False
 
 
