@@ -21,10 +21,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from rag.text.sentences import ends_sentence
+
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 FORMATS = ("pdf", "docx", "html")
-SENTENCE_END = ".!?:;…。！？；："
-CLOSERS = "”’\"'」』）)】》"
 
 
 def pairs(root: Path, formats=FORMATS) -> list[tuple[str, Path, Path]]:
@@ -36,11 +36,6 @@ def pairs(root: Path, formats=FORMATS) -> list[tuple[str, Path, Path]]:
         if ext in formats and zh:
             out.append((f"{en.parent.name}/{stem}", en, zh[0]))
     return out
-
-
-def ends_sentence(text: str) -> bool:
-    t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and t[-1] in SENTENCE_END
 
 
 def duplicated(prev: str, text: str) -> bool:

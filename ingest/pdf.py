@@ -33,11 +33,10 @@ from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines
 from ingest.layout import DUPLICATE, Line, Row, page_lines, reading_order, union
 from rag.errors import DocumentError
 from rag.text.script import HAN_RE
-from rag.text.sentences import CLOSERS, ZH_SENT_END
+from rag.text.sentences import ends_sentence
 
 MARGIN = 0.08  # top and bottom share of the page where running headers and footers live
 PAGE_NO = re.compile(r"^\s*(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?\s*(?:/\s*\d{1,4})?\s*$|^\s*第\s*\d{1,4}\s*页\s*$", re.I)
-SENTENCE_END = ".!?:;…：" + ZH_SENT_END
 LIST_ITEM = re.compile(r"^(?:[•◦▪▫●○■□➢►▶‣⁃∙]|[-–*](?=\s)|\(?\d{1,3}[.)](?=\s)|\(?[a-z][.)](?=\s)|[①-⑳]"
                        r"|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 SECTION_NO = re.compile(r"^\d+(?:\.\d+)*\.?$")
@@ -49,11 +48,6 @@ class Style:
 
     body: float
     pitch: float
-
-
-def ends_sentence(text: str) -> bool:
-    t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and t[-1] in SENTENCE_END
 
 
 def _math(r: Row, st: Style) -> bool:
