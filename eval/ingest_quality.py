@@ -126,6 +126,8 @@ def run(args) -> None:
 
     from rag.compose import App
 
+    if not Path(args.root).is_dir():
+        raise SystemExit(f"{args.root}: no such folder; give the real corpus with --root")
     todo = pairs(Path(args.root), tuple(args.formats.split(",")))
     if args.samples:
         todo = samples(Path(tempfile.mkdtemp())) + todo
