@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.blocks import join_lines
 
@@ -40,39 +41,40 @@ class Line:
 
 @dataclass(frozen=True)
 class Row:
-    """Lines sharing a baseline within one column (a formula's parts, a superscript), left to right."""
+    """Lines sharing a baseline within one column (a formula's parts, a superscript), left to right; its
+    text, area and style are worked out once."""
 
     lines: tuple[Line, ...]
     column: tuple[float, float]  # the column's left and right edges
     band: int  # which band of the page (a gutter-crossing line starts a new one)
 
-    @property
+    @cached_property
     def page(self) -> int:
         return self.lines[0].page
 
-    @property
+    @cached_property
     def text(self) -> str:
         out = ""
         for ln in self.lines:
             out = join_lines([out, ln.text]) if out else ln.text
         return out
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return union(ln.box for ln in self.lines)
 
-    @property
+    @cached_property
     def size(self) -> float:
         sizes = Counter()
         for ln in self.lines:
             sizes[ln.size] += len(ln.text.strip())
         return sizes.most_common(1)[0][0]
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         return all(ln.bold for ln in self.lines)
 
-    @property
+    @cached_property
     def mono(self) -> bool:
         return all(ln.mono for ln in self.lines)
 
