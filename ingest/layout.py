@@ -68,7 +68,7 @@ class Row:
         sizes = Counter()
         for ln in self.lines:
             sizes[ln.size] += len(ln.text.strip())
-        return sizes.most_common(1)[0][0]
+        return main_size(sizes)
 
     @cached_property
     def bold(self) -> bool:
@@ -77,6 +77,12 @@ class Row:
     @cached_property
     def mono(self) -> bool:
         return all(ln.mono for ln in self.lines)
+
+
+def main_size(sizes: Counter) -> float:
+    """The size most characters have; between two as common, the larger (a word of smaller code or
+    superscript type does not make a line of body text small)."""
+    return max(sizes.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
 def union(boxes) -> Box:
@@ -156,7 +162,7 @@ def _line(kept: list, pno: int, direction, doubled: bool) -> Line | None:
     latin = [sp for c, _, sp in ink if c.isascii()]  # CJK fonts are fixed-width: only Latin text tells code
     mono = sum(1 for sp in latin if sp["flags"] & 8 or _MONO_FONT.search(sp["font"])) if len(latin) > len(ink) / 2 else 0
     first = ink[0][2]["font"]
-    return Line(pno, text, union(bb for _, bb, _ in ink), sizes.most_common(1)[0][0], doubled or bold > len(ink) / 2,
+    return Line(pno, text, union(bb for _, bb, _ in ink), main_size(sizes), doubled or bold > len(ink) / 2,
                 mono > len(latin) / 2, bool(_SYMBOL_FONT.search(first)), abs(direction[1]) < 0.1)
 
 

@@ -78,7 +78,10 @@ def _breaks(p: Row, r: Row, st: Style) -> bool:
         close = r.box[1] - p.box[3] < (st.body if mp and mr else 0.5 * st.body)
         inset = min(p.box[0], r.box[0]) > p.column[0] + 2 * st.body
         return not (close and (mp and mr or inset))
-    if _headish(p, st) != _headish(r, st) or abs(p.size - r.size) > 0.6 or p.mono != r.mono or _listish(r):
+    hp, hr = _headish(p, st), _headish(r, st)
+    if hr and not hp and abs(p.size - r.size) <= 0.6 and not ends_sentence(p.text):
+        hr = False  # words in bold that end a sentence the line before began
+    if hp != hr or abs(p.size - r.size) > 0.6 or p.mono != r.mono or _listish(r):
         return True
     if r.box[1] - p.box[1] > 1.5 * st.pitch * r.size / st.body or r.box[1] - p.box[3] > 0.8 * r.size:
         return True
@@ -133,6 +136,31 @@ def _runs_on(prev: _Para, nxt: _Para, st: Style) -> bool:
     return moved and abs(a.size - b.size) <= 0.6 and b.box[0] <= b.column[0] + 0.8 * b.size
 
 
+def _one_line(p: _Para) -> bool:
+    """A prose block of one line that stops short of its column's edge with no sentence end: a link,
+    a label, an entry of a contents list."""
+    r = p.rows[0]
+    return (p.kind == "prose" and len(p.rows) == 1 and not ends_sentence(r.text)
+            and r.box[2] - r.box[0] < 0.85 * (r.column[1] - r.column[0]))
+
+
+def _line_lists(paras: list[_Para]) -> None:
+    """Two or more such lines one under another are a list without bullets, one item a line."""
+    i = 0
+    while i < len(paras):
+        j = i
+        while j < len(paras) and _one_line(paras[j]) and (j == i or _same_place(paras[j - 1], paras[j])):
+            j += 1
+        for p in paras[i:j] if j - i >= 2 else ():
+            p.kind = "list"
+        i = max(j, i + 1)
+
+
+def _same_place(a: _Para, b: _Para) -> bool:
+    x, y = a.rows[-1], b.rows[0]
+    return (x.page, x.column, x.band) == (y.page, y.column, y.band)
+
+
 def paragraphs(rows: list[Row], st: Style) -> list[_Para]:
     out: list[_Para] = []
     for r in rows:
@@ -142,6 +170,7 @@ def paragraphs(rows: list[Row], st: Style) -> list[_Para]:
             out.append(_Para([r]))
     for p in out:
         p.kind = _kind(p.rows, st)
+    _line_lists(out)
     merged: list[_Para] = []
     for p in out:
         if merged and _runs_on(merged[-1], p, st):
