@@ -63,7 +63,9 @@ def cut_mid_sentence(p, nxt) -> bool:
 
 
 def chars(text: str) -> Counter:
-    return Counter(c for c in text if not c.isspace())
+    """Characters, spaces aside, and hyphens too: a word hyphenated at a line end is joined without its
+    hyphen ("exam-" + "ple"), which is not text lost."""
+    return Counter(c for c in text if not c.isspace() and c != "-")
 
 
 def source_text(path: Path) -> str:
@@ -98,9 +100,11 @@ def measure_lang(doc, lang: str, path: Path | None) -> dict:
     out = {"paragraphs": len(paras), "unaligned": unaligned, "prose": len(prose), "mid_sentence": mid,
            "duplicated": dups, "skipped": dict(Counter(s.reason for s in skipped))}
     if path is not None:
-        src = chars(source_text(path))
-        kept = chars("".join(p.text for p in doc.paragraphs if p.lang == lang)) + chars("".join(s.what for s in skipped))
-        out["chars"], out["lost"] = sum(src.values()), sum((src - kept).values())
+        src = chars(source_text(path))  # a skip that counts its characters (PDF) is taken at its count; else its excerpt
+        counted = sum(getattr(s, "chars", 0) for s in skipped)
+        kept = chars("".join(p.text for p in doc.paragraphs if p.lang == lang))
+        kept += chars("".join(s.what for s in skipped if not getattr(s, "chars", 0)))
+        out["chars"], out["lost"] = sum(src.values()), max(0, sum((src - kept).values()) - counted)
     return out
 
 

@@ -207,6 +207,10 @@ def _furniture(lines: list[Line], heights: dict[int, float], pages: int) -> dict
     return out
 
 
+def _ink(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
+
+
 def _read(doc) -> tuple[list[Row], list[Skipped]]:
     """Every page's rows in reading order, and what was left out (furniture, duplicates)."""
     lines: list[Line] = []
@@ -214,10 +218,10 @@ def _read(doc) -> tuple[list[Row], list[Skipped]]:
     for pno, page in enumerate(doc, start=1):
         got, dropped = page_lines(page, pno)
         lines += got
-        skipped += [Skipped(excerpt(t), DUPLICATE, p) for t, p in dropped]
+        skipped += [Skipped(excerpt(t), DUPLICATE, p, chars=_ink(t)) for t, p in dropped]
     heights = {pno: page.rect.height or 1.0 for pno, page in enumerate(doc, start=1)}
     furniture = _furniture(lines, heights, doc.page_count)
-    skipped += [Skipped(excerpt(lines[i].text), why, lines[i].page) for i, why in furniture.items()]
+    skipped += [Skipped(excerpt(lines[i].text), why, lines[i].page, chars=_ink(lines[i].text)) for i, why in furniture.items()]
     rows: list[Row] = []
     for pno, page in enumerate(doc, start=1):
         body = [ln for i, ln in enumerate(lines) if ln.page == pno and i not in furniture]

@@ -57,6 +57,7 @@ class Skipped:
     reason: str
     page: int | None = None
     lang: str = ""
+    chars: int = 0  # how many characters (spaces aside) it held, where counted (PDF)
 
     @property
     def key(self) -> tuple[str, str, int]:

@@ -167,3 +167,20 @@ def test_the_page_view_highlights_both_parts(fake_app, tmp_path, samples):
     assert pix.height == int(480 * 1.5)
     assert yellow(pix, column.box[2] + 1, (column.box[1] + column.box[3]) / 2)
     assert yellow(pix, column.box_end[2] + 1, (column.box_end[1] + column.box_end[3]) / 2)
+
+
+@pytest.mark.parametrize("which", ["sample", "cheat sheet"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_nothing_of_the_text_layer_is_lost(tmp_path, samples, which, lang):
+    """Every character of the PDF's text layer is in a stored paragraph or counted in a skip."""
+    from eval.ingest_quality import measure_lang
+    from ingest.parse import build_document
+
+    path = DATA / f"cs229-algebra.{lang}.pdf"
+    if which == "sample":
+        path = tmp_path / f"report.{lang}.pdf"
+        path.write_bytes(samples[lang])
+    doc = build_document(parse_path(path), "d", str(path), lang=lang)
+    got = measure_lang(doc, lang, path)
+    assert got["chars"] > 400 and got["lost"] == 0 and got["duplicated"] == 0
+    assert sum(s.chars for s in doc.skipped) > 0
