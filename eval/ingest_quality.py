@@ -84,7 +84,11 @@ def source_text(path: Path) -> str:
         return "\n".join([p.text for p in d.paragraphs] + list(dict.fromkeys(cells)))
     import lxml.html
 
-    root = lxml.html.fromstring(path.read_bytes())
+    from ingest.decode import decode_bytes
+    from ingest.loaders import declared_charset_text
+
+    data = path.read_bytes()  # decoded as the reader decodes it: lxml alone takes a file without <meta charset> for Latin-1
+    root = lxml.html.fromstring(declared_charset_text(data) or decode_bytes(data, path.name))
     for bad in root.xpath("//script|//style|//head|//comment()"):
         bad.drop_tree()
     return root.text_content()
