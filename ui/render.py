@@ -149,8 +149,9 @@ def page_html(para: Paragraph, png: bytes, twins: list[Paragraph]) -> str:
     label = html.escape(para.place)
     side = "".join(f'<div class="twin"><span class="plabel">{html.escape(t.place)}</span> {html.escape(t.text)}</div>'
                    for t in twins) or '<div class="twin none">(no aligned paragraph in the other version)</div>'
-    return (f'<div class="page-view"><figure><img src="{src}" alt="{label}, page {para.page}">'
-            f'<figcaption>{label} · page {para.page}</figcaption></figure><div class="twins">{side}</div></div>')
+    pages = f"pages {para.page}–{para.page_end}" if para.page_end and para.page_end != para.page else f"page {para.page}"
+    return (f'<div class="page-view"><figure><img src="{src}" alt="{label}, {pages}">'
+            f'<figcaption>{label} · {pages}</figcaption></figure><div class="twins">{side}</div></div>')
 
 
 def reader_rows(doc: Document) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:

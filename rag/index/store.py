@@ -111,18 +111,21 @@ def document_from_json(s: str) -> Document:
 
 
 def _paragraph_json(p: Paragraph) -> list:
-    """[lang, n, text] plus {section, kind, page, box} where they say something (older indexes have 3)."""
+    """[lang, n, text] plus {section, kind, page, box, end} where they say something (older indexes have 3);
+    end: [page, box] of the end of a paragraph run on past a column or page break."""
     box = [round(v, 1) for v in p.box] if p.box else None
-    extra = {k: v for k, v in (("section", list(p.section)), ("kind", p.kind), ("page", p.page), ("box", box))
-             if v and not (k == "kind" and v == "prose")}
+    end = [p.page_end, [round(v, 1) for v in p.box_end]] if p.page_end and p.box_end else None
+    extra = {k: v for k, v in (("section", list(p.section)), ("kind", p.kind), ("page", p.page), ("box", box),
+                               ("end", end)) if v and not (k == "kind" and v == "prose")}
     return [p.lang, p.n, p.text, extra] if extra else [p.lang, p.n, p.text]
 
 
 def _paragraph_from(doc_id: str, row: list) -> Paragraph:
     extra = row[3] if len(row) > 3 else {}
-    box = extra.get("box")
+    box, end = extra.get("box"), extra.get("end")
     return Paragraph(doc_id, row[0], row[1], row[2], tuple(extra.get("section", ())), extra.get("kind", "prose"),
-                     extra.get("page"), tuple(box) if box else None)
+                     extra.get("page"), tuple(box) if box else None, end[0] if end else None,
+                     tuple(end[1]) if end else None)
 
 
 def make_client(chroma_url: str | None, path: Path):
