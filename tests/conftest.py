@@ -1,5 +1,6 @@
 """Shared fixtures and builders: temp data dirs, the fake embedder/LLM, an app over the sample
-article with scripted model replies, the state after some stages, and session-scoped real models (slow)."""
+article with scripted model replies, the state after some stages, and session-scoped real models (slow):
+a test needing a real model takes one of these fixtures and never loads its own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ from rag.settings import DEFAULT_CORPUS, Settings
 
 REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_path)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+REAL_MODEL_FIXTURES = {"real_embedder", "real_chat_backend", "real_app"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The tests that use the real models run first, as one xdist group: under `-n 2 --dist loadgroup`
+    (scripts/test.sh) one worker loads each model once and runs them while the other runs the rest,
+    a module at a time (a module's fixtures are built once)."""
+    real = [item for item in items if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    chosen = {id(item) for item in real}
+    rest = [item for item in items if id(item) not in chosen]
+    for item in real:
+        item.add_marker(pytest.mark.xdist_group("real-models"))
+    for item in rest:
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items[:] = real + rest
 
 
 # two paragraphs of the sample article, as stage tests quote them

@@ -1,4 +1,4 @@
-"""The eval runner and report with the fake models; a slow end-to-end run with the real ones."""
+"""The eval runner and report with the fake models (the real models answer the sets through `rag eval run`, outside CI)."""
 
 from __future__ import annotations
 
@@ -117,23 +117,6 @@ def test_compare(seeded_fake_app, tmp_path):
 def test_unknown_pipeline(seeded_fake_app):
     with pytest.raises(InputError):
         build_pipeline(seeded_fake_app, "magic")
-
-
-@pytest.mark.slow
-def test_ten_questions_end_to_end_with_real_models(real_app, tmp_path):
-    items = load_set(SET)
-    picked = [next(it for it in items if it["category"] == c) for c in
-              ("en_en", "zh_zh", "en_zh_only", "zh_en_only", "traditional", "mixed", "multi_paragraph",
-               "paraphrased", "unanswerable", "injection")]
-    results = run(picked, build_pipeline(real_app, "full"), tmp_path / "e2e", progress=False)
-    summary = write_report(tmp_path / "e2e", picked, results, {"pipeline": "full"})
-    o = summary["overall"]
-    assert len(results) == 10
-    assert o["language match"] >= 0.9
-    assert o["unanswerable refused"] == 1.0
-    # mixed-01 ("What does the article mean by 跛脚鸭?") is a known false refusal (docs/eval.md): at most that one
-    assert o["false refusals (count)"] <= 1
-    assert o["pass rate"] >= 0.7
 
 
 REAL = Settings().eval_corpus
