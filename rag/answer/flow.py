@@ -18,7 +18,7 @@ from rag.answer.compose import Draft, compose
 from rag.answer.decide import coverage, decide
 from rag.answer.query import is_follow_up, question_language, rewrite, validate_question
 from rag.answer.select import Selection, Selector
-from rag.answer.state import Event, Turn
+from rag.answer.state import Event, Turn, last_answer
 from rag.answer.units import Unit, build_units
 from rag.index.retrieve import PairHit, Retriever
 from rag.llm import ChatBackend
@@ -137,9 +137,4 @@ class SelectPipeline:
         self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None,
         docs: list[str] | None = None,
     ) -> Answer:
-        final = None
-        for ev in self.stream(question, history, lang, k, docs):
-            if ev.kind == "answer":
-                final = ev.answer
-        assert final is not None
-        return final
+        return last_answer(self.stream(question, history, lang, k, docs))
