@@ -75,10 +75,14 @@ def test_rebuild(tmp_path):
     assert "added" in out
 
 
-def test_folder_of_1000_documents_one_at_a_time(tmp_path):
+# each document is its own write (about 0.1 s in Chroma); more documents show nothing new, and cost CI time
+N_MANY = 150
+
+
+def test_folder_of_many_documents_one_at_a_time(tmp_path):
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(1000):
+    for i in range(N_MANY):
         (folder / f"note_{i:04d}.txt").write_text(f"Note {i}\n\nThe depot number {i} shipped {i * 3} crates in week {i % 52}.\n", encoding="utf-8")
     (folder / "bad.txt").write_bytes(b"")  # one bad file: nothing at all is stored
     proc = run(["ingest", str(folder)], tmp_path / "h1", check=False)
@@ -86,11 +90,11 @@ def test_folder_of_1000_documents_one_at_a_time(tmp_path):
     assert "no documents yet" in run(["docs"], tmp_path / "h1").stdout
     (folder / "bad.txt").unlink()
     out = run(["ingest", str(folder), "--json"], tmp_path / "h2").stdout.strip().splitlines()
-    assert len(out) == 1000 and all(json.loads(x)["status"] == "added" for x in out)
+    assert len(out) == N_MANY and all(json.loads(x)["status"] == "added" for x in out)
     docs = run(["docs", "--json"], tmp_path / "h2").stdout.splitlines()
-    assert len(docs) == 1000
-    para = [json.loads(x) for x in run(["paragraphs", "--doc", "note_0617", "--json"], tmp_path / "h2").stdout.splitlines()]
-    assert para[-1]["text"] == "The depot number 617 shipped 1851 crates in week 45."
+    assert len(docs) == N_MANY
+    para = [json.loads(x) for x in run(["paragraphs", "--doc", "note_0117", "--json"], tmp_path / "h2").stdout.splitlines()]
+    assert para[-1]["text"] == "The depot number 117 shipped 351 crates in week 13."
 
 
 def test_rm_and_rename(tmp_path):
