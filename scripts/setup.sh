@@ -16,6 +16,29 @@ if [ ! -x .venv/bin/python ]; then
 fi
 VPY=.venv/bin/python
 
+# the models download while the packages install (both wait on the network): the standard library and
+# the venv's pip suffice for it; `rag models pull` at the end then only checks (or retries) them
+models_dir="${RAG_MODELS_DIR:-${RAG_HOME:-$HOME/.local/share/bilingual-rag}/models}"
+PYTHONPATH="$PWD" $VPY -m rag.models "$models_dir" > .venv/.models-pull.log 2>&1 &
+pull_pid=$!
+trap 'kill "$pull_pid" 2>/dev/null || true' EXIT
+
+# Debian packages the tests need (as root), in the background too
+debian_packages() {
+  local need=""
+  [ -x /usr/bin/chromium ] || need="$need chromium"
+  fc-list 2>/dev/null | grep -qi "noto sans cjk" || need="$need fonts-noto-cjk"
+  [ -n "$need" ] || return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing Debian packages:$need (install them as root for the browser tests)" >&2
+    return 0
+  fi
+  echo "setup: apt-get install$need"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+}
+apt_pid=""
+if [ "$want_test" = 1 ]; then debian_packages & apt_pid=$!; fi
+
 stamp=.venv/.setup-stamp
 hash="$(sha256sum pyproject.toml | cut -c1-16)"
 installed="$(cat "$stamp" 2>/dev/null || true)"
@@ -34,20 +57,8 @@ assert not missing, f'not installed: {missing}'"
   echo "$hash-$want_test" > "$stamp"
 fi
 
-if [ "$want_test" = 1 ]; then
-  need=""
-  [ -x /usr/bin/chromium ] || need="$need chromium"
-  fc-list 2>/dev/null | grep -qi "noto sans cjk" || need="$need fonts-noto-cjk"
-  if [ -n "$need" ]; then
-    if [ "$(id -u)" = 0 ]; then
-      echo "setup: apt-get install$need"
-      apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
-    else
-      echo "setup: missing Debian packages:$need (install them as root for the browser tests)" >&2
-    fi
-  fi
-fi
+if [ -n "$apt_pid" ]; then wait "$apt_pid" || { echo "setup: apt-get failed" >&2; exit 1; }; fi
 
 # models: download, reassemble, verify sha256 (skipped when already verified)
+wait "$pull_pid" || echo "setup: the early model download failed (.venv/.models-pull.log); trying again" >&2
 .venv/bin/rag models pull
