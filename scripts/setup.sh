@@ -27,7 +27,8 @@ trap 'kill "$pull_pid" 2>/dev/null || true' EXIT
 debian_packages() {
   local need=""
   [ -x /usr/bin/chromium ] || need="$need chromium"
-  fc-list 2>/dev/null | grep -qi "noto sans cjk" || need="$need fonts-noto-cjk"
+  # grep reads to the end: `grep -q` would stop early, and pipefail would count fc-list's broken pipe
+  fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null || need="$need fonts-noto-cjk"
   [ -n "$need" ] || return 0
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages:$need (install them as root for the browser tests)" >&2
