@@ -108,9 +108,7 @@ class CachingEmbedder(Embeddings):
 
     def _embed(self, texts: list[str], mode: str) -> list[list[float]]:
         out: list[list[float] | None] = [self._cache.get((mode, t)) for t in texts]
-        # longest first, so that a batch pads its texts to about their own length: one long table row
-        # in a batch of short sentences would make the model read 16 long inputs
-        todo = sorted((i for i, v in enumerate(out) if v is None), key=lambda i: -len(texts[i]))
+        todo = [i for i, v in enumerate(out) if v is None]
         enc = {"doc": self._encode_documents, "query": self._encode_queries, "input": self._encode_inputs}[mode]
         for start in range(0, len(todo), self.batch_size):
             idx = todo[start : start + self.batch_size]
