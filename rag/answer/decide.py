@@ -52,11 +52,13 @@ def _holds(text: str, term: str) -> bool:
 
 
 def coverage(question: str, units: Sequence[Unit]) -> Coverage:
-    """The question's content words (BM25 tokens, stop words out) held by the units' paragraphs and
-    twins, in either language."""
+    """The question's content words (BM25 tokens, stop words out, an English possessive's 's too) held
+    by the units' paragraphs and twins, in either language, or by what scopes them (the document's
+    title, the headings above them: "the Qwen README's table" names where to look)."""
     skip = question_words()
-    terms = tuple(dict.fromkeys(t for t in tokenize(question) if t not in skip))
-    text = _folded(" ".join(p.text for u in units for p in (*u.paragraphs, *u.twins)))
+    words = (t[:-2] if t.endswith("'s") else t for t in tokenize(question))
+    terms = tuple(dict.fromkeys(t for t in words if t and t not in skip))
+    text = _folded(" ".join([*(p.text for u in units for p in (*u.paragraphs, *u.twins)), *(c for u in units for c in u.context)]))
     return Coverage(terms, tuple(t for t in terms if _holds(text, t)))
 
 

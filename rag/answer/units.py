@@ -34,6 +34,7 @@ class Unit:
     text: str  # a sentence of paragraphs[0] (a long paragraph), else "" (the paragraphs are shown whole)
     twins: tuple[Paragraph, ...] = ()  # the aligned paragraphs of the other version
     score: float = 0.0
+    context: tuple[str, ...] = ()  # the document's id and title and the headings above the paragraphs
 
     @property
     def shown(self) -> str:
@@ -81,6 +82,12 @@ def _twins(doc: Document, paras: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
     return tuple(t for t in (doc.get(other, n) for n in ns) if t is not None)
 
 
+def _context(doc: Document, paras: Sequence[Paragraph]) -> tuple[str, ...]:
+    """What scopes the paragraphs: a question names its document or section to say where it asks."""
+    heads = (h for p in paras for h in p.section)
+    return tuple(dict.fromkeys((doc.doc_id.replace(".", " ").replace("_", " "), doc.meta.title, doc.meta.title_zh, *heads)))
+
+
 def _pieces(paras: tuple[Paragraph, ...], sentence_chars: int) -> list[str]:
     """A long prose paragraph is offered sentence by sentence; anything else whole ("")."""
     if len(paras) > 1 or paras[0].kind != "prose" or len(paras[0].text) <= sentence_chars:
@@ -108,8 +115,9 @@ def build_units(
         if any((p.doc, p.lang, p.n) in seen for p in paras):
             continue
         twins = _twins(doc, paras)
+        context = _context(doc, (*paras, *twins))
         for piece in _pieces(paras, sentence_chars):
-            unit = Unit(len(out) + 1, pair.doc, para.lang, paras, piece, twins, pair.score)
+            unit = Unit(len(out) + 1, pair.doc, para.lang, paras, piece, twins, pair.score, context)
             cost = tokens_estimate(unit.shown)
             if out and spent + cost > budget_tokens:
                 return tuple(out)

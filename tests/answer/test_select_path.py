@@ -173,6 +173,18 @@ def test_the_verdict_names_its_rule():
     assert decide(units, units, coverage("Three others", units), 0.5).refused is False
 
 
+def test_coverage_counts_the_words_that_say_where_to_look():
+    """A question scopes itself by the document's title and the headings ("the Harbor Guide's fee
+    table"): those words are not missing when the units sit under them; an English possessive counts
+    as its word."""
+    paras = (Paragraph("h", "en", 1, "Small boats pay 40 dollars a day.", ("Port fees", "Fee table")),)
+    doc = Document("h", "h.md", DocumentMeta(title="Harbor Guide"), paras)
+    units = build_units([PairHit("h", Hit("h", "en", 1, paras[0].text, 0.9), None, 0.9)], lambda _: doc, "en")
+    cov = coverage("What does the Harbor Guide's fee table say small boats pay?", units)
+    assert cov.share == 1.0, cov.missing
+    assert coverage("What do cargo ships pay?", units).missing == ("cargo", "ships")
+
+
 @pytest.fixture
 def pair_app(tmp_path, settings):
     from ingest.targets import Target
