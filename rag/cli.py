@@ -463,8 +463,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API (/v1/ask, /v1/documents, /v1/conversations, /v1/chat/completions; docs at
     /docs) with the UI at /ui, on one port. Loads both models first."""
-    from rag.server.guard import check_bind
-    from rag.server.serve import serve as run_server
+    from ui.server.guard import check_bind
+    from ui.server.serve import serve as run_server
 
     a = _app()
     host, port = host or a.settings.ui_host, port or a.settings.ui_port

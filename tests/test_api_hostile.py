@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.targets import plan
-from rag.server.api import create_api
-from rag.server.common import estimate_tokens, fit_history
-from rag.server.guard import LoginFailures
+from ui.server.api import create_api
+from ui.server.common import estimate_tokens, fit_history
+from ui.server.guard import LoginFailures
 from tests.conftest import make_app
 
 EN_MD = "# Bridge\n\nThe bridge opened in 1932 and carries six lanes of traffic.\n\nIt was painted grey until 1955.\n"

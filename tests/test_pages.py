@@ -10,7 +10,7 @@ from ingest.targets import Target
 from rag.compose import App
 from rag.index.embedder import FakeEmbedder
 from rag.llm import FakeBackend
-from rag.server.api import create_api
+from ui.server.api import create_api
 from tests.test_ingest_formats import EN_PDF, ZH_PDF, make_pdf
 from ui.app import UIHandlers
 
