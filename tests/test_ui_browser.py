@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.llm import rule_based_reply
 from ui.local import running_ui
 
@@ -59,7 +60,7 @@ def ui_url(tmp_path_factory):
 
     settings = Settings(home=tmp_path_factory.mktemp("browser-home"), embedding_model="fake", llm_model="fake")
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(reply_fn=scripted_reply))
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
     with running_ui(app) as url:
         yield url
 
@@ -227,7 +228,7 @@ def test_pdf_citation_opens_the_highlighted_page(browser, settings, tmp_path, ar
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend())
     (tmp_path / "report.en.pdf").write_bytes(make_pdf(EN_PDF, cjk=False))
     (tmp_path / "report.zh.pdf").write_bytes(make_pdf(ZH_PDF, cjk=True))
-    app.indexer.ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
+    indexer_for(app).ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
     with running_ui(app) as url:
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(url)

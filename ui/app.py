@@ -99,9 +99,11 @@ class UIHandlers:
 
     def delete_document(self, doc_id: str | None) -> str:
         """Delete a document (its record, paragraphs and chunks); the message says what happened."""
+        from ingest.indexer import delete_document
+
         if not doc_id or doc_id not in {d.doc_id for d in self.app.store.documents()}:
             raise InputError(f"no document {doc_id!r} to delete")
-        self.app.delete_document(doc_id, wait_s=60)
+        delete_document(self.app, doc_id, wait_s=60)
         return f"Deleted `{doc_id}`."
 
     def _selected(self, doc_id: str | None):

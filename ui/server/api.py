@@ -142,9 +142,11 @@ def _document_routes(app: App) -> APIRouter:
     @r.delete("/documents/{doc}")
     def delete_document(doc: str) -> dict:
         """Delete a document: its record, paragraphs and chunks."""
+        from ingest.indexer import delete_document as delete
+
         if doc not in app.store.versions():
             raise NotFoundError(f"no document {doc!r}; nothing was deleted", hint="see GET /v1/documents")
-        app.delete_document(doc, wait_s=60)
+        delete(app, doc, wait_s=60)
         return {"deleted": doc}
 
     return r
