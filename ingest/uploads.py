@@ -14,7 +14,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace as with_changes
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Iterator
 
 from ingest.report import IngestReport
 from ingest.targets import Target, refuse_taken_ids, uploads
@@ -111,12 +111,12 @@ def check_sizes(paths: list[Path], limit_mb: float) -> None:
 
 def ingest_files(
     app: App, paths: list[Path], targets: list[Target] | None = None, progress: Progress | None = None,
-    wait_s: float = 600.0, size_limit: bool = True, replace: bool = False,
+    wait_s: float = 600.0, size_limit: bool = True, replace: bool | Collection[str] = False,
 ) -> list[IngestReport]:
     """Validate, prepare (parse, align, embed) and store uploaded files: one document each, or the
     ``x.en.md`` + ``x.zh.md`` pairs their names make (or the given ``targets``). Sizes are checked
     against the upload limit unless ``size_limit`` is off (a document's own kept files). An id that a
-    document of other files has is refused unless ``replace``. Each report's seconds count the
+    document of other files has is refused unless ``replace`` (True, or that id among those given). Each report's seconds count the
     document's parse, alignment, embedding and storing."""
     from ingest.indexer import indexer_for, ingest_lock
 
