@@ -29,12 +29,13 @@ def main(argv=None) -> None:
     from gradio_client import Client
 
     from bench.run import machine, make_app
+    from ingest.indexer import indexer_for
     from rag.settings import DEFAULT_CORPUS
     from ui.local import running_ui
 
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(Path(tmp), fake=False)
-        app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+        indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
         app.warm_up()
         done: list[tuple[float, bool]] = []
         errors: list[str] = []

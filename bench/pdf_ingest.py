@@ -56,6 +56,7 @@ def run(pages: int, fake: bool, corpus: Path) -> dict:
     import pymupdf
 
     from ingest.chunk import chunk_document
+    from ingest.indexer import indexer_for
     from ingest.loaders import parse_path
     from rag.index.embedder import SentenceTransformerEmbedder
 
@@ -67,8 +68,8 @@ def run(pages: int, fake: bool, corpus: Path) -> dict:
     parse_path(en), parse_path(zh)
     parse = time.perf_counter() - t0
     t0 = time.perf_counter()
-    doc = app.indexer.prepare_pair(en, zh, "bench-pdf")
-    app.indexer.write([doc], progress=False)
+    doc = indexer_for(app).prepare_pair(en, zh, "bench-pdf")
+    indexer_for(app).write([doc], progress=False)
     ingest = time.perf_counter() - t0
     texts = [c.text for c in chunk_document(doc, app.settings.chunk_chars)]
     bare = None

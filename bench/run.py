@@ -55,13 +55,14 @@ def make_app(home: Path, fake: bool, **overrides):
 
 def bench_ingest(app) -> dict:
     from ingest.chunk import chunk_document
+    from ingest.indexer import indexer_for
     from rag.index.embedder import SentenceTransformerEmbedder
     from rag.settings import DEFAULT_CORPUS
 
     app.embedder.warm_up()  # loading the model is start-up, not ingest
     t0 = time.perf_counter()
-    doc = app.indexer.prepare_path(DEFAULT_CORPUS)
-    app.indexer.write([doc], progress=False)
+    doc = indexer_for(app).prepare_path(DEFAULT_CORPUS)
+    indexer_for(app).write([doc], progress=False)
     ours = time.perf_counter() - t0
     n_par = len(doc.paragraphs)
     texts = [c.text for c in chunk_document(doc, app.settings.chunk_chars)]

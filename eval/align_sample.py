@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.align_sample", description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", default="", help="comma-separated pair ids (default: every sampled pair)")
     args = ap.parse_args(argv)
+    from ingest.indexer import indexer_for
     from rag.compose import App
     from rag.settings import Settings
 
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
 
     with tempfile.TemporaryDirectory() as home:
-        indexer = App(Settings(home=Path(home), llm_model="fake")).indexer
+        indexer = indexer_for(App(Settings(home=Path(home), llm_model="fake")))
         print("| pair | link precision | counterparts found | unaligned |\n|---|---|---|---|")
         for name in wanted:
             s = score(prepare(indexer, pairs[name]), sample)

@@ -113,8 +113,10 @@ def measure_lang(doc, lang: str, path: Path | None) -> dict:
 
 
 def measure_pair(app, name: str, en: Path, zh: Path) -> dict:
+    from ingest.indexer import indexer_for
+
     t = time.perf_counter()
-    doc = app.indexer.prepare_pair(en, zh, "d")
+    doc = indexer_for(app).prepare_pair(en, zh, "d")
     row = {"pair": name, "format": en.suffix.lstrip(".").lower(), "seconds": round(time.perf_counter() - t, 1)}
     row.update({lang: measure_lang(doc, lang, path) for lang, path in (("en", en), ("zh", zh))})
     return row

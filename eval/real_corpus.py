@@ -85,11 +85,11 @@ def split_pairs(split: str, root: Path) -> list[Pair]:
 
 def ingest_all(app, found: list[Pair], progress: bool = True) -> list:
     """Ingest the pairs (unchanged ones are skipped); returns the ingest reports."""
-    from ingest.indexer import ingest_lock
+    from ingest.indexer import indexer_for, ingest_lock
     from ingest.targets import Target
 
     with ingest_lock(app.settings.home):
-        return app.indexer.ingest([Target(p.doc_id, p.en, p.zh) for p in found], progress)
+        return indexer_for(app).ingest([Target(p.doc_id, p.en, p.zh) for p in found], progress)
 
 
 def main(argv: list[str]) -> None:

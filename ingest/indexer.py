@@ -5,11 +5,13 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from dataclasses import replace
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+from weakref import WeakKeyDictionary
 
 from ingest.align import align, merge_pair, stats
 from ingest.blocks import Parsed
@@ -23,6 +25,9 @@ from rag.index.embedder import Embedder
 from rag.index.sources import SourceFiles
 from rag.index.store import Store
 from rag.types import Document, Paragraph
+
+if TYPE_CHECKING:
+    from rag.compose import App
 
 log = logging.getLogger(__name__)
 
@@ -190,3 +195,29 @@ class Indexer:
                     )
                 )
         return reports
+
+
+_indexers: WeakKeyDictionary[App, Indexer] = WeakKeyDictionary()
+_indexers_lock = threading.Lock()
+
+
+def indexer_for(app: App) -> Indexer:
+    """The app's indexer, made once per app over its store and models (and again over the new store
+    after the app forgot a damaged or closed index)."""
+    store = app.store
+    with _indexers_lock:
+        indexer = _indexers.get(app)
+        if indexer is None or indexer.store is not store:
+            s = app.settings
+            indexer = Indexer(store, app.embedder, s.chunk_chars, s.chunk_overlap_sentences, app.sources)
+            _indexers[app] = indexer
+        return indexer
+
+
+def delete_document(app: App, doc_id: str, wait_s: float = 0.0) -> bool:
+    """Delete a document (record, paragraphs, chunks, kept PDF) under the ingest lock; False when
+    there is none."""
+    with ingest_lock(app.settings.home, wait_s):
+        gone = app.store.delete_document(doc_id)
+    app.sources.drop(doc_id)
+    return gone

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,15 +138,17 @@ def names(source: str) -> str:
     return " + ".join(Path(p).name for p in source.split(" + "))
 
 
-def refuse_taken_ids(targets: list[Target], stored: dict[str, str], replace: bool = False) -> None:
+def refuse_taken_ids(targets: list[Target], stored: dict[str, str], replace: bool | Collection[str] = False) -> None:
     """An ingest never silently replaces another document: a target whose id a stored document of
-    other files has (``stored``: id → source) is refused, naming that document, unless ``replace``.
-    The same files again are an update of their document."""
-    if replace:
+    other files has (``stored``: id → source) is refused, naming that document, unless ``replace``
+    (True: any; ids: the documents the user confirmed replacing). The same files again are an update
+    of their document."""
+    if replace is True:
         return
+    allowed = set() if isinstance(replace, bool) else set(replace)
     for t in targets:
         held = stored.get(t.doc_id)
-        if held is not None and not same_source(held, t.source):
+        if held is not None and t.doc_id not in allowed and not same_source(held, t.source):
             raise DocumentExistsError(
                 f"the id {t.doc_id!r} belongs to another document (from {names(held)}); {names(t.source)} was not stored",
                 t.doc_id, held,

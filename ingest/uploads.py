@@ -14,7 +14,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace as with_changes
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Iterator
 
 from ingest.report import IngestReport
 from ingest.targets import Target, refuse_taken_ids, uploads
@@ -111,14 +111,14 @@ def check_sizes(paths: list[Path], limit_mb: float) -> None:
 
 def ingest_files(
     app: App, paths: list[Path], targets: list[Target] | None = None, progress: Progress | None = None,
-    wait_s: float = 600.0, size_limit: bool = True, replace: bool = False,
+    wait_s: float = 600.0, size_limit: bool = True, replace: bool | Collection[str] = False,
 ) -> list[IngestReport]:
     """Validate, prepare (parse, align, embed) and store uploaded files: one document each, or the
     ``x.en.md`` + ``x.zh.md`` pairs their names make (or the given ``targets``). Sizes are checked
     against the upload limit unless ``size_limit`` is off (a document's own kept files). An id that a
-    document of other files has is refused unless ``replace``. Each report's seconds count the
+    document of other files has is refused unless ``replace`` (True, or that id among those given). Each report's seconds count the
     document's parse, alignment, embedding and storing."""
-    from ingest.indexer import ingest_lock
+    from ingest.indexer import indexer_for, ingest_lock
 
     if size_limit:
         check_sizes(paths, app.settings.max_upload_mb)
@@ -127,12 +127,12 @@ def ingest_files(
     say = progress or (lambda _f, _what: None)
     say(0.05, "parsing")
     for t in targets:  # every file is checked before anything is stored
-        app.indexer.validate(t)
+        indexer_for(app).validate(t)
     docs, took = [], {}
     for i, t in enumerate(targets):
         say(0.1 + 0.7 * i / len(targets), f"aligning and embedding {t.doc_id}")
         t0 = time.perf_counter()
-        docs.append(app.indexer.prepare(t))
+        docs.append(indexer_for(app).prepare(t))
         took[t.doc_id] = time.perf_counter() - t0
     say(0.8, "storing")
     with ingest_lock(app.settings.home, wait_s, lambda: say(0.8, "waiting for another ingest to finish")):
@@ -140,7 +140,7 @@ def ingest_files(
         swept = app.store.drop_orphans()
         if swept:
             log.warning("%s", Leftovers(swept).line())
-        reports = app.indexer.write(
+        reports = indexer_for(app).write(
             docs, progress=False, on_chunks=lambda n, total: say(0.8 + 0.2 * n / total, f"embedding and storing: {n}/{total} chunks")
         )
     say(1.0, "done")

@@ -102,7 +102,7 @@ def ingest(
 ) -> None:
     """Parse, align, chunk, embed and store documents. Unchanged documents are skipped; a document of
     other files with the same id is not replaced without --replace."""
-    from ingest.indexer import ingest_lock
+    from ingest.indexer import indexer_for, ingest_lock
     from ingest.targets import check_doc_id, plan
     from ingest.uploads import Leftovers
 
@@ -115,7 +115,7 @@ def ingest(
     _refuse_taken(a, targets, replace or rebuild)
     progress = not json_out
     for t in targets:  # every file is checked before the index is touched
-        a.indexer.validate(t)
+        indexer_for(a).validate(t)
     with ingest_lock(a.settings.home):
         _refuse_taken(a, targets, replace or rebuild)  # again: another ingest may have taken an id meanwhile
         if rebuild:
@@ -123,7 +123,7 @@ def ingest(
         swept = a.store.drop_orphans()
         if swept:
             typer.echo(Leftovers(swept).line(), err=True)
-        reports = a.indexer.ingest(targets, progress)
+        reports = indexer_for(a).ingest(targets, progress)
     for r in reports:
         if json_out:
             _echo_json(r.to_json())
@@ -167,8 +167,10 @@ def rm(doc_ids: list[str] = typer.Argument(..., metavar="DOC...", help="document
     missing = [d for d in doc_ids if d not in known]
     if missing:  # nothing is deleted when any id is wrong
         raise RagError(f"no document {', '.join(map(repr, missing))}; nothing was deleted", hint="see `rag docs`")
+    from ingest.indexer import delete_document
+
     for d in doc_ids:
-        a.delete_document(d)
+        delete_document(a, d)
         typer.echo(f"{d}: deleted")
 
 
@@ -463,8 +465,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API (/v1/ask, /v1/documents, /v1/conversations, /v1/chat/completions; docs at
     /docs) with the UI at /ui, on one port. Loads both models first."""
-    from rag.server.guard import check_bind
-    from rag.server.serve import serve as run_server
+    from ui.server.guard import check_bind
+    from ui.server.serve import serve as run_server
 
     a = _app()
     host, port = host or a.settings.ui_host, port or a.settings.ui_port

@@ -68,27 +68,10 @@ class App:
         return Retriever(self.store, self.embedder, s.dense_k, s.lexical_weight, mode=s.retrieval_mode)
 
     @cached_property
-    def indexer(self):
-        from ingest.indexer import Indexer
-
-        return Indexer(self.store, self.embedder, self.settings.chunk_chars, self.settings.chunk_overlap_sentences,
-                       self.sources)
-
-    @cached_property
     def sources(self):
         from rag.index.sources import SourceFiles
 
         return SourceFiles(self.settings.sources_path)
-
-    def delete_document(self, doc_id: str, wait_s: float = 0.0) -> bool:
-        """Delete a document (record, paragraphs, chunks, kept PDF) under the ingest lock; False when
-        there is none."""
-        from ingest.indexer import ingest_lock
-
-        with ingest_lock(self.settings.home, wait_s):
-            gone = self.store.delete_document(doc_id)
-        self.sources.drop(doc_id)
-        return gone
 
     @cached_property
     def chat_backend(self) -> ChatBackend:
@@ -148,7 +131,7 @@ class App:
         return aside
 
     def _forget_index(self) -> None:
-        for attr in ("client", "store", "retriever", "indexer", "pipeline"):
+        for attr in ("client", "store", "retriever", "pipeline"):
             self.__dict__.pop(attr, None)
 
     def close(self) -> None:

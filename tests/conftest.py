@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.settings import DEFAULT_CORPUS, Settings
 
 REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_path)
@@ -58,7 +59,7 @@ def make_app(settings: Settings, replies: list[str] | None = None):
 
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(replies))
     _APPS.append(app)
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
     return app
 
 
@@ -108,8 +109,8 @@ def fake_app(settings):
 
 @pytest.fixture
 def seeded_fake_app(fake_app):
-    docs = [fake_app.indexer.prepare_path(DEFAULT_CORPUS)]
-    fake_app.indexer.write(docs, progress=False)
+    docs = [indexer_for(fake_app).prepare_path(DEFAULT_CORPUS)]
+    indexer_for(fake_app).write(docs, progress=False)
     return fake_app
 
 
@@ -142,7 +143,7 @@ def real_app(tmp_path_factory, real_embedder, real_chat_backend):
 
     home = tmp_path_factory.mktemp("real-home")
     app = App(Settings(home=home, models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
     return app
 
 

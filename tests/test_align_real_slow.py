@@ -22,13 +22,14 @@ CHECKED = ["check-conduct"]
 
 @pytest.fixture(scope="module")
 def indexer(tmp_path_factory, real_embedder):
+    from ingest.indexer import indexer_for
     from rag.compose import App
     from rag.settings import Settings
 
     from tests.conftest import REAL_MODELS_DIR
 
     home = tmp_path_factory.mktemp("align-home")
-    return App(Settings(home=home, models_dir=REAL_MODELS_DIR, llm_model="fake"), embedder=real_embedder).indexer
+    return indexer_for(App(Settings(home=home, models_dir=REAL_MODELS_DIR, llm_model="fake"), embedder=real_embedder))
 
 
 _PREPARED: dict[Path, object] = {}

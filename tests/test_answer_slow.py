@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.text.chinese import is_traditional
 from rag.text.language import text_language
 
@@ -144,7 +145,7 @@ def _pair_app(tmp_path, name: str, real_embedder, real_chat_backend):
     from tests.conftest import REAL_MODELS_DIR
 
     app = App(Settings(home=tmp_path / "home", models_dir=REAL_MODELS_DIR), embedder=real_embedder, chat_backend=real_chat_backend)
-    app.indexer.ingest([Target(name, tmp_path / f"{name}.en.md", tmp_path / f"{name}.zh.md")], progress=False)
+    indexer_for(app).ingest([Target(name, tmp_path / f"{name}.en.md", tmp_path / f"{name}.zh.md")], progress=False)
     return app
 
 

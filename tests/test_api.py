@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rag.errors import ConfigError
-from rag.server.api import create_api
-from rag.server.guard import RateLimiter, check_bind
+from ui.server.api import create_api
+from ui.server.guard import RateLimiter, check_bind
 from tests.conftest import make_app
 from tests.servers import rag_serve
 

@@ -11,10 +11,11 @@ import openai
 import pytest
 from fastapi.testclient import TestClient
 
+from ingest.indexer import indexer_for
 from ingest.targets import plan
-from rag.server.api import create_api
-from rag.server.common import estimate_tokens, fit_history
-from rag.server.guard import LoginFailures
+from ui.server.api import create_api
+from ui.server.common import estimate_tokens, fit_history
+from ui.server.guard import LoginFailures
 from tests.conftest import make_app
 
 EN_MD = "# Bridge\n\nThe bridge opened in 1932 and carries six lanes of traffic.\n\nIt was painted grey until 1955.\n"
@@ -183,8 +184,8 @@ def test_429_says_the_same_wait_as_retry_after(settings):
 
 
 def test_an_uploads_seconds_count_its_parse_align_and_embedding(client, app, monkeypatch):
-    real = app.indexer.prepare
-    monkeypatch.setattr(app.indexer, "prepare", lambda t: time.sleep(0.6) or real(t))
+    real = indexer_for(app).prepare
+    monkeypatch.setattr(indexer_for(app), "prepare", lambda t: time.sleep(0.6) or real(t))
     t0 = time.perf_counter()
     r = client.post("/v1/documents", files={"file": ("bridge.md", EN_MD.encode())})
     took = time.perf_counter() - t0

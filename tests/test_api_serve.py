@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.settings import Settings
 from tests.conftest import make_app
 from tests.servers import rag_serve
@@ -28,11 +29,11 @@ class Killed(Exception):
 def crash_at_the_flip(app, path) -> int:
     """Ingest ``path`` but die after its chunks are stored and before its record is (an upload killed
     in its write phase); the number of chunks it leaves."""
-    doc = app.indexer.prepare_path(path)
+    doc = indexer_for(app).prepare_path(path)
     with pytest.MonkeyPatch.context() as m:
         m.setattr(type(app.store), "_upsert_records", lambda *a, **kw: (_ for _ in ()).throw(Killed()))
         with pytest.raises(Killed):
-            app.indexer.write([doc], progress=False)
+            indexer_for(app).write([doc], progress=False)
     return len(app.store.vs.get(where={"doc": doc.doc_id}, include=[])["ids"])
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.settings import DEFAULT_CORPUS
 
 
@@ -128,7 +129,7 @@ def test_an_interrupted_delete_leaves_the_document_gone_and_the_next_one_finishe
 
     note = tmp_path / "note.md"
     note.write_text("# Harbor note\n\nThe harbor opens at six in the morning and closes at nine at night.\n", encoding="utf-8")
-    fake_app.indexer.ingest(plan([note]), progress=False)
+    indexer_for(fake_app).ingest(plan([note]), progress=False)
     store = fake_app.store
     chunks = store.client.get_collection(store.chunk_name)
 

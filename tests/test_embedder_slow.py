@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ingest.indexer import indexer_for
 from ingest.parse import parse_text
 from tests.test_ingest_formats import REAL, needs_real
 
@@ -38,9 +39,9 @@ def test_real_ingest_aligns_the_seed_by_position(real_embedder, seed_text, tmp_p
     from rag.settings import DEFAULT_CORPUS, Settings
 
     app = App(Settings(home=tmp_path), embedder=real_embedder)
-    doc = app.indexer.prepare_path(DEFAULT_CORPUS)
+    doc = indexer_for(app).prepare_path(DEFAULT_CORPUS)
     assert doc.alignment == tuple((n, n) for n in range(15)) and doc.unaligned == ()
-    app.indexer.write([doc], progress=False)
+    indexer_for(app).write([doc], progress=False)
     hits = app.retriever.paragraphs("特朗普总统访华的具体日期是哪几天？", k=3)
     assert (hits[0].lang, hits[0].paragraph) == ("zh", 1)
 
@@ -69,7 +70,7 @@ def test_a_code_line_is_found_through_its_heading(real_embedder, tmp_path):
     from rag.settings import Settings
 
     app = App(Settings(home=tmp_path), embedder=real_embedder)
-    doc = app.indexer.prepare_pair(REAL / "antd" / "build-ghost.en.md", REAL / "antd" / "build-ghost.zh.md")
-    app.indexer.write([doc], progress=False)
+    doc = indexer_for(app).prepare_pair(REAL / "antd" / "build-ghost.en.md", REAL / "antd" / "build-ghost.zh.md")
+    indexer_for(app).write([doc], progress=False)
     pairs, _ = app.retriever.pairs("Which build task errored in the CI log?", k=2)
     assert "build2xCSS" in pairs[0].en.text

@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 
-from rag.server.api import create_api
+from ui.server.api import create_api
 from rag.settings import REPO_ROOT, Settings
 from tests.conftest import REAL_MODELS_DIR, make_app
 

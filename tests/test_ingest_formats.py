@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.indexer import indexer_for
 from ingest.loaders import parse_bytes, parse_path
 from ingest.md import parse_markdown
 from ingest.parse import build_document, file_lang
@@ -190,7 +191,7 @@ def test_every_real_file_keeps_all_its_text(stem, lang):
 
 @needs_real
 def test_the_qwen_readme_pair_loses_no_chinese_paragraph(fake_app):
-    doc = fake_app.indexer.prepare_pair(REAL / "qwen_readme/README.en.md", REAL / "qwen_readme/README.zh.md", "qwen")
+    doc = indexer_for(fake_app).prepare_pair(REAL / "qwen_readme/README.en.md", REAL / "qwen_readme/README.zh.md", "qwen")
     zh = doc.by_lang("zh")
     assert doc.body_count("zh") >= 370 and doc.body_count("en") >= 370  # was 34 Chinese paragraphs
     texts = "\n".join(p.text for p in zh)
@@ -206,13 +207,13 @@ def test_the_qwen_readme_pair_loses_no_chinese_paragraph(fake_app):
 @needs_real
 def test_pair_files_in_the_wrong_order_are_refused(fake_app):
     with pytest.raises(DocumentError, match="reads as Chinese"):
-        fake_app.indexer.prepare_pair(REAL / "antd/css-in-js.zh.md", REAL / "antd/css-in-js.en.md")
+        indexer_for(fake_app).prepare_pair(REAL / "antd/css-in-js.zh.md", REAL / "antd/css-in-js.en.md")
 
 
 @needs_real
 def test_ingest_reports_blocks_paragraphs_and_skips(fake_app):
-    doc = fake_app.indexer.prepare_pair(REAL / "antd/component-button.en.md", REAL / "antd/component-button.zh.md")
-    [rep] = fake_app.indexer.write([doc], progress=False)
+    doc = indexer_for(fake_app).prepare_pair(REAL / "antd/component-button.en.md", REAL / "antd/component-button.zh.md")
+    [rep] = indexer_for(fake_app).write([doc], progress=False)
     text = "\n".join(rep.lines())
     assert re.search(r"en: \d+ blocks read → \d+ paragraphs \+ ¶0 \(front matter, 1 block\); 3 skipped", text)
     assert "skipped zh ×2: HTML comment" in text and "<style> content is not document text" in text
@@ -314,7 +315,7 @@ def test_pdf_hyphenated_line_ends_are_joined():
 def test_pdf_pair_ingests_with_pages_in_citations(fake_app, tmp_path):
     (tmp_path / "report_en.pdf").write_bytes(make_pdf(EN_PDF, False))
     (tmp_path / "report_zh.pdf").write_bytes(make_pdf(ZH_PDF, True))
-    doc = fake_app.indexer.prepare_pair(tmp_path / "report_en.pdf", tmp_path / "report_zh.pdf")
+    doc = indexer_for(fake_app).prepare_pair(tmp_path / "report_en.pdf", tmp_path / "report_zh.pdf")
     assert doc.doc_id == "report"
     outlook = next(p for p in doc.by_lang("zh") if p.text.startswith("我们预计"))
     assert outlook.page == 2 and outlook.section == ("展望",) and outlook.place == f"ZH ¶{outlook.n} · 展望 · p. 2"
@@ -352,7 +353,7 @@ def test_docx_pair_keeps_headings_lists_and_tables(fake_app, tmp_path):
           ("table", "地区,增长;亚洲,15%;欧洲,9%"), ("heading", "风险"), ("list", "汇率波动。")]
     (tmp_path / "annual.en.docx").write_bytes(make_docx(en, "Annual report"))
     (tmp_path / "annual.zh.docx").write_bytes(make_docx(zh, "年度报告"))
-    doc = fake_app.indexer.prepare_pair(tmp_path / "annual.en.docx", tmp_path / "annual.zh.docx")
+    doc = indexer_for(fake_app).prepare_pair(tmp_path / "annual.en.docx", tmp_path / "annual.zh.docx")
     got = [(p.kind, p.text, p.section) for p in doc.by_lang("en")]
     assert got == [
         ("heading", "Overview", ("Overview",)),
@@ -478,7 +479,7 @@ def test_a_real_document_as_pdf_keeps_text_headings_and_pages(lang):
 def test_a_real_pair_as_docx_files_ingests_with_its_structure(fake_app, tmp_path):
     for lang in ("en", "zh"):
         (tmp_path / f"check-conduct.{lang}.docx").write_bytes(docx_from_blocks(real_blocks(lang)))
-    doc = fake_app.indexer.prepare_pair(tmp_path / "check-conduct.en.docx", tmp_path / "check-conduct.zh.docx")
+    doc = indexer_for(fake_app).prepare_pair(tmp_path / "check-conduct.en.docx", tmp_path / "check-conduct.zh.docx")
     for lang in ("en", "zh"):
         md = real_blocks(lang)
         got = doc.by_lang(lang)
@@ -491,8 +492,8 @@ def test_a_document_without_front_matter_is_answered_without_a_header(fake_app):
     must neither cite a ¶0 nor fail (the pipeline before this work raised AttributeError here)."""
     md = ("# Quick Guide\n\nThe service listens on port 8000 by default and can be changed with a flag.\n\n"
           "## Memory\n\nThe small model needs 2.9GB of memory to generate text.\n")
-    doc = fake_app.indexer.prepare_upload(md.encode(), "guide.md")
-    fake_app.indexer.write([doc], progress=False)
+    doc = indexer_for(fake_app).prepare_upload(md.encode(), "guide.md")
+    indexer_for(fake_app).write([doc], progress=False)
     assert doc.meta.title == "Quick Guide" and doc.front is None
     for question in ("What is the title of the document?", "Which port does the service listen on?"):
         ans = fake_app.pipeline.answer(question, docs=["guide"])

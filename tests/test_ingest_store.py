@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.indexer import ingest_lock
+from ingest.indexer import indexer_for, ingest_lock
 from rag.errors import DocumentError, IndexBusyError
 from rag.settings import DEFAULT_CORPUS
 
 
 def _ingest(app, path: Path):
-    return app.indexer.write([app.indexer.prepare_path(path)], progress=False)
+    return indexer_for(app).write([indexer_for(app).prepare_path(path)], progress=False)
 
 
 def test_seed_ingest_stores_paragraphs_and_chunks(seeded_fake_app):
@@ -121,13 +121,13 @@ def test_bad_input_is_refused_and_changes_nothing(seeded_fake_app, tmp_path, nam
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(DocumentError, match=msg):
-        seeded_fake_app.indexer.prepare_path(path)
+        indexer_for(seeded_fake_app).prepare_path(path)
     assert seeded_fake_app.store.versions() == before
 
 
 def test_missing_file(fake_app, tmp_path):
     with pytest.raises(DocumentError, match="no such file"):
-        fake_app.indexer.prepare_path(tmp_path / "nope.txt")
+        indexer_for(fake_app).prepare_path(tmp_path / "nope.txt")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "big5"])
@@ -137,7 +137,7 @@ def test_encodings(fake_app, tmp_path, encoding):
         text = "中美关系新变化\n\n去年秋季以来，中美关系逐步趋向稳定，开始出现良性互动势头。\n\n今年九月，两国元首将再次会晤，双方将扩大交流与合作。"
     path = tmp_path / f"doc-{encoding}.txt"
     path.write_bytes(text.encode(encoding))
-    doc = fake_app.indexer.prepare_path(path)
+    doc = indexer_for(fake_app).prepare_path(path)
     assert doc.get("zh", 1).text == text.split("\n\n")[1]
 
 
@@ -149,7 +149,7 @@ def test_pair_of_files(fake_app, tmp_path, seed_text):
     zh_text = "\n\n".join(p.text for p in doc.by_lang("zh"))
     (tmp_path / "art_en.txt").write_text(en_text, encoding="utf-8")
     (tmp_path / "art_zh.txt").write_text(zh_text, encoding="utf-8")
-    merged = fake_app.indexer.prepare_pair(tmp_path / "art_en.txt", tmp_path / "art_zh.txt")
+    merged = indexer_for(fake_app).prepare_pair(tmp_path / "art_en.txt", tmp_path / "art_zh.txt")
     assert merged.doc_id == "art"
     assert merged.body_count("en") == 14 and merged.body_count("zh") == 14
     assert len(merged.alignment) == 15
@@ -210,7 +210,7 @@ def test_chunks_are_embedded_under_their_heading_path(fake_app, tmp_path):
     path (``Chunk.title``), and the alignment's vectors are the same ones (embedded once)."""
     path = tmp_path / "setup.md"
     path.write_text(REQUIREMENTS_DOC, encoding="utf-8")
-    doc = fake_app.indexer.prepare_path(path)
+    doc = indexer_for(fake_app).prepare_path(path)
     item = next(p for p in doc.paragraphs if "python" in p.text)
     from ingest.chunk import chunk_document
 
@@ -273,7 +273,24 @@ def test_each_chunk_is_embedded_once(fake_app, tmp_path):
         if path == DEFAULT_CORPUS:
             _ingest(fake_app, path)
         else:
-            fake_app.indexer.write([fake_app.indexer.prepare_pair(path, tmp_path / "setup.zh.md")], progress=False)
+            indexer_for(fake_app).write([indexer_for(fake_app).prepare_pair(path, tmp_path / "setup.zh.md")], progress=False)
         doc_id = sorted(fake_app.store.documents(), key=lambda d: d.ingested_at)[-1].doc_id
         chunks = [c for c in fake_app.store.chunks([doc_id])]
         assert len(encoded) == len(set(encoded)) <= len(chunks), path
+
+
+def test_one_indexer_per_app_made_again_over_a_new_store(fake_app):
+    """`indexer_for` (what `App.indexer` was): one per app, also when threads ask at once; another
+    app has its own; after the app closes its index the next one writes to the store opened again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = indexer_for(fake_app)
+    assert first.store is fake_app.store and first.embedder is fake_app.embedder and first.sources is fake_app.sources
+    with ThreadPoolExecutor(8) as pool:
+        assert set(map(id, pool.map(lambda _: indexer_for(fake_app), range(32)))) == {id(first)}
+    assert indexer_for(fake_app.sharing()) is not first
+    fake_app.close()
+    again = indexer_for(fake_app)
+    assert again is not first and again.store is fake_app.store and indexer_for(fake_app) is again
+    [rep] = _ingest(fake_app, DEFAULT_CORPUS)
+    assert rep.status == "added" and [d.doc_id for d in fake_app.store.documents()] == [rep.doc_id]

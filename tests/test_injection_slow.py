@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.compose import App
 from rag.settings import Settings
 
@@ -25,7 +26,7 @@ def garden(tmp_path_factory, real_embedder, real_chat_backend):
     path = home / "garden.txt"
     path.write_text(DOC, encoding="utf-8")
     app = App(Settings(home=home), embedder=real_embedder, chat_backend=real_chat_backend)
-    app.indexer.write([app.indexer.prepare_path(path)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(path)], progress=False)
     return app
 
 

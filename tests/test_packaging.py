@@ -1,5 +1,5 @@
 """The wheel `pip wheel .` builds holds every package and data file of the source, declares what
-the server imports, and serves: its `rag.server` imports from the wheel alone (#36: the wheel had no
+the server imports, and serves: its `ui.server` imports from the wheel alone (#36: the wheel had no
 rag/server, and fastapi and uvicorn were not declared)."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_the_wheel_holds_every_module_and_data_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = sorted(_source_files() - names)
     assert not missing, f"not in the wheel: {missing}"
-    assert "rag/server/serve.py" in names
+    assert "ui/server/serve.py" in names
 
 
 def test_the_wheel_declares_what_the_server_imports(wheel):
@@ -53,8 +53,8 @@ def test_the_wheel_declares_what_the_server_imports(wheel):
 
 def test_the_server_imports_from_the_wheel_alone(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
-    code = "import rag.server.serve as s, rag.server.api; print(s.__file__)"
+    code = "import ui.server.serve as s, ui.server.api; print(s.__file__)"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(tmp_path / "site")}
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == str(tmp_path / "site" / "rag" / "server" / "serve.py")
+    assert out.stdout.strip() == str(tmp_path / "site" / "ui" / "server" / "serve.py")

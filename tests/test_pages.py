@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from ingest.indexer import delete_document, indexer_for
 from ingest.targets import Target
 from rag.compose import App
 from rag.index.embedder import FakeEmbedder
 from rag.llm import FakeBackend
-from rag.server.api import create_api
+from ui.server.api import create_api
 from tests.test_ingest_formats import EN_PDF, ZH_PDF, make_pdf
 from ui.app import UIHandlers
 
@@ -20,7 +21,7 @@ def pdf_app(settings, tmp_path):
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend())
     (tmp_path / "report.en.pdf").write_bytes(make_pdf(EN_PDF, cjk=False))
     (tmp_path / "report.zh.pdf").write_bytes(make_pdf(ZH_PDF, cjk=True))
-    app.indexer.ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
+    indexer_for(app).ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
     (tmp_path / "report.en.pdf").unlink()  # as an upload's temporary file goes away
     return app
 
@@ -79,7 +80,7 @@ def test_api_serves_the_page_and_404s_otherwise(pdf_app):
 def test_deleting_the_document_removes_the_kept_pdf(pdf_app):
     folder = pdf_app.settings.sources_path / "report"
     assert folder.is_dir()
-    assert pdf_app.delete_document("report") is True
+    assert delete_document(pdf_app, "report") is True
     assert not folder.exists() and pdf_app.sources.pdf("report", "en") is None
 
 

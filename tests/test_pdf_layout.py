@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.indexer import indexer_for
 from eval.ingest_quality import cut_mid_sentence, duplicated
 from eval.pdf_samples import SAMPLE, TITLE, sample_pdf
 from ingest.layout import DUPLICATE
@@ -148,7 +149,7 @@ def test_the_page_view_highlights_both_parts(fake_app, tmp_path, samples):
 
     for lang in ("en", "zh"):
         (tmp_path / f"report.{lang}.pdf").write_bytes(samples[lang])
-    fake_app.indexer.ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
+    indexer_for(fake_app).ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
     doc = fake_app.store.get_document("report")
     column, page = [p for p in doc.by_lang("en") if p.page_end]
     assert page.place.endswith("p. 1–2") and column.place.endswith("p. 1")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval.ingest_quality import cut_mid_sentence, duplicated
+from ingest.indexer import indexer_for
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data"
@@ -20,7 +21,7 @@ def test_the_cheat_sheet_pair_aligns_paragraph_for_paragraph(tmp_path, real_embe
     from tests.conftest import REAL_MODELS_DIR
 
     app = App(Settings(home=tmp_path, models_dir=REAL_MODELS_DIR, llm_model="fake"), embedder=real_embedder)
-    doc = app.indexer.prepare_pair(DATA / "cs229-algebra.en.pdf", DATA / "cs229-algebra.zh.pdf", "algebra")
+    doc = indexer_for(app).prepare_pair(DATA / "cs229-algebra.en.pdf", DATA / "cs229-algebra.zh.pdf", "algebra")
     n = {lang: doc.body_count(lang) for lang in ("en", "zh")}
     assert 0.8 <= n["zh"] / n["en"] <= 1.25
     for lang in ("en", "zh"):

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from ingest.uploads import reingest
 from rag.errors import InputError, NotFoundError
-from rag.server.api import create_api
+from ui.server.api import create_api
 from tests.conftest import make_app
 from ui.app import UIHandlers
 

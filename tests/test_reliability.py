@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.compose import App
 from rag.index.embedder import FakeEmbedder
 from rag.llm import FakeBackend
@@ -86,7 +87,7 @@ def test_corrupted_index_names_the_fix_and_rebuild_recovers(tmp_path):
 
 def test_queries_keep_working_during_an_ingest(tmp_path):
     app = fake_app(tmp_path)
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
     big = tmp_path / "big.txt"
     big.write_text(big_doc(300, "v1"), encoding="utf-8")
     errors: list[BaseException] = []
@@ -105,7 +106,7 @@ def test_queries_keep_working_during_an_ingest(tmp_path):
     t = threading.Thread(target=ask_loop)
     t.start()
     try:
-        app.indexer.write([app.indexer.prepare_path(big)], progress=False)
+        indexer_for(app).write([indexer_for(app).prepare_path(big)], progress=False)
     finally:
         done.set()
         t.join(60)
@@ -162,7 +163,7 @@ def test_safe_serving_defaults_and_password(tmp_path):
     assert s.ui_host == "127.0.0.1" and s.max_upload_mb > 0
     app = App(Settings(home=tmp_path, embedding_model="fake", llm_model="fake", ui_password="s3cret"),
               embedder=FakeEmbedder(), chat_backend=FakeBackend())
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
     port = free_port()
     secret = tmp_path / "secret.txt"
     secret.write_text("do not serve me")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.compose import App
 from rag.index.embedder import FakeEmbedder
 from rag.llm import FakeBackend
@@ -20,13 +21,13 @@ def _app(settings, **kw):
 
 def test_chroma_server_matches_embedded(tmp_path):
     embedded = _app(Settings(home=tmp_path / "emb", embedding_model="fake", llm_model="fake"))
-    embedded.indexer.write([embedded.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(embedded).write([indexer_for(embedded).prepare_path(DEFAULT_CORPUS)], progress=False)
     with chroma_server(tmp_path / "server-data") as url:
         remote = _app(Settings(home=tmp_path / "srv", chroma_url=url, embedding_model="fake", llm_model="fake"))
-        [rep] = remote.indexer.write([remote.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+        [rep] = indexer_for(remote).write([indexer_for(remote).prepare_path(DEFAULT_CORPUS)], progress=False)
         assert rep.status == "added" and rep.chunks == embedded.store.documents()[0].chunks
         # idempotent through the server too
-        [rep2] = remote.indexer.write([remote.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+        [rep2] = indexer_for(remote).write([indexer_for(remote).prepare_path(DEFAULT_CORPUS)], progress=False)
         assert rep2.status == "unchanged"
         for q in QUERIES:
             a = [(h.lang, h.paragraph, round(h.score, 4)) for h in embedded.retriever.paragraphs(q, k=5)]
@@ -59,7 +60,7 @@ def test_openai_compatible_llm_server_streaming(real_chat_backend, real_embedder
     chunks = list(backend.llm.stream("Reply with the two words: hello world"))
     assert len(chunks) >= 2 and "hello" in "".join(c.content for c in chunks).lower()
     app = App(s, embedder=real_embedder, chat_backend=backend)
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
     tokens = []
     final = None
     for ev in app.pipeline.stream("When is Xi Jinping expected to visit the United States?"):
@@ -87,7 +88,7 @@ def test_many_documents_from_a_folder_cite_the_right_document(tmp_path):
 
     paths = expand_paths([folder])
     assert len(paths) == 300
-    reports = app.indexer.write([app.indexer.prepare_path(p) for p in paths], progress=False)
+    reports = indexer_for(app).write([indexer_for(app).prepare_path(p) for p in paths], progress=False)
     assert len(reports) == 300 and all(r.status == "added" for r in reports)
     ans = app.pipeline.answer("How many new members did the Oslo office number 137 report?")
     assert not ans.refused and ans.citations and ans.citations[0].doc == "report_0137"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from ingest.indexer import indexer_for
 from rag.compose import App
 from rag.index.embedder import FakeEmbedder
 from rag.index.store import set_aside
@@ -42,7 +43,7 @@ def test_two_indexes_keep_their_documents_apart(settings, tmp_path):
     try:
         note = tmp_path / "harbor.md"
         note.write_text(NOTE, encoding="utf-8")
-        b.indexer.write([b.indexer.prepare_path(note)], progress=False)
+        indexer_for(b).write([indexer_for(b).prepare_path(note)], progress=False)
         assert set(a.store.versions()) == {DOC} and set(b.store.versions()) == {"harbor"}
         assert {h.doc for h in a.retriever.paragraphs("When did the harbor reopen?", k=5)} == {DOC}
         assert {h.doc for h in b.retriever.paragraphs("When did the harbor reopen?", k=5)} == {"harbor"}

@@ -264,6 +264,35 @@ def test_an_upload_during_another_ingest_waits_and_says_so(seeded_fake_app, tmp_
     assert "waiting for another ingest to finish" in said and said[-1] == "done"
 
 
+def test_an_upload_that_would_replace_a_document_asks_first(fake_app, tmp_path):
+    """#36: the upload whose id a document of other files has is not ingested; the status names that
+    document and asks; only the ticked box on the next click, for the document asked about, replaces it."""
+    h = UIHandlers(fake_app)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    old, new = tmp_path / "a" / "bridge.md", tmp_path / "b" / "bridge.txt"
+    old.write_text("# The Old Bridge\n\nThe old bridge over the river was built of stone in 1820.\n", encoding="utf-8")
+    new.write_text("Bridge notes\n\nA new steel bridge will open next spring, the council said.\n", encoding="utf-8")
+    assert h.upload(str(old)).doc_id == "bridge"
+    before = fake_app.store.versions()
+
+    asked = h.upload(str(new))
+    assert asked.doc_id is None and asked.asking == ("bridge",)
+    assert "would replace the document `bridge` “The Old Bridge” (from bridge.md)" in asked.message
+    assert "tick **Replace the existing document** and click Ingest again" in asked.message
+    assert str(tmp_path) not in asked.message
+    assert h.upload(str(new), replace_ticked=True, asked=()).asking == ("bridge",)  # ticked, never asked
+    assert h.upload(str(new), replace_ticked=False, asked=asked.asking).asking == ("bridge",)  # asked, not ticked
+    assert h.upload(str(new), replace_ticked=True, asked=("other",)).asking == ("other", "bridge")
+    assert fake_app.store.versions() == before
+
+    done = h.upload(str(new), replace_ticked=True, asked=asked.asking)
+    assert done.doc_id == "bridge" and done.asking == () and done.message.startswith("Done: `bridge` updated")
+    [info] = fake_app.store.documents()
+    assert info.source.endswith("bridge.txt") and info.title != "The Old Bridge"
+    assert h.upload(str(new)).message.startswith("Done: `bridge` is already ingested")  # the same file: no question
+
+
 def test_evidence_is_shown_before_the_answer_and_stays_above_it(settings):
     from tests.conftest import make_app
 

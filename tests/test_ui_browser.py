@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.llm import rule_based_reply
 from ui.local import running_ui
 
@@ -59,7 +60,7 @@ def ui_url(tmp_path_factory):
 
     settings = Settings(home=tmp_path_factory.mktemp("browser-home"), embedding_model="fake", llm_model="fake")
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(reply_fn=scripted_reply))
-    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(DEFAULT_CORPUS)], progress=False)
     with running_ui(app) as url:
         yield url
 
@@ -154,6 +155,31 @@ def test_upload_then_ask_about_it(browser, ui_url, artifacts, tmp_path):
     page.close()
 
 
+def test_an_upload_with_a_stored_documents_id_asks_before_replacing_it(browser, ui_url, tmp_path):
+    first, second = tmp_path / "pier.txt", tmp_path / "pier.md"
+    first.write_text("Pier notes\n\nThe north pier was repaired in March after the storm.\n", encoding="utf-8")
+    second.write_text("# Pier plans\n\nA new south pier will be built next year, the port said.\n", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    for doc, said in ((first, "added"), (second, "would replace the document")):
+        page.goto(ui_url)  # a fresh upload field
+        page.click("#upload-panel button, #upload-panel .label-wrap")
+        page.set_input_files("#upload input[type=file]", str(doc))
+        page.wait_for_timeout(1500)
+        page.click("#ingest")
+        page.wait_for_selector(f"#upload-status:has-text('{said}')", timeout=60_000)
+    assert "(from pier.txt)" in page.inner_text("#upload-status")
+    page.wait_for_selector("#upload-replace", state="visible")
+    page.check("#upload-replace input[type=checkbox]")
+    page.click("#ingest")
+    page.wait_for_selector("#upload-status:has-text('updated')", timeout=120_000)
+    page.wait_for_selector("#upload-replace", state="hidden")
+    assert "pier.md" in page.inner_text("#docs") and "pier.txt" not in page.inner_text("#docs")
+    page.click("#delete")  # the replaced document is the one shown: leave the module's index as it was
+    page.click("#delete-yes")
+    page.wait_for_selector("#upload-status:has-text('Deleted')", timeout=30_000)
+    page.close()
+
+
 def test_supporting_quote_is_shown_under_the_answer(browser, ui_url, artifacts):
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     page.goto(ui_url)
@@ -227,7 +253,7 @@ def test_pdf_citation_opens_the_highlighted_page(browser, settings, tmp_path, ar
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend())
     (tmp_path / "report.en.pdf").write_bytes(make_pdf(EN_PDF, cjk=False))
     (tmp_path / "report.zh.pdf").write_bytes(make_pdf(ZH_PDF, cjk=True))
-    app.indexer.ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
+    indexer_for(app).ingest([Target("report", tmp_path / "report.en.pdf", tmp_path / "report.zh.pdf")], progress=False)
     with running_ui(app) as url:
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(url)

@@ -3,6 +3,7 @@ revision changes, whoever changed it (another store object stands for another pr
 
 from __future__ import annotations
 
+from ingest.indexer import indexer_for
 from rag.index.embedder import FakeEmbedder
 from rag.index.store import ChromaStore, REVISION_ID
 from tests.conftest import make_app
@@ -40,7 +41,7 @@ def test_another_writer_is_seen_at_the_next_query(settings, tmp_path):
     app.store.versions()
     note = tmp_path / "note.md"
     note.write_text("# Harbor\n\nThe harbor reopened on 4 March after the storm.\n", encoding="utf-8")
-    doc = app.indexer.prepare_path(note)
+    doc = indexer_for(app).prepare_path(note)
     from ingest.chunk import chunk_document
 
     other.write_document(doc, chunk_document(doc, 900, 1))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import logging
 import os
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.compose import App
-from rag.errors import InputError, RagError
+from rag.errors import DocumentExistsError, InputError, RagError
 from ui.examples import example_questions
 from ui.render import CSS, JS, SCROLL_JS, answer_html, details_markdown, evidence_html, page_html, reader_html
 
@@ -23,7 +25,7 @@ TRANSLATIONS = {
         "upload": "Upload a document", "ingest": "Ingest", "documents": "Documents", "examples": "Examples",
         "all_docs": "All documents", "details": "Sources, scores and timings",
         "delete": "Delete this document…", "confirm_delete": "Delete it for good", "cancel": "Cancel",
-        "reingest": "Ingest again",
+        "reingest": "Ingest again", "replace": "Replace the existing document",
         "conversations": "Conversations", "new_chat": "New conversation", "delete_chat": "Delete this conversation",
         "export_md": "Export Markdown", "export_html": "Export HTML",
     },
@@ -32,6 +34,7 @@ TRANSLATIONS = {
         "search_in": "检索范围", "clear": "清空对话", "document": "文档", "upload": "上传文档", "ingest": "导入",
         "documents": "已导入文档", "examples": "示例问题", "all_docs": "全部文档", "details": "来源、分数与耗时",
         "delete": "删除此文档…", "confirm_delete": "确认删除", "cancel": "取消", "reingest": "重新导入",
+        "replace": "替换已有文档",
         "conversations": "历史对话", "new_chat": "新对话", "delete_chat": "删除此对话",
         "export_md": "导出 Markdown", "export_html": "导出 HTML",
     },
@@ -62,6 +65,16 @@ def _upload_summary(rep) -> str:
         return f"Done: `{rep.doc_id}` is already ingested (unchanged)."
     detail = "\n".join(f"- {ln.strip()}" for ln in rep.lines()[1:])
     return f"Done: `{rep.doc_id}` {rep.status}: {rep.chunks} chunks in {rep.seconds:.1f} s.\n{detail}"
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """What one click of Ingest did: the status to show, the last document stored (None: nothing was),
+    and the ids of stored documents the upload would replace, asked about and not yet confirmed."""
+
+    message: str
+    doc_id: str | None = None
+    asking: tuple[str, ...] = ()
 
 
 class UIHandlers:
@@ -99,9 +112,11 @@ class UIHandlers:
 
     def delete_document(self, doc_id: str | None) -> str:
         """Delete a document (its record, paragraphs and chunks); the message says what happened."""
+        from ingest.indexer import delete_document
+
         if not doc_id or doc_id not in {d.doc_id for d in self.app.store.documents()}:
             raise InputError(f"no document {doc_id!r} to delete")
-        self.app.delete_document(doc_id, wait_s=60)
+        delete_document(self.app, doc_id, wait_s=60)
         return f"Deleted `{doc_id}`."
 
     def _selected(self, doc_id: str | None):
@@ -146,16 +161,42 @@ class UIHandlers:
         twins = [doc.get("zh" if lang == "en" else "en", t) for t in doc.twins(lang, n)]
         return page_html(para, page_png(pdf, para), [t for t in twins if t is not None])
 
-    def ingest_upload(self, files, progress=None):
+    def ingest_upload(self, files, progress=None, replace: Collection[str] = ()):
         """Validate, then ingest uploaded files: one document each, or two files named as one text's
         English and Chinese versions (x.en.md + x.zh.md) as one pair. An upload while another ingest
-        writes waits for it. Returns (status markdown, doc id)."""
+        writes waits for it. A stored document of other files with an upload's id is replaced only
+        when its id is in ``replace``. Returns (status markdown, doc id)."""
         from ingest.uploads import ingest_files
 
         paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in _as_list(files)]
         say = (lambda frac, what: progress(frac, desc=what)) if progress else None
-        reports = ingest_files(self.app, paths, progress=say)
+        reports = ingest_files(self.app, paths, progress=say, replace=frozenset(replace))
         return "\n\n".join(_upload_summary(r) for r in reports), reports[-1].doc_id
+
+    def upload(self, files, replace_ticked: bool = False, asked: Collection[str] = (), progress=None) -> Uploaded:
+        """One click of Ingest. An upload that would replace a stored document of other files is not
+        ingested: the status names that document and asks for "Replace the existing document" to be
+        ticked; that confirms replacing only the documents asked about (``asked``), on the next click."""
+        confirmed = tuple(asked) if replace_ticked else ()
+        try:
+            msg, doc_id = self.ingest_upload(files, progress, replace=confirmed)
+        except DocumentExistsError as e:
+            return Uploaded(self._replace_question(e), None, tuple(dict.fromkeys((*confirmed, e.doc_id))))
+        except RagError as e:
+            return Uploaded(f"Not ingested: {html.escape(e.user_message())}")
+        except Exception:
+            log.exception("upload failed")
+            return Uploaded("Not ingested: the file could not be ingested.")
+        return Uploaded(msg, doc_id)
+
+    def _replace_question(self, e: DocumentExistsError) -> str:
+        from ingest.targets import names
+
+        info = next((d for d in self.app.store.documents() if d.doc_id == e.doc_id), None)
+        title = f" “{info.title}”" if info and info.title and info.title != e.doc_id else ""
+        return (f"Not ingested yet: this upload would replace the document `{html.escape(e.doc_id)}`"
+                f"{html.escape(title)} (from {html.escape(names(e.source))}). To replace it, tick "
+                f"**{TRANSLATIONS['en']['replace']}** and click Ingest again; to keep both, rename the file.")
 
     # --- chat -------------------------------------------------------------------
     def respond(self, message: str, chat: list, turns: list, lang_choice: str, scope: str | None,
@@ -283,6 +324,8 @@ def build_ui(app: App):
                 with gr.Accordion(i18n("upload"), open=False, elem_id="upload-panel"):
                     upload = gr.File(file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"], file_count="multiple",
                                      elem_id="upload", label=f"md · html · pdf · docx · txt; x.en.md + x.zh.md as a pair (≤ {app.settings.max_upload_mb:g} MB each)")
+                    replace_box = gr.Checkbox(False, label=i18n("replace"), visible=False, elem_id="upload-replace")
+                    asked = gr.State([])
                     ingest_btn = gr.Button(i18n("ingest"), elem_id="ingest")
                     status = gr.Markdown(elem_id="upload-status")
                 docs_md = gr.Markdown(h.docs_markdown(), elem_id="docs")
@@ -302,7 +345,7 @@ def build_ui(app: App):
         examples.click(lambda sample: sample[0], inputs=[examples], outputs=[box], api_visibility="private")
 
         outputs = [status, doc_select, scope, docs_md, reader]
-        _wire_upload(h, ingest_btn, upload, outputs)
+        _wire_upload(h, ingest_btn, upload, replace_box, asked, outputs)
         _wire_delete(h, delete_btn, confirm_btn, cancel_btn, doc_select, outputs)
         _wire_reingest(h, reingest_btn, doc_select, outputs)
         _wire_api(h)
@@ -352,22 +395,25 @@ def _wire_conversations(h: UIHandlers, conversation, conv_list, chatbot, turns, 
     return kept
 
 
-def _wire_upload(h: UIHandlers, ingest_btn, upload, outputs) -> None:
-    """Ingest the uploaded files; the status says what was stored or why nothing was."""
+def _wire_upload(h: UIHandlers, ingest_btn, upload, replace_box, asked, outputs) -> None:
+    """Ingest the uploaded files; the status says what was stored or why nothing was. An upload that
+    would replace a stored document shows "Replace the existing document" (unticked) and waits for
+    it; other files chosen withdraw the question."""
     import gradio as gr
 
-    def do_upload(file, progress=gr.Progress()):
-        try:
-            msg, doc_id = h.ingest_upload(file, progress)
-        except RagError as e:
-            return f"Not ingested: {html.escape(e.user_message())}", gr.update(), gr.update(), gr.update(), gr.update()
-        except Exception:
-            log.exception("upload failed")
-            return "Not ingested: the file could not be ingested.", gr.update(), gr.update(), gr.update(), gr.update()
+    def do_upload(file, ticked, asked_ids, progress=gr.Progress()):
+        out = h.upload(file, ticked, asked_ids or (), progress)
+        box = gr.update(visible=bool(out.asking), value=False)
+        if out.doc_id is None:
+            return out.message, gr.update(), gr.update(), gr.update(), gr.update(), box, list(out.asking)
         choices = h.doc_choices()
-        return msg, gr.update(choices=choices, value=doc_id), gr.update(choices=choices), h.docs_markdown(), h.reader(doc_id)
+        return (out.message, gr.update(choices=choices, value=out.doc_id), gr.update(choices=choices),
+                h.docs_markdown(), h.reader(out.doc_id), box, [])
 
-    ingest_btn.click(do_upload, inputs=[upload], outputs=outputs, api_visibility="private")
+    ingest_btn.click(do_upload, inputs=[upload, replace_box, asked], outputs=[*outputs, replace_box, asked],
+                     api_visibility="private")
+    upload.change(lambda: (gr.update(visible=False, value=False), []), outputs=[replace_box, asked],
+                  api_visibility="private")
 
 
 def _wire_api(h: UIHandlers) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.indexer import indexer_for
 from tests.conftest import make_app, state_after
 
 
@@ -55,7 +56,7 @@ def test_a_question_asked_of_the_library_reads_one_document(settings, tmp_path):
     docs = {}
     for one in (True, False):
         app = make_app(settings.model_copy(update={"pair_margin": 10.0, "one_document": one}))
-        app.indexer.write([app.indexer.prepare_path(note)], progress=False)
+        indexer_for(app).write([indexer_for(app).prepare_path(note)], progress=False)
         state = state_after(app, q)
         docs[one] = {p.doc for p in state.pairs}
         assert {h.doc for h in state.context} == docs[one]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ingest.indexer import indexer_for
 from rag.types import Answer
 from tests.conftest import make_app, state_after
 
@@ -31,7 +32,7 @@ def test_a_document_without_the_questions_language_still_gives_evidence(settings
     note = settings.home / "harbor.md"
     note.write_text("# Harbor\n\nThe harbor reopened on 4 March after the storm, and repairs cost 2.3 million dollars.\n",
                     encoding="utf-8")
-    app.indexer.write([app.indexer.prepare_path(note)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(note)], progress=False)
     state = state_after(app, "港口风暴后什么时候重新开放？", last="evidence", docs=["harbor"])
     assert state.evidence and state.evidence[0].quote.lang == "en" and state.evidence[0].twins == ()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.text.chinese import fold
 from rag.text.renderings import Rendering, named_side, renderings
 from rag.text.versions import asked_word_language, named_version
@@ -115,7 +116,7 @@ def _pair_app(settings, tmp_path, replies: list[str], **update):
     backend = FakeBackend(replies)
     settings = settings.model_copy(update={"refuse_below": 0.0, **update})  # the fake embedder's similarities are low
     app = App(settings, embedder=FakeEmbedder(), chat_backend=backend)
-    app.indexer.write([app.indexer.prepare_pair(tmp_path / "models.en.md", tmp_path / "models.zh.md", "models")], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_pair(tmp_path / "models.en.md", tmp_path / "models.zh.md", "models")], progress=False)
     return app, backend
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.answer.leadin import cut, unit
 from rag.types import Document, DocumentMeta, Paragraph
 from tests.conftest import make_app, state_after
@@ -59,7 +60,7 @@ def _app(settings, tmp_path, replies=None, **update):
         "- Tag the issue\n- Close the issue\n- Create branches\n\n## Other\n\nThe harbor bulletin says nothing more.\n",
         encoding="utf-8")
     app = make_app(settings.model_copy(update={"pair_margin": 0.0, **update}), replies)
-    app.indexer.write([app.indexer.prepare_path(readme)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(readme)], progress=False)
     return app
 
 
@@ -122,7 +123,7 @@ def test_a_retrieved_table_row_brings_its_lead_in_but_not_the_other_rows(setting
         ("danger", "Syntactic sugar that sets the danger status of the button")])
     doc.write_text("# Button\n\nThe properties of the button are as follows:\n\n| Property | Description |\n|---|---|\n" + rows, encoding="utf-8")
     app = make_app(settings.model_copy(update={"pair_margin": 0.0, "top_k": 2}))
-    app.indexer.write([app.indexer.prepare_path(doc)], progress=False)
+    indexer_for(app).write([indexer_for(app).prepare_path(doc)], progress=False)
     state = state_after(app, "What is the danger property of a button for?", docs=["button"])
     texts = [h.text for h in state.context]
     assert any("danger status" in t for t in texts) and any(t.endswith("as follows:") for t in texts)

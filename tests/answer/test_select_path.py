@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from ingest.indexer import indexer_for
 from rag.answer.compose import compose
 from rag.answer.decide import coverage, decide
 from rag.answer.select import parse, schema
@@ -198,7 +199,7 @@ def pair_app(tmp_path, settings):
     def make(replies):
         app = App(settings.model_copy(update={"answer_path": "select"}), embedder=FakeEmbedder(),
                   chat_backend=FakeBackend(replies))
-        app.indexer.ingest([Target("themes", tmp_path / "themes.en.md", tmp_path / "themes.zh.md")], progress=False)
+        indexer_for(app).ingest([Target("themes", tmp_path / "themes.en.md", tmp_path / "themes.zh.md")], progress=False)
         return app
     return make
 

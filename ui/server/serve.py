@@ -6,8 +6,8 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from rag.server.api import create_api
-from rag.server.guard import UI_PATH, check_bind
+from ui.server.api import create_api
+from ui.server.guard import UI_PATH, check_bind
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -11,10 +11,10 @@ from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from rag.errors import InputError, NotFoundError, RagError, TooLargeError
-from rag.server.common import fit_history, http_detail, known_docs, sse, status_of, wants_stream
-from rag.server.guard import UI_PATH, Gate
-from rag.server.openai import openai_routes
-from rag.server.schemas import AskRequest
+from ui.server.common import fit_history, http_detail, known_docs, sse, status_of, wants_stream
+from ui.server.guard import UI_PATH, Gate
+from ui.server.openai import openai_routes
+from ui.server.schemas import AskRequest
 
 if TYPE_CHECKING:
     from rag.compose import App
@@ -142,9 +142,11 @@ def _document_routes(app: App) -> APIRouter:
     @r.delete("/documents/{doc}")
     def delete_document(doc: str) -> dict:
         """Delete a document: its record, paragraphs and chunks."""
+        from ingest.indexer import delete_document as delete
+
         if doc not in app.store.versions():
             raise NotFoundError(f"no document {doc!r}; nothing was deleted", hint="see GET /v1/documents")
-        app.delete_document(doc, wait_s=60)
+        delete(app, doc, wait_s=60)
         return {"deleted": doc}
 
     return r

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from rag.errors import InputError
-from rag.server.common import fit_history, known_docs
-from rag.server.schemas import ChatCompletionRequest
+from ui.server.common import fit_history, known_docs
+from ui.server.schemas import ChatCompletionRequest
 
 if TYPE_CHECKING:
     from rag.compose import App
