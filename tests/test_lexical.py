@@ -38,3 +38,10 @@ def test_bm25_matches_the_formula():
 def test_empty_and_unknown():
     assert BM25Index([]).top(["x"], 3) == []
     assert BM25Index([["a"]]).top(["zzz"], 3) == []
+
+
+def test_idf_is_highest_for_a_word_no_chunk_has():
+    from rag.index.lexical import BM25Index
+
+    idx = BM25Index([["harbor", "fee"], ["harbor", "boat"], ["harbor", "crane"]])
+    assert idx.idf("harbor") < idx.idf("fee") < idx.idf("climate")

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from rag.answer.units import Unit
 from rag.text.chinese import to_simplified
@@ -19,14 +19,18 @@ from rag.types import Verdict
 
 @dataclass(frozen=True)
 class Coverage:
-    """The question's key terms and those the selected units (and their twins) hold."""
+    """The question's key terms, those the selected units (and their twins) hold, and how much each
+    weighs (its idf over the library: a word most paragraphs have says little when it is missing)."""
 
     terms: tuple[str, ...]
     found: tuple[str, ...]
+    weights: tuple[float, ...] = ()  # one per term; () = every term weighs 1
 
     @property
     def share(self) -> float:
-        return len(self.found) / len(self.terms) if self.terms else 1.0
+        w = dict(zip(self.terms, self.weights or (1.0,) * len(self.terms)))
+        total = sum(w.values())
+        return sum(w[t] for t in self.found) / total if total else 1.0
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -51,15 +55,21 @@ def _holds(text: str, term: str) -> bool:
     return term.isascii() and len(term) > 4 and (term[:-1] in text or (len(term) > 5 and term[:-2] in text))
 
 
-def coverage(question: str, units: Sequence[Unit]) -> Coverage:
+def key_terms(question: str) -> tuple[str, ...]:
+    """The question's content words: BM25 tokens, question words out, an English possessive's 's too."""
+    skip = question_words()
+    words = (t[:-2] if t.endswith("'s") else t for t in tokenize(question))
+    return tuple(dict.fromkeys(t for t in words if t and t not in skip))
+
+
+def coverage(question: str, units: Sequence[Unit], idf: Mapping[str, float] | None = None) -> Coverage:
     """The question's content words (BM25 tokens, stop words out, an English possessive's 's too) held
     by the units' paragraphs and twins, in either language, or by what scopes them (the document's
     title, the headings above them: "the Qwen README's table" names where to look)."""
-    skip = question_words()
-    words = (t[:-2] if t.endswith("'s") else t for t in tokenize(question))
-    terms = tuple(dict.fromkeys(t for t in words if t and t not in skip))
+    terms = key_terms(question)
     text = _folded(" ".join([*(p.text for u in units for p in (*u.paragraphs, *u.twins)), *(c for u in units for c in u.context)]))
-    return Coverage(terms, tuple(t for t in terms if _holds(text, t)))
+    weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
+    return Coverage(terms, tuple(t for t in terms if _holds(text, t)), weights)
 
 
 def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, min_coverage: float) -> Verdict:

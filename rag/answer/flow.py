@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from types import MappingProxyType
+from typing import Iterator, Mapping, Sequence
 
 from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, compose
-from rag.answer.decide import coverage, decide
+from rag.answer.decide import coverage, decide, key_terms
 from rag.answer.query import is_follow_up, question_language, rewrite, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.state import Event, Turn, last_answer
@@ -46,6 +47,7 @@ class Retrieved:
     pairs: tuple[PairHit, ...]
     hits: tuple[Hit, ...]
     units: tuple[Unit, ...]
+    idf: Mapping[str, float]  # the question's key terms' weights over the library
 
 
 class _Clock:
@@ -100,7 +102,8 @@ class SelectPipeline:
         if pairs and len({p.doc for p in pairs}) > 1:
             pairs, hits = self.retriever.pairs(asked.search, k=k, docs=[pairs[0].doc], versions=versions)
         units = build_units(pairs, lookup, doc_lang(asked.lang), s.select_budget_tokens)
-        return Retrieved(tuple(pairs), tuple(hits[:10]), units)
+        idf = self.retriever.lexical.idf(list(key_terms(asked.search)), versions)
+        return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf))
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None,
@@ -118,7 +121,7 @@ class SelectPipeline:
         selection = self.selector.select(asked.standalone, got.units, asked.prompt_lang) if got.units else Selection(())
         clock.mark("select")
         chosen = [got.units[i - 1] for i in selection.ids]
-        cov = coverage(asked.search, chosen) if chosen else None
+        cov = coverage(asked.search, chosen, got.idf) if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)

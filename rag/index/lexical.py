@@ -30,6 +30,11 @@ class BM25Index:
             idf = math.log((self.n - df + 0.5) / (df + 0.5) + 1.0)  # always positive
             self._post[tok] = (ids, tfs, idf)
 
+    def idf(self, tok: str) -> float:
+        """How rare a token is among the chunks; a token no chunk has gets the rarest weight (df = 0)."""
+        post = self._post.get(tok)
+        return post[2] if post is not None else math.log((self.n + 0.5) / 0.5 + 1.0)
+
     def top(self, query: list[str], k: int) -> list[tuple[int, float]]:
         """The k best (doc index, score) pairs with a positive score."""
         if not self.n:

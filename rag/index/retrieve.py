@@ -71,6 +71,11 @@ class LexicalIndex:
                 break
         return out
 
+    def idf(self, tokens: list[str], versions: dict[str, str] | None = None) -> dict[str, float]:
+        """Each token's BM25 idf over the current chunks (1.0 each when nothing is indexed)."""
+        self._ensure(versions)
+        return {t: (self._bm25.idf(t) if self._bm25 is not None else 1.0) for t in tokens}
+
 
 class Retriever:
     def __init__(self, store: Store, embedder: Embedder, dense_k: int = 12, lexical_weight: float = 0.5, mode: str = "hybrid") -> None:

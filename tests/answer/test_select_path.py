@@ -186,6 +186,17 @@ def test_coverage_counts_the_words_that_say_where_to_look():
     assert coverage("What do cargo ships pay?", units).missing == ("cargo", "ships")
 
 
+def test_a_missing_word_most_paragraphs_have_weighs_less_than_a_rare_one():
+    doc = _doc()
+    units = build_units([_pair(doc, 4, 4)], lambda _: doc, "en")
+    question = "Three longer errata?"
+    cov = coverage(question, units, {"three": 0.2, "longer": 0.2, "errata": 3.0})
+    assert cov.missing == ("errata",) and cov.share == pytest.approx(0.4 / 3.4)
+    common = coverage(question, units, {"three": 2.0, "longer": 2.0, "errata": 0.1})
+    assert common.share == pytest.approx(4.0 / 4.1)
+    assert coverage(question, units).share == pytest.approx(2 / 3)  # unweighed
+
+
 @pytest.fixture
 def pair_app(tmp_path, settings):
     from ingest.targets import Target
