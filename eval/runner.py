@@ -34,6 +34,11 @@ def _path(name: str):
     return lambda app: app.sharing(app.settings.model_copy(update={"answer_path": name})).pipeline
 
 
+def _chooser(name: str):
+    """The select path with another chooser of the units it quotes (``model`` alone, ``top`` alone)."""
+    return lambda app: app.sharing(app.settings.model_copy(update={"answer_path": "select", "select_chooser": name})).pipeline
+
+
 WHERE = ("pair", "format", "script")  # what a result of a library run keeps of where its question's gold is
 
 # name → the pipeline built from an App (the same composition root as the CLI and UI); a new pipeline is
@@ -41,6 +46,8 @@ WHERE = ("pair", "format", "script")  # what a result of a library run keeps of 
 PIPELINES: dict[str, Callable] = {
     "full": _full,
     "select": _path("select"),
+    "select-model": _chooser("model"),
+    "select-top": _chooser("top"),
     "stages": _path("stages"),
     "naive": _naive,
     "dense": _retrieval_mode("dense"),

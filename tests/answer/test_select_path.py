@@ -207,8 +207,8 @@ def pair_app(tmp_path, settings):
     (tmp_path / "themes.en.md").write_text(EN, encoding="utf-8")
     (tmp_path / "themes.zh.md").write_text(ZH, encoding="utf-8")
 
-    def make(replies):
-        app = App(settings.model_copy(update={"answer_path": "select"}), embedder=FakeEmbedder(),
+    def make(replies, **update):
+        app = App(settings.model_copy(update={"answer_path": "select", **update}), embedder=FakeEmbedder(),
                   chat_backend=FakeBackend(replies))
         indexer_for(app).ingest([Target("themes", tmp_path / "themes.en.md", tmp_path / "themes.zh.md")], progress=False)
         return app
@@ -232,6 +232,19 @@ def test_the_pipeline_answers_with_the_units_the_model_selects_after_the_evidenc
     assert len(app.chat_backend.llm.calls) == 1  # one model call: the select call
     system = app.chat_backend.llm.calls[0][0].content
     assert '"ids"' in system and ans.evidence and ans.timings_ms["evidence"] <= ans.timings_ms["select"]
+
+
+@pytest.mark.parametrize("chooser, calls", [("top+model", 1), ("model", 1), ("top", 0)])
+def test_the_chooser_quotes_the_first_unit_the_models_choice_or_both(pair_app, chooser, calls):
+    """The model names the last unit; the default quotes the best-retrieved unit and that one, `model`
+    that one alone, `top` the best-retrieved unit alone without a model call."""
+    probe = pair_app(['{"ids": []}'], select_chooser="model")
+    units = [c.sentence for c in probe.pipeline.answer("How do I install themes with npm?").checks]
+    app = pair_app([f'{{"ids": [{len(units)}]}}'], select_chooser=chooser)
+    ans = app.pipeline.answer("How do I install themes with npm?")
+    picked = [c.sentence for c in ans.checks if c.outcome == "selected"]
+    want = {"top+model": [units[0], units[-1]], "model": [units[-1]], "top": [units[0]]}[chooser]
+    assert len(units) > 1 and picked == want and len(app.chat_backend.llm.calls) == calls
 
 
 def test_the_pipeline_refuses_when_the_model_selects_nothing(pair_app):
