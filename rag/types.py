@@ -94,6 +94,9 @@ class Document:
     blocks_read: tuple[tuple[Lang, int, int], ...] = ()
     # the input files as (language, path), "" for a one-file document: kept while ingesting, not stored
     files: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # (en_n, zh_n, cosine) for each aligned body pair: the similarity of the link it belongs to (the
+    # vectors of a merged side summed); empty when aligned without vectors or stored before it existed
+    similarity: tuple[tuple[int, int, float], ...] = ()
 
     def by_lang(self, lang: Lang) -> tuple[Paragraph, ...]:
         return tuple(p for p in self.paragraphs if p.lang == lang)
@@ -135,6 +138,13 @@ class Document:
         split paragraphs)."""
         side = 0 if lang == "en" else 1
         return tuple(pair[1 - side] for pair in self.alignment if pair[side] == n)
+
+    def link_similarity(self, en_n: int, zh_n: int) -> float | None:
+        """The cosine of the link that joins EN ¶en_n and ZH ¶zh_n, if known."""
+        for a, b, sim in self.similarity:
+            if a == en_n and b == zh_n:
+                return sim
+        return None
 
     def paragraph_records(self, lang: str | None = None) -> list[dict]:
         """The records `rag paragraphs --json` prints and `GET /v1/documents/{doc}/paragraphs` returns."""
