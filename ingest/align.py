@@ -97,6 +97,9 @@ def dp_align(E: np.ndarray, Z: np.ndarray, en_kinds: list[str], zh_kinds: list[s
             value = (a + b) / 2 * (s - cfg.min_sim) - cfg.merge_cost * (a + b - 2) - pen
             # … and is made only of paragraphs that stand out as each other's: no weak link is forced
             score[(a, b)] = np.where(_members(stands_out, a, b), value, -1e9)
+            if a + b > 2:  # a translation does not split or merge table rows: a row too many has no counterpart
+                rows = _members(np.outer(np.asarray(en_kinds) == "table", np.asarray(zh_kinds) == "table"), a, b)
+                score[(a, b)] = np.where(rows, -1e9, score[(a, b)])
     NEG = -1e9
     D = np.zeros((n + 1, m + 1))
     move = np.zeros((n + 1, m + 1), dtype=np.int8)  # 0: zh gap, 1: en gap, 2+: LINKS[k-2]

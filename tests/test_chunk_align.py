@@ -116,6 +116,13 @@ def test_a_paragraph_without_counterpart_is_not_forced_into_a_link():
     assert [(e, z) for e, z in links] == [((i,), (i if i <= 5 else i + 1,)) for i in range(12)]
 
 
+def test_a_table_row_too_many_is_not_merged_into_its_neighbour():
+    E = _vecs([1, 0, 0], [0, 1, 0], [0, 0.9, 0.44])  # the third row is much like the second
+    Z = _vecs([1, 0, 0], [0, 1, 0])
+    assert dp_align(E, Z, ["prose"] * 3, ["prose"] * 2)[-1] == ((1, 2), (1,))  # prose: a split translation
+    assert dp_align(E, Z, ["table"] * 3, ["table"] * 2) == [((0,), (0,)), ((1,), (1,))]  # rows: a row missing
+
+
 def test_dp_alignment_is_monotonic_and_keeps_code_with_code():
     E = _vecs([1, 0, 0], [0, 1, 0], [0, 0, 1])
     Z = _vecs([0, 0, 1], [0, 1, 0], [1, 0, 0])  # reversed: only one link can keep the order
