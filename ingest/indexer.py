@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 from ingest.align import align, merge_pair, stats
 from ingest.blocks import Parsed
 from ingest.chunk import chunk_document, chunk_title, split_paragraph
+from ingest.diff import counts, discrepancies
 from ingest.loaders import doc_id_for, parse_bytes, parse_path
 from ingest.parse import build_document, file_lang
 from ingest.report import IngestReport
@@ -184,6 +185,7 @@ class Indexer:
                         chunks=len(chunks), seconds=time.perf_counter() - t0,
                         blocks_read=doc.blocks_read, skipped=doc.skipped,
                         alignment=stats(doc) if len(doc.langs) == 2 else None,
+                        discrepancies=counts(discrepancies(doc)) if len(doc.langs) == 2 and status != "unchanged" else None,
                     )
                 )
         return reports

@@ -155,6 +155,49 @@ class Document:
         ]
 
 
+DISCREPANCY_KINDS = ("missing", "numbers", "names", "structure", "stale")
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Where the two versions of a document disagree (``ingest.diff``): the paragraphs of each
+    version involved (one side empty for ``missing``), the kind, a one-line reason and a severity."""
+
+    kind: str  # missing | numbers | names | structure | stale
+    en: tuple[int, ...]
+    zh: tuple[int, ...]
+    reason: str
+    severity: str  # high | medium | low
+    similarity: float | None = None  # the link's cosine (stale)
+
+    @property
+    def where(self) -> str:
+        """"EN ¶12–13 ↔ ZH ¶14": the paragraphs, for people."""
+        def side(lang: str, ns: tuple[int, ...]) -> str:
+            if not ns:
+                return f"no {lang.upper()}"
+            span = f"{ns[0]}" if len(ns) == 1 else (f"{ns[0]}–{ns[-1]}" if ns[-1] - ns[0] == len(ns) - 1
+                                                      else ", ".join(map(str, ns)))
+            return f"{lang.upper()} ¶{span}"
+
+        return f"{side('en', self.en)} ↔ {side('zh', self.zh)}"
+
+    def record(self, doc: Document) -> dict:
+        """The record `rag diff --json` prints and `GET /v1/documents/{doc}/discrepancies` returns."""
+        def paras(lang: str, ns: tuple[int, ...]) -> list[dict]:
+            out = []
+            for n in ns:
+                p = doc.get(lang, n)
+                if p is not None:
+                    out.append({"paragraph": n, "text": p.text, "kind": p.kind, "section": list(p.section),
+                                "page": p.page})
+            return out
+
+        return {"doc": doc.doc_id, "kind": self.kind, "severity": self.severity, "reason": self.reason,
+                "where": self.where, "en": paras("en", self.en), "zh": paras("zh", self.zh),
+                "similarity": None if self.similarity is None else round(self.similarity, 3)}
+
+
 @dataclass(frozen=True)
 class Chunk:
     id: str

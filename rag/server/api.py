@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response, Streami
 
 from rag.errors import InputError, NotFoundError, RagError, TooLargeError
 from rag.server.common import known_docs, sse, status_of, wants_stream
+from rag.server.discrepancies import discrepancy_routes
 from rag.server.guard import Guard
 from rag.server.openai import openai_routes
 from rag.server.schemas import AskRequest
@@ -48,6 +49,7 @@ def create_api(app: App) -> FastAPI:
     for router in (_ask_routes(app), _document_routes(app), _paragraph_routes(app), _conversation_routes(app),
                    openai_routes(app)):
         api.include_router(router, prefix="/v1", dependencies=[guard])
+    api.include_router(discrepancy_routes(app), prefix="/v1", dependencies=[guard])
     return api
 
 
