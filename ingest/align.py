@@ -27,7 +27,8 @@ class AlignConfig:
     merge_cost: float = 0.04  # per extra paragraph in a link
     kind_penalty: float = 0.25  # code or heading linked to a different kind of block
     neighbours: int = 3  # a paragraph of a link must be more alike to its partner than to this many next-best
-    margin: float = 0.0  # … candidates of each side on average, by this much ("no counterpart" otherwise)
+    margin: float = 0.0  # … candidates of each side on average, by this much ("no counterpart" otherwise),
+    band: float = 0.15  # … counting candidates this near the diagonal (a share of the document's length)
 
 
 @dataclass(frozen=True)
@@ -49,21 +50,28 @@ def _spans(v: np.ndarray, k: int) -> np.ndarray:
     return _unit(sum(v[s : len(v) - k + 1 + s] for s in range(k)))
 
 
-def _background(s: np.ndarray, k: int) -> np.ndarray:
+def _background(s: np.ndarray, k: int, band: float) -> np.ndarray:
     """bg[i, j]: the mean of the ``k`` best similarities of row i and of column j other than s[i, j]
-    itself (−1 where a side has no other candidate): how alike paragraphs that are not a paragraph's
-    translation are to it. A translation stands out of its row and column; a paragraph without one
-    is about as alike to its best candidate as to the next ones."""
-    def side(x: np.ndarray) -> np.ndarray:  # along axis 1
+    itself, among the candidates near the diagonal (within ``band`` of the document's length, at
+    least 8 paragraphs: a near-copy of a paragraph in another section is no rival), −1 where a side
+    has no other candidate: how alike paragraphs that are not a paragraph's translation are to it. A
+    translation stands out of its row and column; a paragraph without one is about as alike to its
+    best candidate as to the next ones."""
+    n, m = s.shape
+    rows = np.arange(n)[:, None] * (m / max(n, 1))
+    near = np.abs(np.arange(m)[None, :] - rows) <= max(8.0, band * max(n, m))
+
+    def side(x: np.ndarray, ok: np.ndarray) -> np.ndarray:  # along axis 1
         kk = min(k, x.shape[1] - 1)
         if kk <= 0:
             return np.full(x.shape, -1.0)
-        top = -np.sort(-x, axis=1)[:, : kk + 1]  # the best kk + 1 of each row
+        masked = np.where(ok, x, -1.0)
+        top = -np.sort(-masked, axis=1)[:, : kk + 1]  # the best kk + 1 of each row
         with_cell = (top.sum(1, keepdims=True) - x) / kk  # the cell is one of them: leave it out
         without = top[:, :kk].sum(1, keepdims=True) / kk
         return np.where(x >= top[:, kk : kk + 1], with_cell, without)
 
-    return (side(s) + side(s.T).T) / 2
+    return (side(s, near) + side(s.T, near.T).T) / 2
 
 
 def _members(ok: np.ndarray, a: int, b: int) -> np.ndarray:
@@ -87,7 +95,10 @@ def dp_align(E: np.ndarray, Z: np.ndarray, en_kinds: list[str], zh_kinds: list[s
         return []
     ke, kz = _special(en_kinds), _special(zh_kinds)
     one = E @ Z.T
-    stands_out = one - _background(one, cfg.neighbours) >= cfg.margin  # a paragraph and a candidate translation
+    # a paragraph and a candidate translation; headings are short and all alike: a heading beside a
+    # heading needs no margin (the order of the sections keeps a missing section's heading alone)
+    headings = np.outer(ke == 2, kz == 2)
+    stands_out = (one - _background(one, cfg.neighbours, cfg.band) >= cfg.margin) | headings
     score = {}
     for a, b in LINKS:
         s = _spans(E, a) @ _spans(Z, b).T  # s[i, j]: en i..i+a-1 with zh j..j+b-1
