@@ -131,24 +131,47 @@ def numbers(link: Link) -> Discrepancy | None:
     return Discrepancy("numbers", *_ids(link), reason, "high", link.similarity)
 
 
-def names(link: Link, vocab) -> Discrepancy | None:
-    """Names one side writes and the other does not. A ``word`` name (an acronym, DashScope, Docker)
-    counts only when the other version writes it somewhere else (otherwise it translates it) and the
-    document does not also write it in lower case (a common word capitalised: Color, Config)."""
-    from rag.text.names import flat, names as names_of, written
+def _cells(link: Link) -> list[tuple[str, str]] | None:
+    """A link of two table rows with as many cells: the cells side by side (a name is compared with
+    its own column: a link in one column may differ although the row writes it in another)."""
+    if len(link.en) == len(link.zh) == 1 and link.en[0].kind == link.zh[0].kind == "table":
+        en, zh = link.en[0].text.split(" | "), link.zh[0].text.split(" | ")
+        if len(en) == len(zh) > 1:
+            return list(zip(en, zh))
+    return None
 
+
+def _one_sided(mine: list[tuple[str, str]], lang: str, other: str, vocab) -> list[str]:
+    """The names of ``mine`` ((text, kind) pieces, each beside the other version's piece) that the other
+    version's piece does not write. A ``word`` name (DashScope, Docker) counts only when the other
+    version writes it somewhere else (otherwise it translates it) and the document does not also write
+    it in lower case (Color, Config); an acronym (API, SFT) is translated by its meaning too often to count."""
+    from rag.text.names import flat, is_acronym, names as names_of, written
+
+    found: list[str] = []
+    for (text, kind), theirs in mine:
+        ft = flat(theirs)
+        for name in names_of(text, lang, kind):
+            if name.kind == "word" and (kind == "code" or is_acronym(name) or vocab.common(name)
+                                        or not vocab.has(other, name)):
+                continue
+            if name.text not in found and not written(name, theirs, ft):
+                found.append(name.text)
+    return found
+
+
+def names(link: Link, vocab) -> Discrepancy | None:
+    """Names, addresses and identifiers one side writes and the other does not (``_one_sided``)."""
+    cells = _cells(link)
     sides = {}
     for lang, other in (("en", "zh"), ("zh", "en")):
-        theirs = getattr(link, f"{other}_text")
-        ft = flat(theirs)
-        found: list[str] = []
-        for p in getattr(link, lang):
-            for name in names_of(p.text, lang, p.kind):
-                if name.kind == "word" and (p.kind == "code" or vocab.common(name) or not vocab.has(other, name)):
-                    continue  # a code block's comment words, a common word, a name the other version translates
-                if name.text not in found and not written(name, theirs, ft):
-                    found.append(name.text)
-        sides[lang] = found
+        if cells is not None:
+            pieces = [((pair[0] if lang == "en" else pair[1], "table"), pair[1] if lang == "en" else pair[0])
+                      for pair in cells]
+        else:
+            theirs = getattr(link, f"{other}_text")
+            pieces = [((p.text, p.kind), theirs) for p in getattr(link, lang)]
+        sides[lang] = _one_sided(pieces, lang, other, vocab)
     if not sides["en"] and not sides["zh"]:
         return None
     parts = [f"only the {'English' if lang == 'en' else 'Chinese'} writes {', '.join(v)}" for lang, v in sides.items() if v]

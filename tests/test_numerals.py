@@ -96,6 +96,9 @@ def test_chinese_text_names_every_latin_word_but_plain_lower_case():
     ("Long Context", "word", "评测集: LongContext"),
     ("annotations", "code", "Service 的 annotation 与 label"),
     ("JavaScript", "word", "用 Vue 的时候应该选 JS 还是 TS？"),
+    ("TS", "word", "Should I use JavaScript or TypeScript with Vue?"),
+    ("NPM", "word", "libraries from the Node Package Manager"),
+    ("avatarWe", "code", "avatar我们已经删除了Node.js的CLA。"),  # an image's alt text glued to the sentence
     ("WeChat", "word", "加入我们的微信群"),
     ("Weibo", "word", "腾讯、微博、哔哩哔哩"),
     ("DM-master", "code", "DM-Master 与 DM-worker"),

@@ -148,8 +148,33 @@ def names(text: str, lang: str, kind: str = "prose") -> list[Name]:
     return list(found.values())
 
 
+def is_acronym(name: Name) -> bool:
+    """API, SFT, LLMs: capitals only (a plural "s" aside)."""
+    return bool(re.fullmatch(r"[A-Z]{2,6}s?", name.text))
+
+
 def _initials(name: str) -> str:
     return "".join(re.findall(r"[A-Z]", name))
+
+
+def _abbreviated(name: Name, text: str) -> bool:
+    """``name`` and ``text`` abbreviate one another: JavaScript = JS (its capitals), JS = JavaScript,
+    NPM = Node Package Manager (the initials of capitalised words in a row)."""
+    initials = _initials(name.text)
+    if len(initials) >= 2 and initials != name.text and re.search(rf"(?<![A-Za-z]){initials}(?![A-Za-z])", text):
+        return True
+    if not re.fullmatch(r"[A-Z]{2,6}", name.text):
+        return False
+    spelled = {_initials(w) for w in re.findall(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+", text)}
+    spelled |= {"".join(w[0] for w in run.split()) for run in re.findall(r"(?:[A-Z][a-z]+ ){1,5}[A-Z][a-z]+", text)}
+    return name.text in spelled
+
+
+def _glued(name: Name, text: str) -> bool:
+    """Words the parser glued together ("avatarWe have…" after an image's alt text, "join us onDiscord"):
+    the other text writes the lower-case head or the capitalised tail as a word of its own."""
+    m = re.fullmatch(r"([a-z]{2,})([A-Z][A-Za-z]*)", name.text)
+    return bool(m) and any(re.search(rf"(?<![A-Za-z]){part}(?![a-z])", text) is not None for part in m.groups())
 
 
 def written(name: Name, text: str, flat_text: str | None = None) -> bool:
@@ -161,12 +186,11 @@ def written(name: Name, text: str, flat_text: str | None = None) -> bool:
     forms = {fn, fn[:-1] if fn.endswith("s") and len(fn) > 3 else fn, fn + "s"}
     if len(fn) <= 3:  # a short name must stand as a word of its own
         words = set(re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", text).lower()))
-        if forms & words or fn in ft and not re.search(r"[a-z]", fn):
+        if forms & words:
             return True
     elif any(f in ft for f in forms):
         return True
-    initials = _initials(name.text)
-    if len(initials) >= 2 and re.search(rf"(?<![A-Za-z]){initials}(?![A-Za-z])", text):
+    if _abbreviated(name, text) or _glued(name, text):
         return True
     if any(flat(r) in ft for r in _data()[0].get(name.text.lower(), ())):
         return True
