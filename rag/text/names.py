@@ -33,7 +33,7 @@ _CODE_MARK = re.compile(r"[_@#$]|::|[A-Za-z0-9]{2}\.[A-Za-z]{2}|[A-Za-z]\.[A-Za-
 _BOUNDARY = re.compile(r"[.!?:;|\n。！？：；]")  # where a sentence (or a table cell, a label's value) starts
 _WORDISH = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]")
 _CELL_LABEL = re.compile(r"(?:^|(?<=\| ))[^|:\n]{1,40}: ")  # "Global Config: " of a table row's cell
-_VOCAB = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_VOCAB = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*")
 _FLAT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
@@ -104,7 +104,8 @@ class Vocabulary:
 
     @classmethod
     def of(cls, texts: dict[str, str]) -> Vocabulary:
-        words = {lang: [m.group(0) for m in _VOCAB.finditer(_URL.sub(" ", unicodedata.normalize("NFKC", t)))]
+        words = {lang: [w for m in _VOCAB.finditer(_URL.sub(" ", unicodedata.normalize("NFKC", t)))
+                        for w in {m.group(0), *re.split(r"[-_.]", m.group(0))} if w]
                  for lang, t in texts.items()}
         lower = frozenset(w for ws in words.values() for w in ws if w.islower())
         return cls(lower, {lang: frozenset(w.lower() for w in ws) for lang, ws in words.items()})
@@ -149,8 +150,8 @@ def names(text: str, lang: str, kind: str = "prose") -> list[Name]:
 
 
 def is_acronym(name: Name) -> bool:
-    """API, SFT, LLMs: capitals only (a plural "s" aside)."""
-    return bool(re.fullmatch(r"[A-Z]{2,6}s?", name.text))
+    """API, SFT, LLMs (and a word in capitals, VERSION): capitals only, a plural "s" aside."""
+    return bool(re.fullmatch(r"[A-Z]{2,}s?", name.text))
 
 
 def _initials(name: str) -> str:

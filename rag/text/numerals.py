@@ -106,10 +106,10 @@ def _patterns() -> _Patterns:
         date_en=re.compile(rf"\b({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?|"
                            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({months})\.?(?:,?\s+(\d{{4}})\b)?", re.I),
         month_year=re.compile(rf"\b({months})\.?,?\s+(\d{{4}})\b", re.I),
-        date_num=re.compile(r"(?<![\w.])(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?![\w.]|\.\d)"),
+        date_num=re.compile(r"(?<![A-Za-z0-9_.])(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?![A-Za-z0-9_.]|\.\d)"),
         date_zh=re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号號])?|(\d{4})\s*年(?!代)"),
-        version=re.compile(r"(?<![\w.])v?(\d+(?:\.\d+){2,}|\d+\.x)(?![\w.]|\.\d)", re.I),
-        number=re.compile(rf"(?<![\w#@$.\\/])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?"
+        version=re.compile(r"(?<![A-Za-z0-9_.])v?(\d+(?:\.\d+){2,}|\d+\.x)(?![A-Za-z0-9_.]|\.\d)", re.I),
+        number=re.compile(rf"(?<![A-Za-z0-9_#@$.\\/])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?"
                           rf"(?:[\s-]?({scales})\b|\s?({suffix})(?![A-Za-z0-9]))?(?![A-Za-z0-9_])", re.I),
         zh_numeral=re.compile(rf"(\d+(?:\.\d+)?\s*[{sections}]+|[{zh_chars}]+)"),
         english_word=re.compile(r"\b(" + "|".join(sorted(w.english, key=len, reverse=True)) + r")\b", re.I),
