@@ -95,7 +95,8 @@ def _missing_run(lang: str, other: str, run: list[Paragraph], cfg: DiffConfig) -
     head = next((p for p in run if p.kind == "heading"), None)
     what = f"the section “{_short(head.text)}”" if head else (
         f"{len(run)} paragraphs" if len(run) > 1 else f"a {run[0].kind if run[0].kind != 'prose' else 'paragraph'}")
-    reason = f"{lang.upper()} {_span(ns)} ({what}: “{_short(run[0].text)}”) has no {other} counterpart"
+    verb = "has" if len(run) == 1 else "have"
+    reason = f"{lang.upper()} {_span(ns)} ({what}: “{_short(run[0].text)}”) {verb} no {other} counterpart"
     if head or len(run) >= cfg.missing_high_paragraphs or sum(len(p.text) for p in run) >= 400:
         severity = "high"
     elif all(p.kind == "figure" or len(p.text.strip()) < 12 for p in run):
