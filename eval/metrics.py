@@ -34,10 +34,12 @@ def _flat(s: str) -> str:
 
 def text_gold(item: dict, citation: dict) -> bool:
     """A set on real documents names its gold by text the gold paragraph holds ("gold_text"): paragraph
-    numbers change with the parser, the text does not."""
+    numbers change with the parser, the text does not. Asked of a library, the paragraph must also be
+    in the question's document ("gold_doc", the runner's mapping of its ``pair``)."""
     text = _flat(citation.get("text", ""))
     lang_ok = not item.get("gold_lang") or citation.get("lang") == item["gold_lang"]
-    return lang_ok and any(_flat(g) in text for g in item["gold_text"])
+    doc_ok = not item.get("gold_doc") or citation.get("doc") == item["gold_doc"]
+    return lang_ok and doc_ok and any(_flat(g) in text for g in item["gold_text"])
 
 
 def _relevant(item: dict, lang: str, n: int, language_specific: bool) -> bool:
@@ -59,11 +61,11 @@ def ranked_keys(result: dict, language_specific: bool) -> list[tuple[str, int]]:
     return out
 
 
-def gold_flags(item: dict, retrieved_texts: list[tuple[str, str]]) -> list[bool]:
-    """For a set that names its gold by text: whether each retrieved paragraph ((lang, text), best
-    first) holds a gold text, in either language. The runner stores these as ``retrieved_gold``, since
-    a result keeps no retrieved text."""
-    return [text_gold({**item, "gold_lang": None}, {"text": text, "lang": lang}) for lang, text in retrieved_texts]
+def gold_flags(item: dict, retrieved: list[tuple[str, str, str]]) -> list[bool]:
+    """For a set that names its gold by text: whether each retrieved paragraph ((doc, lang, text), best
+    first) holds a gold text, in either language (and in the question's document, when it names one).
+    The runner stores these as ``retrieved_gold``, since a result keeps no retrieved text."""
+    return [text_gold({**item, "gold_lang": None}, {"doc": doc, "text": text, "lang": lang}) for doc, lang, text in retrieved]
 
 
 def _text_ranked(item: dict, result: dict, language_specific: bool) -> list[bool] | None:
@@ -253,6 +255,14 @@ def score(item: dict, result: dict, ks=(1, 3, 5, 10)) -> dict[str, Any]:
     m["pass"] = passed(item, result)
     m["unsupported_claims"] = unsupported(result)
     return m
+
+
+def question_language(item: dict) -> str:
+    """en | zh | zh-Hant | mixed: the set's ``mixed`` category, else the question's main language."""
+    if item.get("category") == "mixed":
+        return "mixed"
+    d = detect_language(item["question"])
+    return d.split(":", 1)[1] if d.startswith("mixed:") else d
 
 
 def direction(item: dict) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
-from eval.metrics import direction, mean, percentile
+from eval.metrics import direction, mean, percentile, question_language
+from eval.runner import WHERE
 
 HEADLINE = [
     ("pass rate", "pass"),
@@ -30,37 +32,49 @@ def _agg(results: list[dict]) -> dict:
     for label, key in HEADLINE:
         out[label] = mean(r["metrics"].get(key) for r in results)
     for k in (1, 3, 5, 10):
+        out[f"recall@{k}"] = mean(r["metrics"].get(f"recall@{k}") for r in results)
         out[f"recall@{k} (language-specific)"] = mean(r["metrics"].get(f"recall@{k}_lang") for r in results)
     out["false refusals (count)"] = sum(1 for r in results if r["metrics"].get("false_refusal"))
     out["unanswerable refused (count)"] = sum(1 for r in results if r["metrics"].get("refusal_correct"))
     out["unanswerable (count)"] = sum(1 for r in results if r["metrics"].get("refusal_correct") is not None)
+    refused = sum(1 for r in results if r.get("refused"))
+    out["refusal precision"] = out["unanswerable refused (count)"] / refused if refused else None
     out["unsupported claims (answers)"] = sum(1 for r in results if r["metrics"].get("unsupported_claims"))
     for t in ("retrieve", "first_token", "total"):
         vals = [r.get("timings_ms", {}).get(t) for r in results if not r.get("refused") or t == "retrieve"]
-        out[f"{t} p50 ms"] = percentile(vals, 50)
-        out[f"{t} p95 ms"] = percentile(vals, 95)
+        for p in (50, 90, 95):
+            out[f"{t} p{p} ms"] = percentile(vals, p)
     return out
+
+
+def _document(item: dict) -> str | None:
+    """The document a question is about: its ``docs`` (asked of them), or its ``pair`` (of a library)."""
+    return ", ".join(item["docs"]) if item.get("docs") else item.get("pair")
+
+
+# (summary key, report heading, an item's group): a grouping no item has a group for is left out
+GROUPS: list[tuple[str, str, Callable[[dict], str | None]]] = [
+    ("per_category", "Per category", lambda it: it.get("category", "uncategorized")),
+    ("per_direction", "Per language direction", direction),
+    ("per_kind", "Per question kind", lambda it: it.get("kind")),
+    ("per_question_language", "Per question language", lambda it: question_language(it) if it.get("pair") else None),
+    ("per_format", "Per format", lambda it: it.get("format")),
+    ("per_script", "Per script (the Chinese version's)", lambda it: it.get("script")),
+    ("per_document", "Per document", _document),
+]
 
 
 def summarize(items: list[dict], results: list[dict], meta: dict | None = None) -> dict:
     by_id = {it["id"]: it for it in items}
-    groups_cat: dict[str, list[dict]] = defaultdict(list)
-    groups_dir: dict[str, list[dict]] = defaultdict(list)
-    groups_doc: dict[str, list[dict]] = defaultdict(list)
-    for r in results:
-        it = by_id.get(r["id"], {"question": r.get("question", "")})
-        groups_cat[it.get("category", "uncategorized")].append(r)
-        groups_dir[direction(it)].append(r)
-        if it.get("docs"):  # a set that names the document each question is asked over
-            groups_doc[", ".join(it["docs"])].append(r)
-    out = {
-        "meta": meta or {},
-        "overall": _agg(results),
-        "per_category": {k: _agg(v) for k, v in sorted(groups_cat.items())},
-        "per_direction": {k: _agg(v) for k, v in sorted(groups_dir.items())},
-    }
-    if groups_doc:
-        out["per_document"] = {k: _agg(v) for k, v in sorted(groups_doc.items())}
+    out = {"meta": meta or {}, "overall": _agg(results)}
+    for key, _, group_of in GROUPS:
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for r in results:
+            g = group_of({k: r[k] for k in ("question", *WHERE) if k in r} | by_id.get(r["id"], {}))
+            if g is not None:
+                groups[g].append(r)
+        if groups or key in ("per_category", "per_direction"):
+            out[key] = {k: _agg(v) for k, v in sorted(groups.items())}
     return out
 
 
@@ -92,10 +106,9 @@ def write_report(out_dir: Path, items: list[dict], results: list[dict], meta: di
         md.append("")
     md += ["## Overall", "", "| metric | value |", "|---|---|"]
     md += [f"| {k} | {_fmt(v)} |" for k, v in o.items()]
-    md += ["", "## Per category", "", _table(summary["per_category"], cols)]
-    md += ["", "## Per language direction", "", _table(summary["per_direction"], cols)]
-    if summary.get("per_document"):
-        md += ["", "## Per document", "", _table(summary["per_document"], cols)]
+    for key, heading, _ in GROUPS:
+        if key in summary:
+            md += ["", f"## {heading}", "", _table(summary[key], cols)]
     md += ["", "## Plots", ""] + [f"![{p.stem}]({p.name})" for p in plots]
     failed = [r for r in results if not r["metrics"]["pass"]]
     if failed:

@@ -29,6 +29,8 @@ class Block:
     section: tuple[str, ...] = ()  # heading path; a heading's own path ends with itself
     page: int | None = None  # 1-based page (PDF)
     box: tuple[float, float, float, float] | None = None  # its area on that page, in PDF points (x0, y0, x1, y1)
+    page_end: int | None = None  # PDF: the page of its end, when it runs on past a column or page break
+    box_end: tuple[float, float, float, float] | None = None  # the area of its end on that page
     prose: str | None = None  # the text less code, URLs and markup: what its language is told by
     lines: tuple[str, ...] = ()  # plain text: the block's lines (a front-matter block keeps them)
 

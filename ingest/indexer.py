@@ -61,8 +61,8 @@ def _one_language(path: Path, want: str, doc_id: str | None) -> Document:
     got = file_lang(parsed)
     if got != want:
         of = f" of {doc_id}" if doc_id else ""
-        raise DocumentError(f"{path} should be the {LANG_NAME[want]} version{of}, but it reads as {LANG_NAME[got]} "
-                            "(--pair takes the English file first, then the Chinese one)")
+        raise DocumentError(f"{path} should be the {LANG_NAME[want]} version{of}, but it reads as {LANG_NAME[got]}",
+                            hint="nothing was stored; give the English version first, then the Chinese one")
     return build_document(parsed, want, str(path), lang=want)  # type: ignore[arg-type]
 
 
@@ -139,7 +139,10 @@ class Indexer:
         reports: list[IngestReport] = []
         many = len(targets) > 1
         for t in tqdm(targets, desc="ingest", unit="doc", disable=not (progress and many)):
-            reports.extend(self.write([self.prepare(t)], progress=progress and not many))
+            t0 = time.perf_counter()
+            doc = self.prepare(t)
+            took = time.perf_counter() - t0
+            reports.extend(replace(r, seconds=r.seconds + took) for r in self.write([doc], progress=progress and not many))
         return reports
 
     def prepare_upload(self, data: bytes, name: str) -> Document:

@@ -193,7 +193,7 @@ def _paragraphs(doc_id: str, lang: str, lb: list[Block], plain: bool) -> tuple[l
         front_lines = [ln for b in front for ln in b.text.split("\n")]
     out = [Paragraph(doc_id, lang, 0, "\n".join(front_lines), kind="front")] if front_lines else []  # type: ignore[arg-type]
     out += [
-        Paragraph(doc_id, lang, n, b.text, b.section, b.kind, b.page, b.box)  # type: ignore[arg-type]
+        Paragraph(doc_id, lang, n, b.text, b.section, b.kind, b.page, b.box, b.page_end, b.box_end)  # type: ignore[arg-type]
         for n, b in enumerate(body, start=1)
     ]
     return out, front_lines, len(front)

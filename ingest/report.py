@@ -40,6 +40,8 @@ class IngestReport:
         for (lang, reason), items in _group(self.skipped).items():
             pages = sorted({s.page for s in items if s.page})
             where = f", pages {', '.join(map(str, pages))}" if pages else ""
+            held = sum(s.chars for s in items)
+            where += f"; {held} characters" if held else ""
             out.append(f"    skipped {lang} ×{len(items)}: {reason}{where} (“{items[0].what}”)")
         if self.alignment is not None:
             a = self.alignment
@@ -61,7 +63,8 @@ class IngestReport:
             "blocks": {lang: {"read": read, "front_matter": front, "paragraphs": self.paragraphs(lang),
                               "skipped": sum(1 for s in self.skipped if s.lang == lang)}
                        for lang, read, front in self.blocks_read},
-            "skipped": [{"lang": s.lang, "reason": s.reason, "text": s.what, "page": s.page} for s in self.skipped],
+            "skipped": [{"lang": s.lang, "reason": s.reason, "text": s.what, "page": s.page}
+                        | ({"chars": s.chars} if s.chars else {}) for s in self.skipped],
             "aligned_pairs": self.pairs,
             "alignment": None if a is None else {"links": a.links, "merged": a.merged,
                                                  "unaligned": {"en": a.unaligned_en, "zh": a.unaligned_zh}},

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.loaders import SUPPORTED, doc_id_for
-from rag.errors import DocumentError
+from rag.errors import DocumentError, DocumentExistsError
 
 # a language tag at the end of a file's stem: README.en.md / README_zh.md / index.zh-CN.md / a-en.txt
 LANG_TAG = re.compile(r"^(?P<base>.+?)[._-](?P<tag>en|en-us|en-gb|zh|cn|zh-cn|zh-hans|zh-tw|zh-hant|zh-hk)$", re.I)
@@ -119,4 +119,34 @@ def plan(paths: list[Path], pair: bool = False, doc_id: str | None = None) -> li
     if doc_id is not None and len(files) != 1:
         raise DocumentError("--id names one document: give one file (or --pair and two)")
     targets = find_pairs(files)
-    return [Target(doc_id, *t.paths)] if doc_id is not None else targets
+    return [Target(doc_id, *targets[0].paths)] if doc_id is not None else targets
+
+
+def _part(source_part: str) -> str:
+    path = Path(source_part)
+    return str(path.resolve()) if path.is_absolute() or path.exists() else source_part
+
+
+def same_source(a: str, b: str) -> bool:
+    """Do two sources name the same files (a path that exists compared resolved)?"""
+    return [_part(p) for p in a.split(" + ")] == [_part(p) for p in b.split(" + ")]
+
+
+def names(source: str) -> str:
+    """The files' names of a source, without their folders."""
+    return " + ".join(Path(p).name for p in source.split(" + "))
+
+
+def refuse_taken_ids(targets: list[Target], stored: dict[str, str], replace: bool = False) -> None:
+    """An ingest never silently replaces another document: a target whose id a stored document of
+    other files has (``stored``: id → source) is refused, naming that document, unless ``replace``.
+    The same files again are an update of their document."""
+    if replace:
+        return
+    for t in targets:
+        held = stored.get(t.doc_id)
+        if held is not None and not same_source(held, t.source):
+            raise DocumentExistsError(
+                f"the id {t.doc_id!r} belongs to another document (from {names(held)}); {names(t.source)} was not stored",
+                t.doc_id, held,
+            )

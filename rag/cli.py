@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from rag.errors import RagError
+from rag.errors import InputError, RagError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Bilingual (English/Chinese) document QA.")
 models_app = typer.Typer(no_args_is_help=True, help="Download, verify and list models.")
@@ -98,10 +98,13 @@ def ingest(
                               "(in a folder, x.en.md + x.zh.md are paired by their names)"),
     doc_id: Optional[str] = typer.Option(None, "--id", help="the document id of one file or --pair (default: the file name)"),
     json_out: bool = typer.Option(False, "--json", help="one JSON object per document"),
+    replace: bool = typer.Option(False, "--replace", help="replace a document of other files that has the same id"),
 ) -> None:
-    """Parse, align, chunk, embed and store documents. Unchanged documents are skipped."""
+    """Parse, align, chunk, embed and store documents. Unchanged documents are skipped; a document of
+    other files with the same id is not replaced without --replace."""
     from ingest.indexer import ingest_lock
     from ingest.targets import check_doc_id, plan
+    from ingest.uploads import Leftovers
 
     a = _app()
     t0 = time.perf_counter()
@@ -109,12 +112,17 @@ def ingest(
     if aside:
         typer.echo(f"the index could not be opened; moved it to {aside} and starting clean", err=True)
     targets = plan(list(paths) if paths else [a.settings.corpus], pair, check_doc_id(doc_id))
+    _refuse_taken(a, targets, replace or rebuild)
     progress = not json_out
     for t in targets:  # every file is checked before the index is touched
         a.indexer.validate(t)
     with ingest_lock(a.settings.home):
+        _refuse_taken(a, targets, replace or rebuild)  # again: another ingest may have taken an id meanwhile
         if rebuild:
             a.store.reset()
+        swept = a.store.drop_orphans()
+        if swept:
+            typer.echo(Leftovers(swept).line(), err=True)
         reports = a.indexer.ingest(targets, progress)
     for r in reports:
         if json_out:
@@ -123,6 +131,19 @@ def ingest(
             typer.echo("\n".join(r.lines()))
     if not json_out:
         typer.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def _refuse_taken(a, targets, replace: bool) -> None:
+    """No silent replacing of a document of other files that has a target's id."""
+    from ingest.targets import refuse_taken_ids
+
+    if replace:
+        return
+    try:
+        refuse_taken_ids(targets, {d.doc_id: d.source for d in a.store.documents()}, replace)
+    except RagError as e:
+        e.hint = "nothing was stored; `rag ingest --replace` replaces it, `--id` gives this one another id"
+        raise
 
 
 @app.command()
@@ -496,42 +517,88 @@ app.add_typer(eval_app, name="eval")
 
 @eval_app.command("run")
 def eval_run(
-    file: Path = typer.Argument(..., help="question set (JSONL: id, question, and optional gold fields)"),
-    out: Path = typer.Option(..., "--out", help="output folder (a rerun skips finished ids)"),
+    file: Optional[Path] = typer.Argument(None, help="question set (JSONL: id, question, and optional gold fields); "
+                                          "with --split, default eval/sets/corpus-SPLIT.jsonl"),
+    split: Optional[str] = typer.Option(None, "--split", help="dev | test: every pair SPLIT.md puts there, in one "
+                                        "library (cached between runs), and every question asked of all of it"),
+    out: Optional[Path] = typer.Option(None, "--out", help="run folder (a rerun skips finished ids); with --split, "
+                                       "default RAG_EVAL_HOME/SPLIT-DATE-TIME"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1),
-    pipeline: str = typer.Option("full", "--pipeline", help="full | naive | dense | bm25"),
-    replay: Optional[Path] = typer.Option(None, "--replay", help="replay the model's replies recorded in this "
-                                          "JSONL for identical prompts; record the others (checks a refactor in minutes)"),
-    library: bool = typer.Option(False, "--library", help="ask over every document, as a user who picks none "
-                                 "(by default a question with `docs` is asked of those documents only)"),
+    pipeline: list[str] = typer.Option(["full"], "--pipeline", help="full | naive | dense | bm25; with --split, "
+                                       "repeat it to run several over the same library, in one report"),
+    replay: Optional[Path] = typer.Option(None, "--replay", help="a run folder (or a replies file, .jsonl or .jsonl.gz): "
+                                          "its recorded model replies answer identical prompts, the model the rest"),
+    pairs: Optional[str] = typer.Option(None, "--pairs", help="with --split: only these pairs (FOLDER/NAME, comma-"
+                                        "separated) and the questions about them, in a library of their own (a quick try)"),
+    library: bool = typer.Option(False, "--library", help="without --split: ask over every document of RAG_HOME, as "
+                                 "a user who picks none (by default a question with `docs` is asked of those documents only)"),
 ) -> None:
-    """Answer every question, score it, write results.jsonl, summary.json, report.md and plots."""
+    """Answer every question, score it, write results.jsonl, replies.jsonl (every model reply used),
+    summary.json, report.md and plots."""
+    if split:
+        return _eval_split(split, file, out, limit, pipeline, replay, pairs)
+    if file is None or out is None:
+        raise InputError("give a question set and --out, or --split dev|test", hint="rag eval run --split dev")
+    if len(pipeline) > 1:
+        raise InputError("several pipelines run in one report with --split only", hint="rag eval run --split dev "
+                         "--pipeline full --pipeline naive")
+    _eval_set(file, out, limit, pipeline[0], replay, library)
+
+
+def _eval_set(file: Path, out: Path, limit: int | None, pipeline: str, replay: Path | None, library: bool) -> None:
+    """One set over RAG_HOME's index, each question asked of its ``docs`` (or, ``library``, of all)."""
     import platform
 
+    from eval.replay import REPLIES, ReplayBackend, reply_files
     from eval.report import write_report
     from eval.runner import build_pipeline, load_set, run
 
     items = load_set(file)
     a = _indexed_app()
-    replayed = None
-    if replay:
-        from eval.replay import ReplayBackend
-
-        replayed = ReplayBackend(a.chat_backend, replay)
-        a = a.sharing(chat_backend=replayed)
-    pipe = build_pipeline(a, pipeline)
-    a.warm_up()
+    a.warm_up(chat=not replay)  # a replayed run loads the chat model at its first unrecorded call
+    replayed = ReplayBackend(a.chat_backend, out / REPLIES, reply_files(replay) if replay else ())
+    pipe = build_pipeline(a.sharing(chat_backend=replayed), pipeline)
     results = run(items, pipe, out, limit=limit, scoped=not library)
     meta = {"pipeline": pipeline, "set": str(file), "scope": "library" if library else "the question's documents", "embedding": a.settings.embedding_model,
-            "llm": a.settings.llm_base_url or a.settings.llm_model, "machine": f"{platform.machine()} {os.cpu_count()} cores"}
-    if replayed:
-        meta["replay"] = f"{replayed.file.hits} model calls replayed from {replay}, {replayed.file.misses} asked the model"
-        typer.echo(meta["replay"])
+            "llm": a.settings.llm_base_url or a.settings.llm_model, "machine": f"{platform.machine()} {os.cpu_count()} cores",
+            "model calls": f"{replayed.file.hits} replayed, {replayed.file.misses} asked the model"}
+    if replay:
+        meta["replay"] = str(replay)
+    typer.echo(meta["model calls"])
     summary = write_report(out, items, results, meta)
     o = summary["overall"]
     typer.echo(f"{len(results)} questions · pass rate {o['pass rate']:.2f} · citation hit {o['citation hit'] or 0:.2f} · "
                f"language match {o['language match']:.2f} · answers with unsupported claims "
                f"{o['unsupported claims (answers)']} · report: {out / 'report.md'}")
+
+
+def _eval_split(split: str, file: Path | None, out: Path | None, limit: int | None, pipelines: list[str],
+                replay: Path | None, pairs: str | None) -> None:
+    from eval.split_run import default_set, run_split
+
+    a = _app()
+    file = file or default_set(split)
+    out = out or a.settings.eval_home / f"{split}-{time.strftime('%Y%m%d-%H%M%S')}"
+    only = [p.strip() for p in pairs.split(",") if p.strip()] if pairs else None
+    summary, runs = run_split(a, split, file, out, pipelines, replay, limit, only)
+    lib = summary["meta"]["library"]
+    typer.echo(f"library: {lib['pairs']} pairs, key {lib['key']}: {lib['status']} ({lib['reason']})")
+    for r in runs:
+        o = summary["pipelines"][r.name]["overall"]
+        typer.echo(f"{r.name}: {o['n']} questions · pass rate {_rate(o['pass rate'])} · unanswerable refused "
+                   f"{_rate(o['unanswerable refused'])} (precision {_rate(o['refusal precision'])}) · false refusals "
+                   f"{o['false refusals (count)']} · unsupported claims {o['unsupported claims (answers)']} · "
+                   f"recall@5 {_rate(o['recall@5'])} · total p50 {_seconds(o['total p50 ms'])} · "
+                   f"model calls {r.replayed} replayed, {r.asked} asked")
+    typer.echo(f"report: {out / 'report.md'}")
+
+
+def _rate(v) -> str:
+    return "–" if v is None else f"{v:.2f}"
+
+
+def _seconds(ms) -> str:
+    return "–" if ms is None else f"{ms / 1000:.1f} s"
 
 
 @eval_app.command("compare")

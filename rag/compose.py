@@ -100,6 +100,10 @@ class App:
 
     @cached_property
     def pipeline(self):
+        if self.settings.answer_path == "select":
+            from rag.answer.flow import SelectPipeline
+
+            return SelectPipeline(self.retriever, self.chat_backend, self.settings)
         from rag.answer.pipeline import AnswerPipeline
 
         return AnswerPipeline(self.retriever, self.chat_backend, self.settings)
@@ -110,13 +114,14 @@ class App:
 
         return ConversationStore(self.settings.conversations_path)
 
-    def warm_up(self) -> None:
-        """Load both models and jieba's dictionary now (the UI and `rag serve` do this at start, so the
-        first question, Chinese or not, is fast)."""
+    def warm_up(self, chat: bool = True) -> None:
+        """Load both models (the embedder only, without ``chat``) and jieba's dictionary now (the UI and
+        `rag serve` do this at start, so the first question, Chinese or not, is fast)."""
         from rag.text.chinese import jieba_lib, mistagged_persons
 
         self.embedder.warm_up()
-        self.chat_backend.warm_up()
+        if chat:
+            self.chat_backend.warm_up()
         jieba_lib().initialize()  # ~0.5 s the first Chinese question would otherwise wait
         mistagged_persons()  # ~0.3 s, once
 
@@ -139,6 +144,18 @@ class App:
             return None
         except IndexCorruptError:
             aside = set_aside(self.settings.chroma_path)
+        self._forget_index()
+        return aside
+
+    def _forget_index(self) -> None:
         for attr in ("client", "store", "retriever", "indexer", "pipeline"):
             self.__dict__.pop(attr, None)
-        return aside
+
+    def close(self) -> None:
+        """Release the index client this app opened: chromadb keeps a local index's files, threads and
+        memory for the life of the process otherwise (an injected client is its owner's to close).
+        The app opens the index again if it is used after."""
+        client = self.__dict__.get("client")
+        if client is not None and self._client is None and hasattr(client, "close"):
+            client.close()
+        self._forget_index()

@@ -50,6 +50,16 @@ class TooLargeError(InputError):
     hint = "nothing was stored; split the file or raise RAG_MAX_UPLOAD_MB"
 
 
+class DocumentExistsError(InputError):
+    """A document of another source already has the id an ingest would give (the API answers 409)."""
+
+    hint = "nothing was stored; delete that document first, or give this one another id"
+
+    def __init__(self, message: str, doc_id: str, source: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.doc_id, self.source = doc_id, source
+
+
 class NotFoundError(InputError):
     """The document, conversation or turn asked for does not exist (the API answers 404)."""
 

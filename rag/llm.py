@@ -130,6 +130,7 @@ class LocalLlamaBackend:
 # --- the fake ------------------------------------------------------------------
 
 _SOURCE_RE = re.compile(r"^\[(EN|ZH) ¶(\d+)\]\s*(.*)$", re.M)
+_UNIT_RE = re.compile(r"^\[(\d+)\] (.*(?:\n    .*)*)", re.M)  # a numbered unit of the select call
 
 
 def _overlap(a: str, b: str) -> float:
@@ -148,6 +149,10 @@ def rule_based_reply(messages: list[BaseMessage]) -> str:
     q = re.search(r"(?:QUESTION|问题)[:：]\s*(.*)", user)
     question = q.group(1).strip() if q else user
     sources = [(f"[{lang} ¶{n}]", text) for lang, n, text in _SOURCE_RE.findall(str(system))]
+    units = _UNIT_RE.findall(str(user))
+    if units and '"ids"' in str(system):  # the select call: the unit sharing most of the question's words
+        best = max(units, key=lambda u: _overlap(question, u[1]))
+        return f'{{"ids": [{best[0]}]}}' if _overlap(question, best[1]) >= 0.34 else '{"ids": []}'
     if "YES" in user and "NO" in user:
         best = max((_overlap(question, t) for _, t in sources), default=0.0)
         return "YES" if best >= 0.34 else "NO"

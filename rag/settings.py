@@ -19,6 +19,14 @@ def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "bilingual-rag"
 
 
+def _default_eval_corpus() -> Path:
+    """../shared/corpus/real beside the checkout (or beside the folder of worktrees it is in)."""
+    for up in REPO_ROOT.parents[:2]:
+        if (up / "shared" / "corpus" / "real").is_dir():
+            return up / "shared" / "corpus" / "real"
+    return REPO_ROOT.parent / "shared" / "corpus" / "real"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
 
@@ -26,6 +34,11 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home, description="data directory (index, uploads)")
     models_dir: Path | None = Field(default=None, description="model cache; default $RAG_HOME/models")
     corpus: Path = DEFAULT_CORPUS
+
+    # library-scale eval (`rag eval run --split`): the real pairs and SPLIT.md; run folders and the
+    # split's cached library (its own RAG home) under eval_home
+    eval_corpus: Path = Field(default_factory=_default_eval_corpus)
+    eval_home: Path = REPO_ROOT / "eval" / "runs"
 
     # embeddings: a registry name (see `rag models list`), a sentence-transformers name or a path
     embedding_model: str = "embeddinggemma-300m"
@@ -44,6 +57,14 @@ class Settings(BaseSettings):
 
     # vector store
     chroma_url: str | None = None  # http://host:port of a `chroma run` server
+
+    # the answer path: "select" (the model picks source units, code quotes them: rag/answer/flow.py) or
+    # "stages" (the model writes, stages check and repair: rag/answer/pipeline.py)
+    answer_path: Literal["select", "stages"] = "stages"
+    select_pairs: int = Field(4, ge=1)  # aligned pairs whose units the select call reads
+    select_budget_tokens: int = Field(350, ge=50)  # about this many prompt tokens of unit text (the first unit always)
+    select_max_units: int = Field(3, ge=1)  # the select call names at most this many units
+    select_min_coverage: float = Field(0.5, ge=0.0, le=1.0)  # refuse when the selected units hold less than this share of the question's key terms
 
     # chunking and retrieval
     chunk_chars: int = 900

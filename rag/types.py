@@ -16,13 +16,14 @@ def doc_lang(answer_lang: str) -> Lang:
     return "en" if answer_lang == "en" else "zh"
 
 
-def place_label(lang: str, n: int, section: tuple[str, ...] = (), page: int | None = None) -> str:
-    """"EN ¶12 · Getting Started › Hardware · p. 4": where a paragraph stands, for people."""
+def place_label(lang: str, n: int, section: tuple[str, ...] = (), page: int | None = None,
+                page_end: int | None = None) -> str:
+    """"EN ¶12 · Getting Started › Hardware · p. 4" (or "p. 4–5" when it runs on): where a paragraph stands, for people."""
     out = f"{lang.upper()} ¶{n}"
     if section:
         out += " · " + " › ".join(section)
     if page:
-        out += f" · p. {page}"
+        out += f" · p. {page}" + (f"–{page_end}" if page_end and page_end != page else "")
     return out
 
 
@@ -36,6 +37,8 @@ class Paragraph:
     kind: str = "prose"  # front | heading | prose | list | table | code | quote | figure
     page: int | None = None  # 1-based page of a PDF
     box: tuple[float, float, float, float] | None = None  # its area on the page (PDF points), where it starts
+    page_end: int | None = None  # a paragraph run on past a column or page break: the page of its end
+    box_end: tuple[float, float, float, float] | None = None  # and the area of its end there
 
     @property
     def label(self) -> str:
@@ -43,7 +46,7 @@ class Paragraph:
 
     @property
     def place(self) -> str:
-        return place_label(self.lang, self.n, self.section, self.page)
+        return place_label(self.lang, self.n, self.section, self.page, self.page_end)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Skipped:
     reason: str
     page: int | None = None
     lang: str = ""
+    chars: int = 0  # how many characters (spaces aside) it held, where counted (PDF)
 
     @property
     def key(self) -> tuple[str, str, int]:

@@ -23,12 +23,14 @@ if [ "$installed" = "$hash-1" ] || { [ "$want_test" = 0 ] && [ "$installed" = "$
   : # packages already installed for this pyproject.toml
 else
   echo "setup: installing Python packages"
-  $VPY -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  # the CPU build of torch first, so nothing pulls a CUDA build
-  $VPY -m pip install -q --disable-pip-version-check "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true
   if [ "$want_test" = 1 ]; then extra=".[test]"; else extra="."; fi
-  $VPY -m pip install -q --disable-pip-version-check -e "$extra" 2>&1 | grep -v "^WARNING: Location" || true
-  $VPY -c "import rag, ingest, ui, eval, torch, sentence_transformers, chromadb, xllamacpp" 
+  # one resolve for everything (torch is pinned in pyproject.toml); the venv's own pip is recent enough,
+  # and nothing is byte-compiled ahead: Python compiles what it imports, on first import
+  $VPY -m pip install -q --disable-pip-version-check --no-compile -e "$extra" 2>&1 | grep -v "^WARNING: Location" || true
+  # installed and importable, without loading torch and the rest here (the first run loads them)
+  $VPY -c "import importlib.util as u, rag, ingest, ui, eval
+missing = [m for m in ('torch', 'sentence_transformers', 'chromadb', 'xllamacpp') if u.find_spec(m) is None]
+assert not missing, f'not installed: {missing}'"
   echo "$hash-$want_test" > "$stamp"
 fi
 

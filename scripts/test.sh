@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install everything (models, chromium, CJK fonts) and run the whole test suite, slow tests included.
+# Two pytest-xdist workers: one runs the tests that use the real models (each loaded once), the other
+# the rest, module by module (tests/conftest.py groups them); `scripts/test.sh -n 0` runs in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder "$@"
 rc=$?
 set -e
 if [ "$rc" = 5 ]; then echo "pytest: no tests collected"; exit 0; fi

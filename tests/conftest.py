@@ -1,5 +1,6 @@
 """Shared fixtures and builders: temp data dirs, the fake embedder/LLM, an app over the sample
-article with scripted model replies, the state after some stages, and session-scoped real models (slow)."""
+article with scripted model replies, the state after some stages, and session-scoped real models (slow):
+a test needing a real model takes one of these fixtures and never loads its own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ from rag.settings import DEFAULT_CORPUS, Settings
 
 REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_path)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+REAL_MODEL_FIXTURES = {"real_embedder", "real_chat_backend", "real_app"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The tests that use the real models run first, as one xdist group: under `-n 2 --dist loadgroup`
+    (scripts/test.sh) one worker loads each model once and runs them while the other runs the rest,
+    a module at a time (a module's fixtures are built once)."""
+    real = [item for item in items if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    chosen = {id(item) for item in real}
+    rest = [item for item in items if id(item) not in chosen]
+    for item in real:
+        item.add_marker(pytest.mark.xdist_group("real-models"))
+    for item in rest:
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items[:] = real + rest
 
 
 # two paragraphs of the sample article, as stage tests quote them
@@ -30,6 +47,9 @@ def hit(lang: str, n: int, text: str, doc: str = "d"):
     return Hit(doc, lang, n, text, 1.0)
 
 
+_APPS: list = []  # every app a test made, closed when the test ends (see close_apps)
+
+
 def make_app(settings: Settings, replies: list[str] | None = None):
     """An app over the sample article: the fake embedder, and the model's replies in order (then rule-based)."""
     from rag.compose import App
@@ -37,8 +57,21 @@ def make_app(settings: Settings, replies: list[str] | None = None):
     from rag.llm import FakeBackend
 
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(replies))
+    _APPS.append(app)
     app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
     return app
+
+
+@pytest.fixture(autouse=True)
+def close_apps():
+    """Each app a test made releases its index when the test ends: chromadb would otherwise keep every
+    index's files, threads and memory open for the whole run (#36: a test far into the run failed
+    when the process ran out of them). Apps of module fixtures, made before, stay open for the module."""
+    start = len(_APPS)
+    yield
+    for app in _APPS[start:]:
+        app.close()
+    del _APPS[start:]
 
 
 def state_after(app, question: str, last: str = "context", **kw):
@@ -68,7 +101,9 @@ def fake_app(settings):
     from rag.compose import App
     from rag.index.embedder import FakeEmbedder
 
-    return App(settings, embedder=FakeEmbedder())
+    app = App(settings, embedder=FakeEmbedder())
+    yield app
+    app.close()
 
 
 @pytest.fixture

@@ -13,14 +13,15 @@ from pathlib import Path
 from ui.local import free_port
 
 
-def wait_until_up(proc: subprocess.Popen, health_url: str, what: str, timeout_s: float = 60) -> None:
+def wait_until_up(proc: subprocess.Popen, health_url: str, what: str, timeout_s: float = 60,
+                  headers: dict[str, str] | None = None) -> None:
     """Poll ``health_url`` until it answers 200; fail when the process exits or time runs out."""
     import httpx
 
     deadline = time.time() + timeout_s
     while True:
         try:
-            if httpx.get(health_url, timeout=2).status_code == 200:
+            if httpx.get(health_url, timeout=2, headers=headers).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -39,14 +40,18 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def rag_serve(home: Path, **env: str):
-    """`rag serve` (fake models) on a free loopback port; yields its base URL."""
+def rag_serve(home: Path, log: Path | None = None, host: str = "127.0.0.1", **env: str):
+    """`rag serve` (fake models) on a free port of ``host``; yields its base URL on loopback. ``log``:
+    where its stderr goes (else nowhere)."""
     port = free_port()
     full = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake", **env}
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)], env=full,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    token = full.get("RAG_API_TOKEN")
+    with open(log or os.devnull, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--host", host, "--port", str(port)], env=full,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     try:
-        wait_until_up(proc, f"http://127.0.0.1:{port}/openapi.json", "rag serve", timeout_s=120)
+        wait_until_up(proc, f"http://127.0.0.1:{port}/openapi.json", "rag serve", timeout_s=120,
+                      headers={"authorization": f"Bearer {token}"} if token else None)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)

@@ -202,7 +202,7 @@ def test_rag_serve_on_loopback_through_httpx(tmp_path):
                           headers=auth | {"accept": "text/event-stream"}, timeout=60) as r:
             events = _events(r.read().decode())
         assert events[-1][0] == "answer" and events[0][0] in ("status", "token")
-        assert httpx.get(f"{url}/docs").status_code == 200
+        assert httpx.get(f"{url}/docs").status_code == 401 and httpx.get(f"{url}/docs", headers=auth).status_code == 200
         _an_openai_client_asks(url)
         ui = httpx.get(f"{url}/", follow_redirects=True)
         assert ui.status_code == 200 and str(ui.url).startswith(f"{url}/ui")

@@ -72,7 +72,11 @@ CLI_CASES = [
     ("ingest-empty-folder", lambda t: ["ingest", str((t / "emptydir").mkdir() or t / "emptydir")], 1, "no supported documents"),
     ("ingest-pair-one-file", lambda t: ["ingest", "--pair", write(t, "one.txt", b"Title\n\nSome prose paragraph here that is long enough.")], 1, "exactly two files"),
     ("paragraphs-unknown-doc", lambda t: ["paragraphs", "--doc", "no-such-doc"], 1, "no document"),
+    ("paragraphs-bad-lang", lambda t: ["paragraphs", "--lang", "fr"], 1, "must be en or zh"),
     ("eval-missing-set", lambda t: ["eval", "run", str(t / "none.jsonl"), "--out", str(t / "out")], 1, "no such question set"),
+    ("eval-no-set-no-split", lambda t: ["eval", "run"], 1, "or --split dev|test"),
+    ("eval-unknown-split", lambda t: ["eval", "run", "--split", "train", "--out", str(t / "out")], 1, "unknown split 'train'"),
+    ("eval-replay-missing", lambda t: ["eval", "run", "--split", "dev", "--replay", str(t / "none")], 1, "no such run folder"),
 ]
 
 

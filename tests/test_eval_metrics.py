@@ -125,13 +125,37 @@ def test_retrieval_metrics_of_a_set_with_gold_text_rank_each_paragraph():
     item = {"answerable": True, "gold_text": ["port 8000"], "gold_lang": "zh"}
     retrieved = [("en", 3, "Quickstart"), ("zh", 3, "快速开始"), ("en", 56, "the port 8000"), ("zh", 57, "端口 port 8000")]
     result = {"retrieved": [{"lang": lang, "paragraph": n} for lang, n, _ in retrieved],
-              "retrieved_gold": gold_flags(item, [(lang, text) for lang, _, text in retrieved])}
+              "retrieved_gold": gold_flags(item, [("d", lang, text) for lang, _, text in retrieved])}
     assert result["retrieved_gold"] == [False, False, True, True]
     assert (recall_at_k(item, result, 2), recall_at_k(item, result, 3)) == (0.0, 1.0)
     assert mrr(item, result) == pytest.approx(1 / 3) and mrr(item, result, language_specific=True) == 0.5
     assert recall_at_k(item, result, 1, language_specific=True) == 0.0 and ndcg_at_k(item, result) == pytest.approx(0.5)
     assert recall_at_k(item, {"retrieved": result["retrieved"]}, 3) is None  # a result written before the flags
     assert mrr({**item, "answerable": False}, result) is None
+
+
+def test_asked_of_a_library_gold_text_counts_only_in_the_questions_document():
+    """Two documents may both say "port 8000"; a question about one is answered by that one."""
+    from eval.metrics import citation_hit, gold_flags, recall_at_k
+
+    item = {"answerable": True, "gold_text": ["port 8000"], "gold_doc": "vuejs_docs.faq"}
+    retrieved = [("letsencrypt.faq", "en", "use port 8000"), ("vuejs_docs.faq", "zh", "端口 port 8000")]
+    flags = gold_flags(item, retrieved)
+    assert flags == [False, True]
+    result = {"retrieved": [{"doc": d, "lang": lang, "paragraph": 1} for d, lang, _ in retrieved], "retrieved_gold": flags}
+    assert (recall_at_k(item, result, 1), recall_at_k(item, result, 3)) == (0.0, 1.0)
+    other = {"citations": [{"doc": "letsencrypt.faq", "lang": "en", "paragraph": 1, "text": "use port 8000"}]}
+    assert citation_hit(item, other) is False
+    assert citation_hit({k: v for k, v in item.items() if k != "gold_doc"}, other) is True
+
+
+def test_question_language_reads_the_question_and_the_mixed_category():
+    from eval.metrics import question_language
+
+    assert question_language({"question": "What is Vue?", "category": "en_en"}) == "en"
+    assert question_language({"question": "Vue 是什么？", "category": "zh_zh"}) == "zh"
+    assert question_language({"question": "這個套件怎麼設定？", "category": "zh_hant"}) == "zh-Hant"
+    assert question_language({"question": "What does 多租户 mean?", "category": "mixed"}) == "mixed"
 
 
 def test_numbers_are_matched_by_value_not_format():

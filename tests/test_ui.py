@@ -144,20 +144,6 @@ def test_gradio_client_english_and_chinese(seeded_fake_app):
     assert not zh["refused"] and zh["citations"] and zh["answer_language"] == "zh"
 
 
-@pytest.mark.slow
-def test_gradio_client_with_real_models(real_app):
-    from gradio_client import Client
-
-    with running_ui(real_app) as url:
-        c = Client(url, verbose=False)
-        en = c.predict("When is Xi Jinping expected to visit the United States?", "", api_name="/ask")
-        zh = c.predict("习近平主席预计什么时候访问美国？", "", api_name="/ask")
-    assert not en["refused"] and {x["paragraph"] for x in en["citations"]} & {3}
-    assert "September" in en["answer"]
-    assert not zh["refused"] and {x["paragraph"] for x in zh["citations"]} & {3}
-    assert "9月" in zh["answer"] or "九月" in zh["answer"]
-
-
 def test_upload_of_two_files_named_as_one_texts_versions_makes_one_pair(fake_app, tmp_path):
     """Gradio keeps each upload in a temporary folder of its own: the pair is found by the names."""
     from rag.errors import RagError

@@ -1,6 +1,10 @@
 """Playwright (Python) driving Debian's chromium against the launched app: ask, see the streamed
 answer with a citation chip, click it, see the paragraph highlighted in both languages; upload a
-document and ask about it. Screenshots go to test-artifacts/."""
+document and ask about it. Screenshots go to test-artifacts/.
+
+What is tested is the page, so one app with the fake models serves the module (its replies are
+extractive, or scripted per question below); the order of evidence and the real model's first token
+is tested against the real models."""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ import shutil
 
 import pytest
 
+from rag.llm import rule_based_reply
 from ui.local import running_ui
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -31,8 +36,36 @@ def browser():
         b.close()
 
 
+# the fake model's reply to these questions (else its extractive rule): a terse answer that needs a quote
+SCRIPTED = {"Where will the two heads of state meet again toward the end of the year?": "They meet on the sidelines [EN ¶3]."}
+
+
+def scripted_reply(messages) -> str:
+    user = messages[-1].content if messages else ""
+    if not ("YES" in user and "NO" in user):  # the check's yes/no question keeps the rule
+        for question, reply in SCRIPTED.items():
+            if question in user:
+                return reply
+    return rule_based_reply(messages)
+
+
 @pytest.fixture(scope="module")
-def ui_url(real_app):
+def ui_url(tmp_path_factory):
+    """The module's app: the sample article, the fake embedder and the fake model."""
+    from rag.compose import App
+    from rag.index.embedder import FakeEmbedder
+    from rag.llm import FakeBackend
+    from rag.settings import DEFAULT_CORPUS, Settings
+
+    settings = Settings(home=tmp_path_factory.mktemp("browser-home"), embedding_model="fake", llm_model="fake")
+    app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(reply_fn=scripted_reply))
+    app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
+    with running_ui(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def real_ui_url(real_app):
     with running_ui(real_app) as url:
         yield url
 
@@ -221,11 +254,12 @@ ORDER_JS = """() => {
 }"""
 
 
-def test_evidence_appears_before_the_first_answer_token(browser, ui_url, artifacts):
+@pytest.mark.slow
+def test_evidence_appears_before_the_first_answer_token(browser, real_ui_url, artifacts):
     """The real models: the evidence block (sentence, chip, twin) is on screen before the model's
     first token; when the answer comes it stays above it. (Order, not time: the time is benchmarked.)"""
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
-    page.goto(ui_url)
+    page.goto(real_ui_url)
     page.wait_for_selector("#question textarea")
     page.evaluate(ORDER_JS)
     page.fill("#question textarea", "两国元首预计什么时候再次会晤？")

@@ -73,14 +73,24 @@ def evidence_html(ans_or_evidence, coming: bool = False) -> str:
         head, cls = f"Not answered{html.escape(why)}. The closest the documents come · 文档中最接近的内容:", "evidence refused"
     else:
         head, cls = "Evidence · 证据", "evidence"
+    picked = _selected(ans, len(evidence))
     items = []
-    for e in evidence:
+    for i, e in enumerate(evidence):
         q = e.quote
+        mark = '<span class="ev-mark">✓ in the answer · 已用于回答</span> ' if i in picked else ""
         twins = "".join(f'<div class="ev-twin"><span class="plabel">{t.lang.upper()} ¶{t.n}</span> {html.escape(t.text)}</div>'
                         for t in e.twins)
-        items.append(f'<blockquote class="ev-quote">{html.escape(q.sentence)} {chip(q.doc, q.lang, q.paragraph, e.place)}'
+        cls_q = "ev-quote ev-selected" if i in picked else "ev-quote"
+        items.append(f'<blockquote class="{cls_q}">{mark}{html.escape(q.sentence)} {chip(q.doc, q.lang, q.paragraph, e.place)}'
                      f'</blockquote>{twins}')
     return f'<div class="{cls}"><div class="ev-head">{head}</div>{"".join(items)}</div>'
+
+
+def _selected(ans: Answer | None, n: int) -> set[int]:
+    """The evidence items the select path put in the answer (its checks list the units in evidence order)."""
+    if ans is None or len(ans.checks) != n or not any(c.outcome == "selected" for c in ans.checks):
+        return set()
+    return {i for i, c in enumerate(ans.checks) if c.outcome == "selected"}
 
 
 def _inline_chip(c) -> str:
@@ -115,6 +125,9 @@ def _decision_lines(ans: Answer) -> list[str]:
         out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
     if ans.version:
         out.append(f"**Version asked about**: {_VERSION_NAMES[ans.version]}; answered, cited and quoted from its paragraphs")
+    if any(c.outcome in ("selected", "not selected") for c in ans.checks):
+        chosen = [c for c in ans.checks if c.outcome == "selected"]
+        return out + [f"**Units**: {len(chosen)} of {len(ans.checks)} candidates selected and quoted", ""]
     changed = [c for c in ans.checks if c.outcome != "kept"]
     kept = sum(1 for c in ans.checks if c.outcome == "kept")
     if ans.checks:
@@ -136,8 +149,9 @@ def page_html(para: Paragraph, png: bytes, twins: list[Paragraph]) -> str:
     label = html.escape(para.place)
     side = "".join(f'<div class="twin"><span class="plabel">{html.escape(t.place)}</span> {html.escape(t.text)}</div>'
                    for t in twins) or '<div class="twin none">(no aligned paragraph in the other version)</div>'
-    return (f'<div class="page-view"><figure><img src="{src}" alt="{label}, page {para.page}">'
-            f'<figcaption>{label} · page {para.page}</figcaption></figure><div class="twins">{side}</div></div>')
+    pages = f"pages {para.page}–{para.page_end}" if para.page_end and para.page_end != para.page else f"page {para.page}"
+    return (f'<div class="page-view"><figure><img src="{src}" alt="{label}, {pages}">'
+            f'<figcaption>{label} · {pages}</figcaption></figure><div class="twins">{side}</div></div>')
 
 
 def reader_rows(doc: Document) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -254,6 +268,8 @@ CSS = """
 .evidence { font-size:.92em; } .evidence .ev-head { color:#6b7280; font-weight:600; margin-bottom:.2em; }
 .evidence.coming .ev-head { color:#b45309; } .evidence.refused .ev-head { color:#b91c1c; }
 .ev-quote { margin:.3em 0; padding:.2em .7em; border-left:3px solid #f59e0b; background:#fffbeb; }
+.ev-selected { border-left-color:#16a34a; background:#f0fdf4; }
+.ev-mark { font-size:.8em; color:#166534; font-weight:600; }
 .ev-twin { margin:0 0 .4em 1em; color:#4b5563; font-size:.95em; }
 .page-view { display:flex; gap:.8em; align-items:flex-start; margin-bottom:.6em; }
 .page-view figure { margin:0; flex:3; } .page-view img { width:100%; border:1px solid #d1d5db; }

@@ -21,14 +21,17 @@ class Chat:
     def __init__(self, backend: ChatBackend) -> None:
         self.backend = backend
 
-    def _chain(self, max_tokens: int | None = None):
+    def _chain(self, max_tokens: int | None = None, **bind):
         llm = self.backend.llm
         if max_tokens is not None:
-            llm = llm.bind(max_tokens=max_tokens)
+            bind["max_tokens"] = max_tokens
+        if bind:
+            llm = llm.bind(**bind)
         return RunnableLambda(lambda x: _to_messages(x["system"], x["user"])) | llm | StrOutputParser()
 
-    def complete(self, system: str, user: str, max_tokens: int | None = None) -> str:
-        return self._chain(max_tokens).invoke({"system": system, "user": user}).strip()
+    def complete(self, system: str, user: str, max_tokens: int | None = None, **bind) -> str:
+        """The whole reply; ``bind``: more request fields (``response_format`` with a JSON schema)."""
+        return self._chain(max_tokens, **bind).invoke({"system": system, "user": user}).strip()
 
     def stream(self, system: str, user: str) -> Iterator[str]:
         return self._chain().stream({"system": system, "user": user})

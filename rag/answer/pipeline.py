@@ -10,7 +10,7 @@ from rag.answer.chat import Chat
 from rag.answer.citations import CitationMatcher
 from rag.answer.query import validate_question
 from rag.answer.stages import build
-from rag.answer.state import AnswerState, Event, Stage, Tools, Turn
+from rag.answer.state import AnswerState, Event, Stage, Tools, Turn, last_answer
 from rag.index.retrieve import Retriever
 from rag.llm import ChatBackend
 from rag.settings import Settings
@@ -51,9 +51,4 @@ class AnswerPipeline:
         self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None,
         docs: list[str] | None = None,
     ) -> Answer:
-        final = None
-        for ev in self.stream(question, history, lang, k, docs):
-            if ev.kind == "answer":
-                final = ev.answer
-        assert final is not None
-        return final
+        return last_answer(self.stream(question, history, lang, k, docs))

@@ -113,12 +113,17 @@ class QueryStage:
         return iter(())
 
     def rewrite(self, question: str, history: Sequence[Turn], lang: str) -> str:
-        p = prompts.load(lang)
-        who_u, who_a = ("User", "Assistant") if lang == "en" else ("用户", "助手")
-        lines = []
-        for u, a in list(history)[-2:]:
-            lines.append(f"{who_u}: {u}")
-            lines.append(f"{who_a}: {strip_markers(a)[:400]}")
-        out = self.chat.complete("", p["rewrite"].format(history="\n".join(lines), question=question), max_tokens=80)
-        out = out.strip().strip('"“”').splitlines()[0].strip() if out.strip() else ""
-        return out if 3 <= len(out) <= 400 else f"{history[-1][0]} {question}"
+        return rewrite(self.chat, question, history, lang)
+
+
+def rewrite(chat, question: str, history: Sequence[Turn], lang: str) -> str:
+    """A follow-up as a standalone question, from the last two turns (one short model call)."""
+    p = prompts.load(lang)
+    who_u, who_a = ("User", "Assistant") if lang == "en" else ("用户", "助手")
+    lines = []
+    for u, a in list(history)[-2:]:
+        lines.append(f"{who_u}: {u}")
+        lines.append(f"{who_a}: {strip_markers(a)[:400]}")
+    out = chat.complete("", p["rewrite"].format(history="\n".join(lines), question=question), max_tokens=80)
+    out = out.strip().strip('"“”').splitlines()[0].strip() if out.strip() else ""
+    return out if 3 <= len(out) <= 400 else f"{history[-1][0]} {question}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Protocol, Sequence
 
 from rag.types import Answer, Citation, Document, Evidence, Hit, Query, Quote, SentenceCheck, Verdict
 
@@ -26,6 +26,16 @@ class Event:
     text: str = ""
     answer: Answer | None = None
     evidence: tuple[Evidence, ...] = ()
+
+
+def last_answer(events: Iterable[Event]) -> Answer:
+    """The answer a stream of events ends with."""
+    final = None
+    for ev in events:
+        if ev.kind == "answer":
+            final = ev.answer
+    assert final is not None, "every stream ends with its answer"
+    return final
 
 
 @dataclass

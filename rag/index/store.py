@@ -66,6 +66,7 @@ class Store(Protocol):
     def get_document(self, doc_id: str) -> Document | None: ...
     def write_document(self, doc: Document, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None: ...
     def drop_stale(self, doc_id: str, version: str) -> None: ...
+    def drop_orphans(self) -> int: ...
     def delete_document(self, doc_id: str) -> bool: ...
     def rename_document(self, doc_id: str, title: str) -> bool: ...
     def search(
@@ -112,18 +113,21 @@ def document_from_json(s: str) -> Document:
 
 
 def _paragraph_json(p: Paragraph) -> list:
-    """[lang, n, text] plus {section, kind, page, box} where they say something (older indexes have 3)."""
+    """[lang, n, text] plus {section, kind, page, box, end} where they say something (older indexes have 3);
+    end: [page, box] of the end of a paragraph run on past a column or page break."""
     box = [round(v, 1) for v in p.box] if p.box else None
-    extra = {k: v for k, v in (("section", list(p.section)), ("kind", p.kind), ("page", p.page), ("box", box))
-             if v and not (k == "kind" and v == "prose")}
+    end = [p.page_end, [round(v, 1) for v in p.box_end]] if p.page_end and p.box_end else None
+    extra = {k: v for k, v in (("section", list(p.section)), ("kind", p.kind), ("page", p.page), ("box", box),
+                               ("end", end)) if v and not (k == "kind" and v == "prose")}
     return [p.lang, p.n, p.text, extra] if extra else [p.lang, p.n, p.text]
 
 
 def _paragraph_from(doc_id: str, row: list) -> Paragraph:
     extra = row[3] if len(row) > 3 else {}
-    box = extra.get("box")
+    box, end = extra.get("box"), extra.get("end")
     return Paragraph(doc_id, row[0], row[1], row[2], tuple(extra.get("section", ())), extra.get("kind", "prose"),
-                     extra.get("page"), tuple(box) if box else None)
+                     extra.get("page"), tuple(box) if box else None, end[0] if end else None,
+                     tuple(end[1]) if end else None)
 
 
 def make_client(chroma_url: str | None, path: Path):
@@ -139,21 +143,52 @@ def make_client(chroma_url: str | None, path: Path):
             raise ConfigError(f"RAG_CHROMA_URL={chroma_url!r} is not a URL like http://127.0.0.1:8000")
         return chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=cs)
     path.mkdir(parents=True, exist_ok=True)
+    _forget_another_index(path)
     try:
         return chromadb.PersistentClient(path=str(path), settings=cs)
     except Exception as e:  # chromadb raises many kinds on a damaged directory
         raise IndexCorruptError(f"the index at {path} cannot be opened: {e}") from None
 
 
+INDEX_ID = "rag-index-id"  # a file in a local index's folder: which index lives there
+_OPENED: dict[str, str] = {}  # local index path → the id of the index this process opened there
+
+
+def _forget_system(path: Path) -> None:
+    """Stop and forget chromadb's system for ``path``: chromadb keeps one per path for the life of the
+    process (its files, threads and memory), and hands it to every later client of that path."""
+    from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+    system = Shared._identifier_to_system.pop(str(path), None)
+    Shared._identifier_to_refcount.pop(str(path), None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # a damaged index may not stop cleanly; it is forgotten all the same
+            log.debug("stopping the index system of %s failed", path, exc_info=True)
+
+
+def _forget_another_index(path: Path) -> None:
+    """A new index where this process had opened another (its folder removed, moved aside or
+    replaced) must not be served the old one's state from chromadb's cache of systems by path."""
+    marker = path / INDEX_ID
+    index_id = marker.read_text().strip() if marker.is_file() else ""
+    if not index_id:
+        index_id = uuid.uuid4().hex
+        marker.write_text(index_id)
+    if _OPENED.get(str(path), index_id) != index_id:
+        _forget_system(path)
+    _OPENED[str(path)] = index_id
+
+
 def set_aside(path: Path) -> Path:
     """Move a damaged local index aside (its files are kept, renamed) so that a clean one can be made."""
     import shutil
 
-    from chromadb.api.shared_system_client import SharedSystemClient
-
     aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
     shutil.move(str(path), str(aside))
-    SharedSystemClient.clear_system_cache()  # forget the failed client for this path
+    _forget_system(path)  # forget the failed client for this path (only this path's: other indexes stay open)
+    _OPENED.pop(str(path), None)
     return aside
 
 
@@ -298,6 +333,23 @@ class ChromaStore:
         leaves the old chunks; the next ingest of the same file finds the document unchanged and
         clears them here."""
         self._delete_chunks({"$and": [{"doc": doc_id}, {"version": {"$ne": version}}]})
+
+    def drop_orphans(self, page: int = 5000) -> int:
+        """Delete every chunk of no current version (of a document with no record, or of a version
+        never made current: a write killed before its flip leaves them); how many. Call it holding the
+        ingest lock: an ingest in flight writes such chunks on purpose."""
+        versions = self.versions()
+        stale: list[str] = []
+        offset = 0
+        while True:
+            got = self.vs.get(include=["metadatas"], limit=page, offset=offset)
+            stale += [i for i, m in zip(got["ids"], got["metadatas"]) if versions.get(m.get("doc")) != m.get("version")]
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        for start in range(0, len(stale), 500):
+            self.vs.delete(ids=stale[start : start + 500])
+        return len(stale)
 
     def _delete_chunks(self, where: dict) -> None:
         ids = self.vs.get(where=where, include=[])["ids"]

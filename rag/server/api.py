@@ -3,74 +3,70 @@ and the UI use. `rag serve` runs it with the Gradio UI mounted at /ui; OpenAPI d
 
 from __future__ import annotations
 
-import shutil
-import uuid
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from rag.errors import InputError, NotFoundError, RagError, TooLargeError
-from rag.server.common import known_docs, sse, status_of, wants_stream
+from rag.server.common import fit_history, http_detail, known_docs, sse, status_of, wants_stream
 from rag.server.discrepancies import discrepancy_routes
-from rag.server.guard import Guard
+from rag.server.guard import UI_PATH, Gate
 from rag.server.openai import openai_routes
 from rag.server.schemas import AskRequest
 
 if TYPE_CHECKING:
     from rag.compose import App
 
+log = logging.getLogger(__name__)
 UPLOAD_CHUNK = 1 << 16
 
 
 def create_api(app: App) -> FastAPI:
-    """The API over ``app``: every /v1 route behind the token and the rate limit."""
-    s = app.settings
+    """The API over ``app``: every route behind the gate (token, failed logins, rate, body limits)."""
     api = FastAPI(title="Bilingual document QA", version="1", summary="Questions over English/Chinese documents, "
-                  "answered with checked paragraph citations", max_body_size=_upload_body_limit(s.max_upload_mb))
-
-    @api.exception_handler(RagError)
-    def rag_error(_request: Request, err: RagError) -> JSONResponse:
-        return JSONResponse({"detail": err.user_message()}, status_code=status_of(err))
-
-    @api.middleware("http")
-    async def declared_size(request: Request, call_next):
-        """A declared body over a route's limit is refused before it is read, with the limit in words
-        (an undeclared one is cut off at the limit by the route's ``max_body_size``)."""
-        limit = _body_limit(request.url.path, s)
-        size = request.headers.get("content-length", "")
-        if limit is not None and size.isdigit() and int(size) > limit:
-            return JSONResponse({"detail": f"the request is {int(size) / 1024:.0f} KB; the limit is {limit / 1024:.0f} KB "
-                                 "(RAG_API_MAX_REQUEST_KB, RAG_MAX_UPLOAD_MB)"}, status_code=413)
-        return await call_next(request)
-
-    guard = Depends(Guard(s.api_token, s.api_rate_per_minute))
+                  "answered with checked paragraph citations")
+    _error_handlers(api, app)
+    api.add_middleware(Gate, settings=app.settings, ui_app=lambda: _mounted(api, UI_PATH))
     for router in (_ask_routes(app), _document_routes(app), _paragraph_routes(app), _conversation_routes(app),
-                   openai_routes(app)):
-        api.include_router(router, prefix="/v1", dependencies=[guard])
-    api.include_router(discrepancy_routes(app), prefix="/v1", dependencies=[guard])
+                   openai_routes(app), discrepancy_routes(app)):
+        api.include_router(router, prefix="/v1")
     return api
 
 
-def _body_limit(path: str, s) -> int | None:
-    if path in ("/v1/ask", "/v1/chat/completions"):
-        return s.api_max_request_kb * 1024
-    if path.startswith("/v1/"):
-        return _upload_body_limit(s.max_upload_mb)
-    return None
+def _mounted(api: FastAPI, path: str):
+    """The app mounted at ``path`` (the Gradio UI), or None."""
+    return next((r.app for r in api.routes if getattr(r, "path", None) == path and hasattr(r, "app")), None)
 
 
-def _upload_body_limit(max_upload_mb: float) -> int:
-    """A request may carry two files of the upload limit (a pair) and its form fields."""
-    return int(2 * max_upload_mb * 1024 * 1024) + (1 << 16)
+def _error_handlers(api: FastAPI, app: App) -> None:
+    """Every error is JSON ``{"detail": …}`` in HTTP's terms, without server paths."""
+    import openai
+
+    @api.exception_handler(RagError)
+    def rag_error(_request: Request, err: RagError) -> JSONResponse:
+        return JSONResponse({"detail": http_detail(err, app)}, status_code=status_of(err))
+
+    @api.exception_handler(openai.APIError)
+    def model_error(_request: Request, err: openai.APIError) -> JSONResponse:
+        log.warning("the model server failed: %s", err)
+        if isinstance(err, openai.BadRequestError) and "context" in str(err).lower():
+            return JSONResponse({"detail": "the question and its history are too long for the model's context; "
+                                 "send a shorter question or fewer history turns"}, status_code=413)
+        return JSONResponse({"detail": "the model server failed to answer; try again later"}, status_code=502)
+
+    @api.exception_handler(Exception)
+    def unexpected(_request: Request, err: Exception) -> JSONResponse:
+        log.error("unexpected error", exc_info=err)
+        return JSONResponse({"detail": "the server failed on this request (its log says why)"}, status_code=500)
 
 
 def _ask_routes(app: App) -> APIRouter:
     r = APIRouter(tags=["ask"])
-    limit = app.settings.api_max_request_kb * 1024
 
-    @r.post("/ask", max_body_size=limit, responses={200: {"content": {"text/event-stream": {}}}})
+    @r.post("/ask", responses={200: {"content": {"text/event-stream": {}}}})
     def ask(body: AskRequest, request: Request):
         """Answer a question with checked citations: the `rag ask --json` object, or, when the client
         accepts `text/event-stream`, server-sent events `status`, `evidence` (the best-matching source
@@ -82,6 +78,7 @@ def _ask_routes(app: App) -> APIRouter:
         docs = known_docs(app, body.docs)
         conv = None if body.conversation in (None, "new") else app.conversations.require(body.conversation)
         history = conv.history if conv else [(t.question, t.answer) for t in body.history]
+        history = fit_history(history, body.question, app.settings.llm_ctx)
         keep = body.conversation is not None
         events = app.pipeline.stream(body.question, history=history, lang=body.lang, k=body.k, docs=docs)
         if wants_stream(request):
@@ -117,8 +114,11 @@ def _document_routes(app: App) -> APIRouter:
 
     @r.get("/documents")
     def list_documents() -> list[dict]:
-        """Every document: the `rag docs --json` records."""
-        return [d.to_json() for d in app.store.documents()]
+        """Every document: its id, title, source (the files' names), languages, paragraphs, aligned pairs,
+        chunks, version and when it was ingested."""
+        from ingest.targets import names as public_source
+
+        return [d.to_json() | {"source": public_source(d.source)} for d in app.store.documents()]
 
     @r.post("/documents", status_code=201)
     def upload_documents(
@@ -126,10 +126,12 @@ def _document_routes(app: App) -> APIRouter:
         en_file: UploadFile | None = File(None, description="the English version of a pair"),
         zh_file: UploadFile | None = File(None, description="the Chinese version of a pair"),
         doc: str | None = Form(None, description="the document id (default: from the file name)"),
+        replace: bool = Form(False, description="replace a document of other files that has this id (else 409)"),
     ) -> list[dict]:
         """Ingest an upload: `file`, or `en_file` + `zh_file` as one document's two versions. Waits for
-        another ingest to finish; nothing is stored when any file is bad or too large."""
-        return [rep.to_json() for rep in _ingest_upload(app, file, en_file, zh_file, doc)]
+        another ingest to finish; nothing is stored when any file is bad or too large, or when the id is
+        taken by a document of other files (409, unless `replace`). The same files again update it."""
+        return [rep.to_json() for rep in _ingest_upload(app, (file, en_file, zh_file), doc, replace)]
 
     @r.post("/documents/{doc}/reingest")
     def reingest_document(doc: str) -> dict:
@@ -196,22 +198,23 @@ def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
     return path
 
 
-def _ingest_upload(app: App, file, en_file, zh_file, doc: str | None):
+def _ingest_upload(app: App, files: tuple, doc: str | None, replace: bool):
     from ingest.targets import Target, check_doc_id, plan
-    from ingest.uploads import ingest_files
+    from ingest.uploads import ingest_files, upload_folder
 
+    file, en_file, zh_file = files
     if (file is None) == (en_file is None and zh_file is None) or (en_file is None) != (zh_file is None):
         raise InputError("send `file`, or `en_file` and `zh_file` (one document's two versions)")
-    folder = app.settings.uploads_path / "api" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
     limit = int(app.settings.max_upload_mb * 1024 * 1024)
-    try:
-        paths = [_save_upload(u, folder, limit) for u in (file, en_file, zh_file) if u is not None]
-        targets = plan(paths, pair=len(paths) == 2, doc_id=check_doc_id(doc))
-        targets = [Target(t.doc_id, t.en, t.zh, " + ".join(p.name for p in t.paths)) for t in targets]
-        return ingest_files(app, paths, targets)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with upload_folder(app.settings.uploads_path / "api") as folder:
+        try:
+            paths = [_save_upload(u, folder, limit) for u in files if u is not None]
+            targets = plan(paths, pair=len(paths) == 2, doc_id=check_doc_id(doc))
+            targets = [Target(t.doc_id, t.en, t.zh, " + ".join(p.name for p in t.paths)) for t in targets]
+            return ingest_files(app, paths, targets, replace=replace)
+        except RagError as e:  # say the file's name, not where the server kept it
+            e.args = (str(e).replace(f"{folder}/", ""),)
+            raise
 
 
 def _conversation_routes(app: App) -> APIRouter:

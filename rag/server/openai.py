@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from rag.errors import InputError
-from rag.server.common import known_docs
+from rag.server.common import fit_history, known_docs
 from rag.server.schemas import ChatCompletionRequest
 
 if TYPE_CHECKING:
@@ -73,18 +73,18 @@ def _chunks(ans: Answer, cid: str, created: int) -> Iterator[str]:
 
 def openai_routes(app: App) -> APIRouter:
     r = APIRouter(tags=["openai-compatible"])
-    limit = app.settings.api_max_request_kb * 1024
 
     @r.get("/models")
     def models() -> dict:
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "bilingual-rag"}]}
 
-    @r.post("/chat/completions", max_body_size=limit)
+    @r.post("/chat/completions")
     def chat_completions(body: ChatCompletionRequest, request: Request):
         """OpenAI's chat completions over the documents: the content carries the answer and its sources."""
         from rag.answer.query import validate_question
         question, history = question_and_history(body)
         validate_question(question)
+        history = fit_history(history, question, app.settings.llm_ctx)
         known_docs(app, None)
         created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
         if body.stream:  # answered before the stream starts, so an error is still a plain 4xx/5xx

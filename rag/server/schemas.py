@@ -6,10 +6,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rag.answer.query import MAX_QUESTION_CHARS
+
 
 class HistoryTurn(BaseModel):
+    """An earlier turn. The latest turns that fit the model's context are read, older ones dropped."""
+
     model_config = ConfigDict(extra="forbid")
-    question: str
+    question: str = Field(max_length=MAX_QUESTION_CHARS, description="as long as a question may be")
     answer: str
 
 
@@ -20,7 +24,8 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, description="in English or Chinese (simplified or traditional)")
     lang: Literal["en", "zh", "zh-Hant"] | None = Field(None, description="answer language (default: the question's)")
     docs: list[str] | None = Field(None, description="document ids to ask over (default: all)")
-    history: list[HistoryTurn] = Field(default_factory=list, description="earlier turns, for follow-up questions")
+    history: list[HistoryTurn] = Field(default_factory=list, description="earlier turns, for follow-up questions "
+                                       "(the latest that fit the model's context are read)")
     k: int | None = Field(None, ge=1, le=10, description="aligned pairs in the context")
     conversation: str | None = Field(
         None, description='keep the turn in this conversation ("new" starts one); its turns are the history'

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING
 
 from rag.server.api import create_api
-from rag.server.guard import check_bind
+from rag.server.guard import UI_PATH, check_bind
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from rag.compose import App
 
-UI_PATH = "/ui"
+log = logging.getLogger(__name__)
 
 
 def with_ui(api: FastAPI, app: App) -> FastAPI:
@@ -43,8 +44,14 @@ def build_server(app: App, ui: bool = True) -> FastAPI:
 
 
 def serve(app: App, host: str, port: int, ui: bool = True) -> None:
+    """Serve until stopped; first remove what a killed ingest or upload left behind, and say so."""
     import uvicorn
+
+    from ingest.uploads import sweep_leftovers
 
     check_bind(host, app.settings.api_token)
     app.settings.uploads_path.mkdir(parents=True, exist_ok=True)
+    swept = sweep_leftovers(app)
+    if swept:
+        log.warning("%s", swept.line())
     uvicorn.run(build_server(app, ui), host=host, port=port, log_level="warning")

@@ -6,6 +6,13 @@ import re
 
 ZH_SENT_END = "。！？；!?"
 CLOSERS = "”’\"'」』）)】》"
+BLOCK_END = ".!?:;…：" + ZH_SENT_END  # what a paragraph that is not cut off ends with (a lead-in's colon too)
+
+
+def ends_sentence(text: str) -> bool:
+    """The text ends a sentence (or a lead-in), closing quotes and brackets aside."""
+    t = text.rstrip().rstrip(CLOSERS)
+    return bool(t) and t[-1] in BLOCK_END
 
 
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|No|vs|etc|e\.g|i\.e|Jr|Sr|Inc|Ltd|Co))\.$")

@@ -1,0 +1,119 @@
+"""Candidate units: what a reader would quote, built from the retrieved aligned pairs.
+
+A unit is a sentence of a long prose paragraph, a whole short paragraph, or a block with its lead-in
+(a sentence ending in a colon and the list items, table rows or code it announces; a retrieved item
+brings its lead-in and siblings). Units are taken from the asker's version of each pair; a paragraph
+the other version alone has (no aligned twin) is a unit in its own language. Every unit keeps the
+stored paragraphs it comes from and their aligned twins, so code can quote and cite them verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from rag.index.retrieve import PairHit
+from rag.text.script import HAN_RE
+from rag.text.sentences import split_sentences
+from rag.types import Document, Paragraph
+
+Lookup = Callable[[str], Document | None]
+BLOCK_KINDS = ("list", "table", "code")
+_COLON_END = re.compile(r"[:：]\s*$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One numbered choice of the select call: text shown verbatim, where it comes from, its twins."""
+
+    id: int  # 1-based, as numbered in the prompt
+    doc: str
+    lang: str  # the language of ``paragraphs`` ('en' | 'zh')
+    paragraphs: tuple[Paragraph, ...]  # one paragraph, or a lead-in and the block it announces
+    text: str  # a sentence of paragraphs[0] (a long paragraph), else "" (the paragraphs are shown whole)
+    twins: tuple[Paragraph, ...] = ()  # the aligned paragraphs of the other version
+    score: float = 0.0
+
+    @property
+    def shown(self) -> str:
+        """The unit as the model reads it (one line per paragraph)."""
+        return self.text or "\n".join(p.text for p in self.paragraphs)
+
+    @property
+    def keys(self) -> frozenset[tuple[str, str, int]]:
+        return frozenset((p.doc, p.lang, p.n) for p in self.paragraphs)
+
+
+def tokens_estimate(text: str) -> int:
+    """Prompt tokens a text costs, roughly: one per Han character, one per four other characters."""
+    han = len(HAN_RE.findall(text))
+    return han + (len(text) - han) // 4 + 1
+
+
+def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragraph, ...]:
+    """A lead-in and its block: from a retrieved item (its lead-in and siblings) or from a lead-in."""
+    same = [q for q in doc.by_lang(p.lang) if q.n > 0]
+    index = {q.n: i for i, q in enumerate(same)}
+    i = index.get(p.n)
+    if i is None:
+        return (p,)
+    if p.kind in BLOCK_KINDS:
+        start = i
+        while start > 0 and same[start - 1].kind == p.kind:
+            start -= 1
+        lead = [same[start - 1]] if start > 0 and _COLON_END.search(same[start - 1].text) else []
+        end = i
+        while end + 1 < len(same) and same[end + 1].kind == p.kind and end + 1 - start < max_items:
+            end += 1
+        return tuple(lead + same[start:end + 1])
+    if _COLON_END.search(p.text) and i + 1 < len(same) and same[i + 1].kind in BLOCK_KINDS:
+        kind, end = same[i + 1].kind, i + 1
+        while end + 1 < len(same) and same[end + 1].kind == kind and end - i < max_items:
+            end += 1
+        return tuple(same[i:end + 1])
+    return (p,)
+
+
+def _twins(doc: Document, paras: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+    other = "zh" if paras[0].lang == "en" else "en"
+    ns = dict.fromkeys(n for p in paras for n in doc.twins(p.lang, p.n))
+    return tuple(t for t in (doc.get(other, n) for n in ns) if t is not None)
+
+
+def _pieces(paras: tuple[Paragraph, ...], sentence_chars: int) -> list[str]:
+    """A long prose paragraph is offered sentence by sentence; anything else whole ("")."""
+    if len(paras) > 1 or paras[0].kind != "prose" or len(paras[0].text) <= sentence_chars:
+        return [""]
+    sents = [s.strip() for s in split_sentences(paras[0].text) if s.strip()]
+    return sents if len(sents) > 1 else [""]
+
+
+def build_units(
+    pairs: Sequence[PairHit], lookup: Lookup, lang: str, budget_tokens: int = 450, max_items: int = 12,
+    sentence_chars: int = 320,
+) -> tuple[Unit, ...]:
+    """Units of the pairs, best pair first, from version ``lang`` ('en' | 'zh') where the pair has it,
+    until ``budget_tokens`` of unit text (the first unit always)."""
+    out: list[Unit] = []
+    seen: set[tuple[str, str, int]] = set()
+    spent = 0
+    for pair in pairs:
+        hit = (pair.en if lang == "en" else pair.zh) or (pair.zh if lang == "en" else pair.en)
+        doc = lookup(pair.doc)
+        para = doc.get(hit.lang, hit.paragraph) if doc and hit else None
+        if para is None or para.kind == "heading" or (para.doc, para.lang, para.n) in seen:
+            continue
+        paras = _block_around(doc, para, max_items)
+        if any((p.doc, p.lang, p.n) in seen for p in paras):
+            continue
+        twins = _twins(doc, paras)
+        for piece in _pieces(paras, sentence_chars):
+            unit = Unit(len(out) + 1, pair.doc, para.lang, paras, piece, twins, pair.score)
+            cost = tokens_estimate(unit.shown)
+            if out and spent + cost > budget_tokens:
+                return tuple(out)
+            out.append(unit)
+            spent += cost
+        seen.update((p.doc, p.lang, p.n) for p in paras)
+    return tuple(out)
