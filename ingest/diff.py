@@ -116,18 +116,24 @@ def _ids(link: Link) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(p.n for p in link.en), tuple(p.n for p in link.zh)
 
 
-def numbers(link: Link) -> Discrepancy | None:
+def one_sided_numbers(en: str, zh: str) -> tuple[list[str], list[str]]:
+    """The numbers each text states, as written, that the other does not show in any form (each once)."""
     from rag.text.numerals import readable, stated
 
-    en_only = [n.text for n in stated(link.en_text) if n.value not in readable(link.zh_text)]
-    zh_only = [n.text for n in stated(link.zh_text) if n.value not in readable(link.en_text)]
+    en_only = [n.text for n in stated(en) if n.value not in readable(zh)]
+    zh_only = [n.text for n in stated(zh) if n.value not in readable(en)]
+    return list(dict.fromkeys(en_only)), list(dict.fromkeys(zh_only))
+
+
+def numbers(link: Link) -> Discrepancy | None:
+    en_only, zh_only = one_sided_numbers(link.en_text, link.zh_text)
     if not en_only and not zh_only:
         return None
     parts = []
     if en_only:
-        parts.append("the English states " + ", ".join(dict.fromkeys(en_only)))
+        parts.append("the English states " + ", ".join(en_only))
     if zh_only:
-        parts.append("the Chinese states " + ", ".join(dict.fromkeys(zh_only)))
+        parts.append("the Chinese states " + ", ".join(zh_only))
     reason = "; ".join(parts) + (" (not in the other version)" if not (en_only and zh_only) else "")
     return Discrepancy("numbers", *_ids(link), reason, "high", link.similarity)
 

@@ -356,7 +356,9 @@ class SentenceCheck:
     """What the claim check (or the language check) made of one sentence of the answer."""
 
     sentence: str  # as the model wrote it, with its markers
-    outcome: str  # kept | removed | recited (kept, cited to another paragraph that supports it) | repaired (a year cut)
+    # kept | removed | recited (kept, cited to another paragraph that supports it) | repaired (a year cut);
+    # selected | not selected (a unit of the select path); noted (the line on where the versions disagree)
+    outcome: str
     reason: str = ""  # why it was removed or recited
     replaced_by: str = ""  # the recited sentence
     draft: int = 1  # 2: the sentence of a second draft

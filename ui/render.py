@@ -88,9 +88,10 @@ def evidence_html(ans_or_evidence, coming: bool = False) -> str:
 
 def _selected(ans: Answer | None, n: int) -> set[int]:
     """The evidence items the select path put in the answer (its checks list the units in evidence order)."""
-    if ans is None or len(ans.checks) != n or not any(c.outcome == "selected" for c in ans.checks):
+    units = [c for c in ans.checks if c.outcome in ("selected", "not selected")] if ans is not None else []
+    if len(units) != n or not any(c.outcome == "selected" for c in units):
         return set()
-    return {i for i, c in enumerate(ans.checks) if c.outcome == "selected"}
+    return {i for i, c in enumerate(units) if c.outcome == "selected"}
 
 
 def _inline_chip(c) -> str:
@@ -125,12 +126,14 @@ def _decision_lines(ans: Answer) -> list[str]:
         out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
     if ans.version:
         out.append(f"**Version asked about**: {_VERSION_NAMES[ans.version]}; answered, cited and quoted from its paragraphs")
-    if any(c.outcome in ("selected", "not selected") for c in ans.checks):
-        chosen = [c for c in ans.checks if c.outcome == "selected"]
-        return out + [f"**Units**: {len(chosen)} of {len(ans.checks)} candidates selected and quoted", ""]
-    changed = [c for c in ans.checks if c.outcome != "kept"]
-    kept = sum(1 for c in ans.checks if c.outcome == "kept")
-    if ans.checks:
+    out += [f"**The versions differ**: {_md(c.reason)}" for c in ans.checks if c.outcome == "noted"]
+    checks = [c for c in ans.checks if c.outcome != "noted"]
+    if any(c.outcome in ("selected", "not selected") for c in checks):
+        chosen = [c for c in checks if c.outcome == "selected"]
+        return out + [f"**Units**: {len(chosen)} of {len(checks)} candidates selected and quoted", ""]
+    changed = [c for c in checks if c.outcome != "kept"]
+    kept = sum(1 for c in checks if c.outcome == "kept")
+    if checks:
         out.append(f"**Claim check**: {kept} sentence(s) kept, {len(changed)} removed or re-cited")
         out += [f"- {'✂' if c.outcome in ('removed', 'repaired') else '↪'} {c.outcome}{' (2nd draft)' if c.draft > 1 else ''}: "
                 f"*{_md(c.sentence)}*: {_md(c.reason)}" for c in changed]
