@@ -23,14 +23,13 @@ import argparse
 import hashlib
 import json
 import pickle
-import re
 import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.real_corpus import DEFAULT as CORPUS
+from eval.real_corpus import SPLITS, pairs, split_names
 
 SET = Path(__file__).resolve().parent / "sets" / "discrepancies.jsonl"
 KINDS = ("missing", "numbers", "names", "structure", "stale")
@@ -60,16 +59,8 @@ def load_labels(path: Path = SET) -> list[Label]:
 
 
 def read_split(corpus: Path) -> dict[str, str]:
-    """``FOLDER/NAME`` → dev | test, from the corpus's SPLIT.md tables."""
-    out: dict[str, str] = {}
-    part = None
-    for line in (corpus / "SPLIT.md").read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            part = line.split()[1] if line.split()[1] in ("dev", "test") else None
-        m = re.match(r"\|\s*([\w.-]+/[\w.-]+)\s*\|", line)
-        if m and part:
-            out[m.group(1)] = part
-    return out
+    """``FOLDER/NAME`` → dev | test, from the corpus's SPLIT.md (``eval.real_corpus.split_names``)."""
+    return {name: split for split in SPLITS for name in split_names(corpus / "SPLIT.md", split)}
 
 
 def _find(paras: list, texts: list[str], start: int) -> int:
@@ -191,10 +182,10 @@ class CachedVectors:
 
 def prepare(pair: str, corpus: Path, indexer, doc_id: str):
     """The pair's document as `rag ingest --pair` aligns it (not stored)."""
-    folder, name = pair.split("/")
-    en = next((corpus / folder).glob(f"{name}.en.*"))
-    zh = next(p for p in (corpus / folder).glob(f"{name}.zh*.*") if p.suffix == en.suffix)
-    return indexer.prepare_pair(en, zh, doc_id)
+    found = next((p for p in pairs(corpus) if p.pair == pair), None)
+    if found is None:
+        raise SystemExit(f"{corpus} has no pair {pair} (NAME.en.* + NAME.zh[-Hant].*)")
+    return indexer.prepare_pair(found.en, found.zh, doc_id)
 
 
 def rates(c: Counter) -> dict:
@@ -275,13 +266,17 @@ def time_diff(pair: str, doc_id: str, corpus: Path, vectors: Path | None, runs: 
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(prog="python -m eval.discrepancies")
     ap.add_argument("--split", choices=("dev", "test", "all"), default="dev")
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--corpus", type=Path, default=None, help="the real corpus (default: RAG_EVAL_CORPUS)")
     ap.add_argument("--vectors", type=Path, default=None, help="a file to keep paragraph vectors in between runs")
     ap.add_argument("--links-only", action="store_true", help="measure the alignment only")
     ap.add_argument("--doc", action="append", default=None, help="only this labelled document (repeatable)")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--time", metavar="FOLDER/NAME", help="time `rag diff` on this pair instead")
     args = ap.parse_args(argv)
+    if args.corpus is None:
+        from rag.settings import Settings
+
+        args.corpus = Settings().eval_corpus
     t0 = time.perf_counter()
     if args.time:
         print(json.dumps(time_diff(args.time, args.time.split("/")[1], args.corpus, args.vectors)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -276,33 +277,8 @@ def test_evidence_appears_before_the_first_answer_token(browser, real_ui_url, ar
     page.close()
 
 
-DIFF_EN = """# Harbor fees
-
-The harbor charges a fee for every ship that docks, by the size of the ship. The fees below apply from 1 March 2024.
-
-| Ship | Fee per day |
-|---|---|
-| Small boat | 40 dollars |
-| Cargo ship | 900 dollars |
-| Oil tanker | 1,500 dollars |
-
-Payment is due within 30 days of arrival; late payments add a surcharge.
-"""
-DIFF_ZH = """# 港口收费
-
-港口对每艘停靠的船舶按船舶大小收取费用。以下费用自 2024 年 3 月 1 日起适用。
-
-| 船舶 | 每日费用 |
-|---|---|
-| 小船 | 40 美元 |
-| 货船 | 900 美元 |
-
-付款须在抵港后 45 天内完成；逾期付款将加收附加费。
-"""
-
-
 @pytest.mark.slow
-def test_uploaded_pair_differences_are_badged_in_the_reader(browser, settings, real_embedder, tmp_path, artifacts):
+def test_uploaded_pair_differences_are_badged_in_the_reader(browser, settings, real_embedder, artifacts):
     """Upload a pair whose Chinese table lacks a row and whose payment term changed (30 → 45 days): the
     reader badges the row `missing` and both payment paragraphs `numbers`; the badge's title and a click
     show the reason, and the Differences list has both. (The real embedder aligns, loaded once for the
@@ -310,14 +286,13 @@ def test_uploaded_pair_differences_are_badged_in_the_reader(browser, settings, r
     from rag.compose import App
     from rag.llm import FakeBackend
 
-    (tmp_path / "fees.en.md").write_text(DIFF_EN, encoding="utf-8")
-    (tmp_path / "fees.zh.md").write_text(DIFF_ZH, encoding="utf-8")
+    data = Path(__file__).resolve().parent / "data"  # fees.en.md, fees.zh.md: tests/data/README.md
     app = App(settings, embedder=real_embedder, chat_backend=FakeBackend())
     with running_ui(app) as url, closing(app):
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(url)
         page.click("#upload-panel button, #upload-panel .label-wrap")
-        page.set_input_files("#upload input[type=file]", [str(tmp_path / "fees.en.md"), str(tmp_path / "fees.zh.md")])
+        page.set_input_files("#upload input[type=file]", [str(data / "fees.en.md"), str(data / "fees.zh.md")])
         page.wait_for_timeout(1500)
         page.click("#ingest")
         page.wait_for_selector("#upload-status:has-text('discrepancies')", timeout=180_000)

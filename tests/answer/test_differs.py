@@ -5,6 +5,7 @@ over a real Chroma index in a temp dir with the fake embedder and the rule-based
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -12,47 +13,23 @@ from ingest.diff import discrepancies
 from rag.answer.differs import discrepancy_note
 from rag.types import Citation
 
-EN = """# Harbor fees
-
-The harbor charges a fee for every ship that docks, by the size of the ship. The fees below apply from 1 March 2024.
-
-| Ship | Fee per day |
-|---|---|
-| Small boat | 40 dollars |
-| Cargo ship | 900 dollars |
-| Oil tanker | 1,500 dollars |
-
-Payment is due within 30 days of arrival; late payments add a surcharge.
-"""
-ZH = """# 港口收费
-
-港口对每艘停靠的船舶按船舶大小收取费用。以下费用自 2024 年 3 月 1 日起适用。
-
-| 船舶 | 每日费用 |
-|---|---|
-| 小船 | 40 美元 |
-| 货船 | 900 美元 |
-
-付款须在抵港后 45 天内完成；逾期付款将加收附加费。
-"""
+DATA = Path(__file__).resolve().parent.parent / "data"  # fees.en.md, fees.zh.md: a fees table and a payment term
 # EN ¶5 (the oil tanker's row) has no Chinese counterpart; EN ¶6 ↔ ZH ¶5 differ in the payment term
 LINKS = ((1, 1), (2, 2), (3, 3), (4, 4), (6, 5))
 
 
 @pytest.fixture
-def fees(tmp_path, settings):
+def fees(settings):
     """An app over the fees pair with the alignment above, on the answer path asked for."""
     from rag.compose import App
     from rag.index.embedder import FakeEmbedder
     from rag.llm import FakeBackend
 
-    (tmp_path / "fees.en.md").write_text(EN, encoding="utf-8")
-    (tmp_path / "fees.zh.md").write_text(ZH, encoding="utf-8")
     apps = []
 
     def make(path: str = "stages"):
         app = App(settings.model_copy(update={"answer_path": path}), embedder=FakeEmbedder(), chat_backend=FakeBackend())
-        doc = app.indexer.prepare_pair(tmp_path / "fees.en.md", tmp_path / "fees.zh.md", "fees")
+        doc = app.indexer.prepare_pair(DATA / "fees.en.md", DATA / "fees.zh.md", "fees")
         doc = replace(doc, alignment=LINKS, unaligned=(("en", 5),), similarity=tuple((a, b, 0.9) for a, b in LINKS))
         app.indexer.write([doc], progress=False)
         apps.append(app)
