@@ -205,3 +205,25 @@ def test_api_route(diff_app):
     assert client.get("/v1/documents/d/discrepancies?kind=numbers").json()["discrepancies"][0]["zh"][0]["paragraph"] == 2
     assert client.get("/v1/documents/nope/discrepancies").status_code == 404
     assert client.get("/v1/documents/d/discrepancies?kind=colour").status_code == 400
+
+
+def test_the_eval_scores_findings_and_links_against_labels_located_by_their_texts():
+    """eval.discrepancies: labels are found by paragraph text; a finding touching a label of its kind is
+    right, one touching only labels of no such kind wrong, one on unlabelled paragraphs neither; a link
+    is right when the labels join its two paragraphs."""
+    from eval.discrepancies import Label, finding_scores, link_scores, locate
+
+    doc = make_doc(["Pay within 30 days.", "Fees apply from 2024.", "Tankers pay 1,500 dollars.", "Unlabelled 7."],
+                   ["45 天内付款。", "费用自 2024 年起适用。", "未标注 8。"], [(1, 1), (2, 2), (4, 3)])
+    labels = [Label("d", "x/d", "numbers", "Pay within 30 days.", "45 天内付款。", ""),
+              Label("d", "x/d", "none", "Fees apply from 2024.", "费用自 2024 年起适用。", ""),
+              Label("d", "x/d", "missing", "Tankers pay 1,500 dollars.", "", "")]
+    located = locate(doc, labels)
+    assert [(loc.en, loc.zh) for loc in located] == [((1,), (1,)), ((2,), (2,)), ((3,), ())]
+    links = link_scores(doc, located)
+    assert (links["links"], links["right"], links["gaps"], links["gaps_left"]) == (2, 2, 1, 1)  # (4, 3) is not judged
+    found = discrepancies(doc)
+    assert ("numbers", (4,), (3,)) in kinds(found)  # 7 against 8 on unlabelled paragraphs: not scored
+    c, wrong = finding_scores(found, located)
+    assert (c["numbers.tp"], c["numbers.fp"], c["numbers.found"], c["numbers.labels"]) == (1, 0, 1, 1)
+    assert (c["missing.tp"], c["missing.found"]) == (1, 1) and c["numbers.fp"] == 0 and not wrong
