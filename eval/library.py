@@ -21,7 +21,7 @@ from rag.settings import REPO_ROOT
 
 # what ingest runs: its package and the modules of rag it imports (the query side, rag/index/retrieve.py
 # and lexical.py, reads the index and is not part of it)
-INGEST_CODE = ("ingest", "rag/index/embedder.py", "rag/index/sources.py", "rag/index/store.py", "rag/text/sentences.py",
+INGEST_CODE = ("ingest", "rag/diff.py", "rag/index/embedder.py", "rag/index/sources.py", "rag/index/store.py", "rag/text/sentences.py",
                "rag/text/script.py", "rag/text/chinese.py", "rag/text/tokens.py", "rag/types.py")
 STAMP = "library.json"
 

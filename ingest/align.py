@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ingest.parse import content_hash
+from rag.diff import components
 from rag.types import Document, Paragraph
 
 LINKS = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1))  # paragraphs on each side of a link
@@ -26,6 +27,9 @@ class AlignConfig:
     min_sim: float = 0.45  # a 1–1 link below this similarity is worth less than two gaps
     merge_cost: float = 0.04  # per extra paragraph in a link
     kind_penalty: float = 0.25  # code or heading linked to a different kind of block
+    neighbours: int = 3  # a paragraph of a link must be more alike to its partner than to this many next-best
+    margin: float = 0.0  # … candidates of each side on average, by this much ("no counterpart" otherwise),
+    band: float = 0.15  # … counting candidates this near the diagonal (a share of the document's length)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,39 @@ def _spans(v: np.ndarray, k: int) -> np.ndarray:
     return _unit(sum(v[s : len(v) - k + 1 + s] for s in range(k)))
 
 
+def _background(s: np.ndarray, k: int, band: float) -> np.ndarray:
+    """bg[i, j]: the mean of the ``k`` best similarities of row i and of column j other than s[i, j]
+    itself, among the candidates near the diagonal (within ``band`` of the document's length, at
+    least 8 paragraphs: a near-copy of a paragraph in another section is no rival), −1 where a side
+    has no other candidate: how alike paragraphs that are not a paragraph's translation are to it. A
+    translation stands out of its row and column; a paragraph without one is about as alike to its
+    best candidate as to the next ones."""
+    n, m = s.shape
+    rows = np.arange(n)[:, None] * (m / max(n, 1))
+    near = np.abs(np.arange(m)[None, :] - rows) <= max(8.0, band * max(n, m))
+
+    def side(x: np.ndarray, ok: np.ndarray) -> np.ndarray:  # along axis 1
+        kk = min(k, x.shape[1] - 1)
+        if kk <= 0:
+            return np.full(x.shape, -1.0)
+        masked = np.where(ok, x, -1.0)
+        top = -np.sort(-masked, axis=1)[:, : kk + 1]  # the best kk + 1 of each row
+        with_cell = (top.sum(1, keepdims=True) - x) / kk  # the cell is one of them: leave it out
+        without = top[:, :kk].sum(1, keepdims=True) / kk
+        return np.where(x >= top[:, kk : kk + 1], with_cell, without)
+
+    return (side(s, near) + side(s.T, near.T).T) / 2
+
+
+def _members(ok: np.ndarray, a: int, b: int) -> np.ndarray:
+    """m[i, j]: every paragraph on the merged side of link (a, b) at (i, j) is ``ok`` (a 1–1 test) with
+    the single paragraph on the other side."""
+    n, m = ok.shape
+    if a == 1:
+        return np.all([ok[:, k : m - b + 1 + k] for k in range(b)], axis=0)
+    return np.all([ok[k : n - a + 1 + k, :] for k in range(a)], axis=0)
+
+
 def _special(kinds: list[str]) -> np.ndarray:
     return np.array([{"code": 1, "heading": 2}.get(k, 0) for k in kinds])
 
@@ -58,13 +95,23 @@ def dp_align(E: np.ndarray, Z: np.ndarray, en_kinds: list[str], zh_kinds: list[s
     if n == 0 or m == 0:
         return []
     ke, kz = _special(en_kinds), _special(zh_kinds)
+    one = E @ Z.T
+    # a paragraph and a candidate translation; headings are short and all alike: a heading beside a
+    # heading needs no margin (the order of the sections keeps a missing section's heading alone)
+    headings = np.outer(ke == 2, kz == 2)
+    stands_out = (one - _background(one, cfg.neighbours, cfg.band) >= cfg.margin) | headings
     score = {}
     for a, b in LINKS:
         s = _spans(E, a) @ _spans(Z, b).T  # s[i, j]: en i..i+a-1 with zh j..j+b-1
         if s.size:
             pen = (ke[: n - a + 1, None] != kz[None, : m - b + 1]) * cfg.kind_penalty
-            # a link counts once per paragraph it covers, so a split translation is worth linking whole
-            score[(a, b)] = (a + b) / 2 * (s - cfg.min_sim) - cfg.merge_cost * (a + b - 2) - pen
+            # a link counts once per paragraph it covers, so a split translation is worth linking whole …
+            value = (a + b) / 2 * (s - cfg.min_sim) - cfg.merge_cost * (a + b - 2) - pen
+            # … and is made only of paragraphs that stand out as each other's: no weak link is forced
+            score[(a, b)] = np.where(_members(stands_out, a, b), value, -1e9)
+            if a + b > 2:  # a translation does not split or merge table rows: a row too many has no counterpart
+                rows = _members(np.outer(np.asarray(en_kinds) == "table", np.asarray(zh_kinds) == "table"), a, b)
+                score[(a, b)] = np.where(rows, -1e9, score[(a, b)])
     NEG = -1e9
     D = np.zeros((n + 1, m + 1))
     move = np.zeros((n + 1, m + 1), dtype=np.int8)  # 0: zh gap, 1: en gap, 2+: LINKS[k-2]
@@ -163,6 +210,21 @@ def _figures(en: list[Paragraph], zh: list[Paragraph], links: list[tuple[int, in
     return out
 
 
+def link_similarity(pairs, en: list[Paragraph], zh: list[Paragraph],
+                    vectors: tuple[np.ndarray, np.ndarray]) -> tuple[tuple[int, int, float], ...]:
+    """(en_n, zh_n, cosine) for every body pair: the cosine of its link, each side's vectors summed."""
+    E, Z = _unit(np.asarray(vectors[0], dtype=np.float32)), _unit(np.asarray(vectors[1], dtype=np.float32))
+    ie = {p.n: i for i, p in enumerate(en)}
+    iz = {p.n: i for i, p in enumerate(zh)}
+    out = []
+    for ens, zhs in components(pairs):
+        if not all(a in ie for a in ens) or not all(b in iz for b in zhs):
+            continue
+        sim = float(_unit(E[[ie[a] for a in ens]].sum(0)) @ _unit(Z[[iz[b] for b in zhs]].sum(0)))
+        out += [(a, b, round(sim, 4)) for a in ens for b in zhs]
+    return tuple(sorted(out))
+
+
 def stats(doc: Document) -> AlignStats:
     body = [(a, b) for a, b in doc.alignment if a > 0 and b > 0]
     en_count: dict[int, int] = {}
@@ -184,6 +246,7 @@ def align(doc: Document, embed=None, cfg: AlignConfig = AlignConfig()) -> Docume
     en = [p for p in doc.paragraphs if p.lang == "en" and p.n > 0]
     zh = [p for p in doc.paragraphs if p.lang == "zh" and p.n > 0]
     pairs: list[tuple[int, int]] = []
+    similarity: tuple[tuple[int, int, float], ...] = ()
     if en and zh:
         if embed is not None:
             vecs = (embed(en), embed(zh))
@@ -192,6 +255,8 @@ def align(doc: Document, embed=None, cfg: AlignConfig = AlignConfig()) -> Docume
             # no embedder, or one that cannot tell translations apart (it found under half of them):
             # versions with as many paragraphs are paired by position
             pairs = [(a.n, b.n) for a, b in zip(en, zh)]
+        if embed is not None:
+            similarity = link_similarity(pairs, en, zh, vecs)
     if doc.get("en", 0) and doc.get("zh", 0):
         pairs.insert(0, (0, 0))
     paired_en = {a for a, _ in pairs}
@@ -204,7 +269,8 @@ def align(doc: Document, embed=None, cfg: AlignConfig = AlignConfig()) -> Docume
     )
     aligned = tuple(pairs)
     return replace(
-        doc, alignment=aligned, unaligned=unaligned, content_hash=content_hash(doc.paragraphs, repr(aligned))
+        doc, alignment=aligned, unaligned=unaligned, similarity=similarity,
+        content_hash=content_hash(doc.paragraphs, repr(aligned)),
     )
 
 

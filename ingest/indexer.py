@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 from ingest.align import align, merge_pair, stats
 from ingest.blocks import Parsed
 from ingest.chunk import chunk_document, chunk_title, split_paragraph
+from rag.diff import counts, discrepancies
 from ingest.loaders import doc_id_for, parse_bytes, parse_path
 from ingest.parse import build_document, file_lang
 from ingest.report import IngestReport
@@ -192,6 +193,7 @@ class Indexer:
                         chunks=len(chunks), seconds=time.perf_counter() - t0,
                         blocks_read=doc.blocks_read, skipped=doc.skipped,
                         alignment=stats(doc) if len(doc.langs) == 2 else None,
+                        discrepancies=counts(discrepancies(doc)) if len(doc.langs) == 2 and status != "unchanged" else None,
                     )
                 )
         return reports

@@ -22,6 +22,7 @@ class IngestReport:
     blocks_read: tuple[tuple[str, int, int], ...] = ()  # per language: (lang, blocks read, of which front matter)
     skipped: tuple[Skipped, ...] = ()  # what was not stored, and why
     alignment: AlignStats | None = None
+    discrepancies: dict[str, int] | None = None  # per kind (`rag diff`), for a two-language document
 
     def paragraphs(self, lang: str) -> int:
         return self.n_en if lang == "en" else self.n_zh
@@ -46,6 +47,9 @@ class IngestReport:
             a = self.alignment
             out.append(f"  aligned: {a.links} links ({a.merged} joining two or three paragraphs); "
                        f"unaligned: en {a.unaligned_en}, zh {a.unaligned_zh}")
+        if self.discrepancies is not None:
+            shown = ", ".join(f"{k} {n}" for k, n in self.discrepancies.items())
+            out.append(f"  discrepancies: {shown} (rag diff {self.doc_id})")
         if self.unaligned:
             shown = ", ".join(f"{lang.upper()} ¶{n}" for lang, n in self.unaligned[:30])
             more = f" and {len(self.unaligned) - 30} more" if len(self.unaligned) > 30 else ""
@@ -65,6 +69,7 @@ class IngestReport:
             "alignment": None if a is None else {"links": a.links, "merged": a.merged,
                                                  "unaligned": {"en": a.unaligned_en, "zh": a.unaligned_zh}},
             "unaligned": [f"{lang.upper()} ¶{n}" for lang, n in self.unaligned],
+            "discrepancies": self.discrepancies,
             "chunks": self.chunks, "seconds": round(self.seconds, 2),
         }
 

@@ -227,6 +227,42 @@ def paragraphs(
 
 
 @app.command()
+def diff(
+    doc: str = typer.Argument(..., metavar="DOC", help="document id (see `rag docs`)"),
+    json_out: bool = typer.Option(False, "--json", help="one JSON object per discrepancy"),
+    fmt: Optional[str] = typer.Option(None, "--format", help="md or csv: a report to save"),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", help="only these kinds: missing, numbers, names, "
+                                             "structure, stale"),
+) -> None:
+    """Where the English and Chinese versions of a document disagree: paragraphs one lacks, numbers and
+    names that differ, lists and tables of another size, links much less alike than the rest."""
+    from rag.diff import csv_report, discrepancies, markdown_report, text_report
+    from rag.types import DISCREPANCY_KINDS
+
+    if fmt not in (None, "md", "csv"):
+        raise RagError(f"--format must be md or csv, not {fmt!r}")
+    unknown = [k for k in kind or () if k not in DISCREPANCY_KINDS]
+    if unknown:
+        raise RagError(f"unknown kind {', '.join(map(repr, unknown))}", hint="kinds: " + ", ".join(DISCREPANCY_KINDS))
+    d = _app().store.get_document(doc)
+    if d is None:
+        raise RagError(f"no document {doc!r}", hint="see `rag docs`")
+    if len(d.langs) < 2:
+        raise RagError(f"{doc!r} has one language only: there is nothing to compare",
+                       hint="ingest both versions as a pair: rag ingest --pair EN_FILE ZH_FILE")
+    found = [x for x in discrepancies(d) if not kind or x.kind in kind]
+    if json_out:
+        for x in found:
+            _echo_json(x.record(d))
+    elif fmt == "md":
+        typer.echo(markdown_report(d, found), nl=False)
+    elif fmt == "csv":
+        typer.echo(csv_report(d, found), nl=False)
+    else:
+        typer.echo("\n".join(text_report(d, found)))
+
+
+@app.command()
 def search(
     query: str,
     k: int = typer.Option(5, "--k", min=1, max=100),

@@ -98,6 +98,9 @@ class Document:
     blocks_read: tuple[tuple[Lang, int, int], ...] = ()
     # the input files as (language, path), "" for a one-file document: kept while ingesting, not stored
     files: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # (en_n, zh_n, cosine) for each aligned body pair: the similarity of the link it belongs to (the
+    # vectors of a merged side summed); empty when aligned without vectors or stored before it existed
+    similarity: tuple[tuple[int, int, float], ...] = ()
 
     def by_lang(self, lang: Lang) -> tuple[Paragraph, ...]:
         return tuple(p for p in self.paragraphs if p.lang == lang)
@@ -140,6 +143,13 @@ class Document:
         side = 0 if lang == "en" else 1
         return tuple(pair[1 - side] for pair in self.alignment if pair[side] == n)
 
+    def link_similarity(self, en_n: int, zh_n: int) -> float | None:
+        """The cosine of the link that joins EN ¶en_n and ZH ¶zh_n, if known."""
+        for a, b, sim in self.similarity:
+            if a == en_n and b == zh_n:
+                return sim
+        return None
+
     def paragraph_records(self, lang: str | None = None) -> list[dict]:
         """The records `rag paragraphs --json` prints and `GET /v1/documents/{doc}/paragraphs` returns."""
         return [
@@ -147,6 +157,49 @@ class Document:
              "twins": list(self.twins(p.lang, p.n)), "kind": p.kind, "section": list(p.section), "page": p.page}
             for p in self.paragraphs if lang is None or p.lang == lang
         ]
+
+
+DISCREPANCY_KINDS = ("missing", "numbers", "names", "structure", "stale")
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Where the two versions of a document disagree (``rag.diff``): the paragraphs of each
+    version involved (one side empty for ``missing``), the kind, a one-line reason and a severity."""
+
+    kind: str  # missing | numbers | names | structure | stale
+    en: tuple[int, ...]
+    zh: tuple[int, ...]
+    reason: str
+    severity: str  # high | medium | low
+    similarity: float | None = None  # the link's cosine (stale)
+
+    @property
+    def where(self) -> str:
+        """"EN ¶12–13 ↔ ZH ¶14": the paragraphs, for people."""
+        def side(lang: str, ns: tuple[int, ...]) -> str:
+            if not ns:
+                return f"no {lang.upper()}"
+            span = f"{ns[0]}" if len(ns) == 1 else (f"{ns[0]}–{ns[-1]}" if ns[-1] - ns[0] == len(ns) - 1
+                                                      else ", ".join(map(str, ns)))
+            return f"{lang.upper()} ¶{span}"
+
+        return f"{side('en', self.en)} ↔ {side('zh', self.zh)}"
+
+    def record(self, doc: Document) -> dict:
+        """The record `rag diff --json` prints and `GET /v1/documents/{doc}/discrepancies` returns."""
+        def paras(lang: str, ns: tuple[int, ...]) -> list[dict]:
+            out = []
+            for n in ns:
+                p = doc.get(lang, n)
+                if p is not None:
+                    out.append({"paragraph": n, "text": p.text, "kind": p.kind, "section": list(p.section),
+                                "page": p.page})
+            return out
+
+        return {"doc": doc.doc_id, "kind": self.kind, "severity": self.severity, "reason": self.reason,
+                "where": self.where, "en": paras("en", self.en), "zh": paras("zh", self.zh),
+                "similarity": None if self.similarity is None else round(self.similarity, 3)}
 
 
 @dataclass(frozen=True)
@@ -303,7 +356,9 @@ class SentenceCheck:
     """What the claim check (or the language check) made of one sentence of the answer."""
 
     sentence: str  # as the model wrote it, with its markers
-    outcome: str  # kept | removed | recited (kept, cited to another paragraph that supports it) | repaired (a year cut)
+    # kept | removed | recited (kept, cited to another paragraph that supports it) | repaired (a year cut);
+    # selected | not selected (a unit of the select path); noted (the line on where the versions disagree)
+    outcome: str
     reason: str = ""  # why it was removed or recited
     replaced_by: str = ""  # the recited sentence
     draft: int = 1  # 2: the sentence of a second draft

@@ -68,6 +68,8 @@ def test_alignment_by_similarity_when_counts_differ(seed_text):
     pairs = dict(aligned.alignment)
     assert pairs[4] == 4 and pairs[6] == 5 and pairs[14] == 13
     assert ("en", 5) in aligned.unaligned
+    # each link's similarity is kept with the alignment (the discrepancy report's `stale` reads it)
+    assert aligned.link_similarity(4, 4) == 1.0 and aligned.link_similarity(5, 5) is None
 
 
 def _vecs(*rows):
@@ -90,6 +92,35 @@ def test_dp_alignment_joins_a_split_paragraph():
     assert links == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))]
     # and the other way round
     assert dp_align(Z, E, ["prose"] * 4, ["prose"] * 3) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+
+
+def _document_like(n: int, extra: int, seed: int = 7):
+    """Vectors like a real document's: every paragraph shares the document's topic (unrelated paragraphs
+    are 0.5–0.7 alike), a translation is its own paragraph's vector plus noise; the Chinese version has
+    one more paragraph (after ``extra``) that is only about the topic."""
+    rng = np.random.default_rng(seed)
+    topic = rng.normal(size=64)
+    own = rng.normal(size=(n, 64))
+    E = topic * 1.2 + own + rng.normal(scale=0.3, size=(n, 64))
+    Z = topic * 1.2 + own + rng.normal(scale=0.3, size=(n, 64))
+    lead_in = topic * 1.2 + rng.normal(scale=0.8, size=64)
+    Z = np.vstack([Z[: extra + 1], lead_in, Z[extra + 1 :]])
+    return _vecs(*E), _vecs(*Z)
+
+
+def test_a_paragraph_without_counterpart_is_not_forced_into_a_link():
+    E, Z = _document_like(12, extra=5)
+    assert (E @ Z.T)[5, 6] > 0.45  # as alike to its neighbour as an absolute threshold lets through
+    links = dp_align(E, Z, ["prose"] * 12, ["prose"] * 13)
+    assert all(6 not in z for _, z in links)  # the lead-in stands alone
+    assert [(e, z) for e, z in links] == [((i,), (i if i <= 5 else i + 1,)) for i in range(12)]
+
+
+def test_a_table_row_too_many_is_not_merged_into_its_neighbour():
+    E = _vecs([1, 0, 0], [0, 1, 0], [0, 0.9, 0.44])  # the third row is much like the second
+    Z = _vecs([1, 0, 0], [0, 1, 0])
+    assert dp_align(E, Z, ["prose"] * 3, ["prose"] * 2)[-1] == ((1, 2), (1,))  # prose: a split translation
+    assert dp_align(E, Z, ["table"] * 3, ["table"] * 2) == [((0,), (0,)), ((1,), (1,))]  # rows: a row missing
 
 
 def test_dp_alignment_is_monotonic_and_keeps_code_with_code():

@@ -224,6 +224,27 @@ def test_details_panel_says_what_decided_and_what_the_claim_check_removed():
     assert "**Version asked about**: Chinese (中文); answered, cited and quoted from its paragraphs" in scoped
 
 
+def test_the_line_on_differing_versions_is_in_the_details_and_leaves_the_evidence_marks_alone():
+    """A select-path answer whose checks end with the discrepancy line (outcome ``noted``): the details
+    say the versions differ and count only the units; the evidence still marks the selected unit."""
+    from rag.types import Evidence, Quote
+
+    line = "The Chinese version says 45 [ZH ¶5]; the English version says 30 [EN ¶6]."
+    checks = (SentenceCheck("[1] Payment is due within 30 days.", "selected", "EN ¶6"),
+              SentenceCheck("[2] The fees apply from 1 March.", "not selected", "EN ¶2"),
+              SentenceCheck(line, "noted", "numbers discrepancy EN ¶6 ↔ ZH ¶5: the English states 30; the Chinese states 45"))
+    evidence = (Evidence(Quote("fees", "en", 6, "Payment is due within 30 days."), "EN ¶6"),
+                Evidence(Quote("fees", "en", 2, "The fees apply from 1 March."), "EN ¶2"))
+    ans = Answer("q", f"Payment is due within 30 days. [EN ¶6]\n\n{line}", "en", False,
+                 verdict=Verdict(False, "selected", "selected"), checks=checks, evidence=evidence)
+    out = details_markdown(ans)
+    assert "**The versions differ**: numbers discrepancy EN ¶6 ↔ ZH ¶5" in out
+    assert "**Units**: 1 of 2 candidates selected" in out
+    from ui.render import evidence_html
+    shown = evidence_html(ans)
+    assert shown.count("✓ in the answer") == 1 and shown.index("✓ in the answer") < shown.index("The fees apply")
+
+
 def test_example_questions_come_from_the_document_not_a_fixed_list(seeded_fake_app):
     faq = Document("d", "d.md", DocumentMeta(title="Button"), (
         Paragraph("d", "en", 1, "When To Use", ("When To Use",), "heading"),

@@ -9,6 +9,8 @@ is tested against the real models."""
 from __future__ import annotations
 
 import shutil
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -299,3 +301,39 @@ def test_evidence_appears_before_the_first_answer_token(browser, real_ui_url, ar
         assert order.index("evidence") < order.index("token"), order
     assert page.locator("#chat .evidence .ev-twin").count() >= 1  # the aligned English paragraph
     page.close()
+
+
+@pytest.mark.slow
+def test_uploaded_pair_differences_are_badged_in_the_reader(browser, settings, real_embedder, artifacts):
+    """Upload a pair whose Chinese table lacks a row and whose payment term changed (30 → 45 days): the
+    reader badges the row `missing` and both payment paragraphs `numbers`; the badge's title and a click
+    show the reason, and the Differences list has both. (The real embedder aligns, loaded once for the
+    session's real-model tests; the model is the fake one: no answer is asked for.)"""
+    from rag.compose import App
+    from rag.llm import FakeBackend
+
+    data = Path(__file__).resolve().parent / "data"  # fees.en.md, fees.zh.md: tests/data/README.md
+    app = App(settings, embedder=real_embedder, chat_backend=FakeBackend())
+    with running_ui(app) as url, closing(app):
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(url)
+        page.click("#upload-panel button, #upload-panel .label-wrap")
+        page.set_input_files("#upload input[type=file]", [str(data / "fees.en.md"), str(data / "fees.zh.md")])
+        page.wait_for_timeout(1500)
+        page.click("#ingest")
+        page.wait_for_selector("#upload-status:has-text('discrepancies')", timeout=180_000)
+        assert "missing 1" in page.inner_text("#upload-status")
+        page.wait_for_selector("#reader td.differs", timeout=30_000)
+        tanker = page.locator("#reader tr.pair", has_text="Oil tanker")
+        assert tanker.locator("td.en .diff.d-missing").count() == 1 and tanker.locator("td.missing").count() == 1
+        payment = page.locator("#reader tr.pair", has_text="Payment is due")
+        assert payment.locator("td.en .diff.d-numbers").count() == 1 and payment.locator("td.zh .diff.d-numbers").count() == 1
+        badge = payment.locator("td.zh .diff.d-numbers summary")
+        assert "30" in badge.get_attribute("title") and "45" in badge.get_attribute("title")
+        badge.click()  # a click opens the reason
+        assert payment.locator("td.zh .diff.d-numbers .diff-reason").is_visible()
+        page.click("#differences > summary")
+        listed = page.locator("#differences .diff-list").inner_text()
+        assert "missing" in listed and "numbers" in listed and "45" in listed
+        page.screenshot(path=str(artifacts / "ui-differences.png"), full_page=True)
+        page.close()

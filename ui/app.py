@@ -132,7 +132,11 @@ class UIHandlers:
         return [[q] for q in example_questions(self._selected(doc_id))]
 
     def reader(self, doc_id: str | None, highlight=None) -> str:
-        return reader_html(self._selected(doc_id), highlight)
+        """The reader of a document, its differing paragraphs badged and the "Differences" list above."""
+        from rag.diff import discrepancies
+
+        doc = self._selected(doc_id)
+        return reader_html(doc, highlight, discrepancies(doc) if doc is not None else None)
 
     def show_citation(self, key: str):
         """A clicked citation: the reader on its paragraph (both languages), the document selected, and

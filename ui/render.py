@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 from rag.answer.citations import MARKER_RE
-from rag.types import Answer, Document, Paragraph
+from rag.types import Answer, Discrepancy, Document, Paragraph
 
 
 def cite_key(doc: str, lang: str, n: int) -> str:
@@ -88,9 +88,10 @@ def evidence_html(ans_or_evidence, coming: bool = False) -> str:
 
 def _selected(ans: Answer | None, n: int) -> set[int]:
     """The evidence items the select path put in the answer (its checks list the units in evidence order)."""
-    if ans is None or len(ans.checks) != n or not any(c.outcome == "selected" for c in ans.checks):
+    units = [c for c in ans.checks if c.outcome in ("selected", "not selected")] if ans is not None else []
+    if len(units) != n or not any(c.outcome == "selected" for c in units):
         return set()
-    return {i for i, c in enumerate(ans.checks) if c.outcome == "selected"}
+    return {i for i, c in enumerate(units) if c.outcome == "selected"}
 
 
 def _inline_chip(c) -> str:
@@ -125,12 +126,14 @@ def _decision_lines(ans: Answer) -> list[str]:
         out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
     if ans.version:
         out.append(f"**Version asked about**: {_VERSION_NAMES[ans.version]}; answered, cited and quoted from its paragraphs")
-    if any(c.outcome in ("selected", "not selected") for c in ans.checks):
-        chosen = [c for c in ans.checks if c.outcome == "selected"]
-        return out + [f"**Units**: {len(chosen)} of {len(ans.checks)} candidates selected and quoted", ""]
-    changed = [c for c in ans.checks if c.outcome != "kept"]
-    kept = sum(1 for c in ans.checks if c.outcome == "kept")
-    if ans.checks:
+    out += [f"**The versions differ**: {_md(c.reason)}" for c in ans.checks if c.outcome == "noted"]
+    checks = [c for c in ans.checks if c.outcome != "noted"]
+    if any(c.outcome in ("selected", "not selected") for c in checks):
+        chosen = [c for c in checks if c.outcome == "selected"]
+        return out + [f"**Units**: {len(chosen)} of {len(checks)} candidates selected and quoted", ""]
+    changed = [c for c in checks if c.outcome != "kept"]
+    kept = sum(1 for c in checks if c.outcome == "kept")
+    if checks:
         out.append(f"**Claim check**: {kept} sentence(s) kept, {len(changed)} removed or re-cited")
         out += [f"- {'✂' if c.outcome in ('removed', 'repaired') else '↪'} {c.outcome}{' (2nd draft)' if c.draft > 1 else ''}: "
                 f"*{_md(c.sentence)}*: {_md(c.reason)}" for c in changed]
@@ -172,14 +175,20 @@ def reader_rows(doc: Document) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     return out
 
 
-def reader_html(doc: Document | None, highlight: tuple[str, int] | None = None) -> str:
-    """The whole document, English and Chinese side by side, aligned paragraph by paragraph."""
+def reader_html(doc: Document | None, highlight: tuple[str, int] | None = None,
+                found: list[Discrepancy] | None = None) -> str:
+    """The whole document, English and Chinese side by side, aligned paragraph by paragraph; with
+    ``found`` (``rag.diff``), the "Differences" list above it and a badge on each differing paragraph
+    in both columns (its kind; hover or click for the reason)."""
     if doc is None:
         return '<div class="reader empty">No document yet. Upload one or run <code>rag ingest</code>.</div>'
     hl_lang, hl_n = highlight if highlight else (None, None)
     out = [f'<div class="reader" data-doc="{html.escape(doc.doc_id, quote=True)}">']
     title = doc.meta.title or doc.meta.title_zh or doc.doc_id
     out.append(f'<div class="reader-title">{html.escape(title)} <span class="reader-doc">{html.escape(doc.doc_id)}</span></div>')
+    if found is not None and len(doc.langs) == 2:
+        out.append(differences_html(doc, found))
+    badges = _badges(found or [])
     out.append('<table class="pairs"><thead><tr><th>English</th><th>中文</th></tr></thead><tbody>')
     for en_ns, zh_ns in reader_rows(doc):
         is_hl = (hl_lang == "en" and hl_n in en_ns) or (hl_lang == "zh" and hl_n in zh_ns)
@@ -190,10 +199,49 @@ def reader_html(doc: Document | None, highlight: tuple[str, int] | None = None) 
             if not paras:
                 out.append('<td class="para missing">—</td>')
                 continue
-            out.append(_reader_cell(paras, lang, hl_n if hl_lang == lang else None))
+            out.append(_reader_cell(paras, lang, hl_n if hl_lang == lang else None, badges))
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
+
+
+KIND_LABELS = {"missing": "missing · 缺失", "numbers": "numbers · 数字", "names": "names · 名称",
+               "structure": "structure · 结构", "stale": "stale · 过时"}
+
+
+def _badges(found: list[Discrepancy]) -> dict[tuple[str, int], list[Discrepancy]]:
+    """The discrepancies each paragraph takes part in: a badge on it in the reader."""
+    out: dict[tuple[str, int], list[Discrepancy]] = {}
+    for d in found:
+        for lang, ns in (("en", d.en), ("zh", d.zh)):
+            for n in ns:
+                out.setdefault((lang, n), []).append(d)
+    return out
+
+
+def _badge(d: Discrepancy) -> str:
+    """A kind badge: hover shows the reason (title), a click opens it (details)."""
+    reason = html.escape(f"{d.where}: {d.reason}")
+    return (f'<details class="diff d-{d.kind} s-{d.severity}"><summary class="diff-badge" title="{reason}">'
+            f'{html.escape(d.kind)}</summary><div class="diff-reason">{reason}</div></details>')
+
+
+def differences_html(doc: Document, found: list[Discrepancy]) -> str:
+    """The "Differences" view: every discrepancy with its kind, severity, paragraphs (chips that show
+    them in the reader) and reason; folded, its count in the summary."""
+    from rag.diff import counts_line
+
+    if not found:
+        return '<details class="differences" id="differences"><summary>Differences · 差异: none found</summary></details>'
+    rows = []
+    for d in found:
+        chips = " ".join(chip(doc.doc_id, lang, ns[0], f"{lang.upper()} ¶{ns[0]}" + (f"–{ns[-1]}" if len(ns) > 1 else ""))
+                         for lang, ns in (("en", d.en), ("zh", d.zh)) if ns)
+        rows.append(f'<tr class="d-{d.kind} s-{d.severity}"><td><span class="diff-badge">{html.escape(d.kind)}</span></td>'
+                    f'<td>{d.severity}</td><td>{chips}</td><td>{html.escape(d.reason)}</td></tr>')
+    return (f'<details class="differences" id="differences"><summary>Differences · 差异: {len(found)} '
+            f'({html.escape(counts_line(found))})</summary><table class="diff-list"><thead><tr><th>kind</th>'
+            f'<th>severity</th><th>where</th><th>reason</th></tr></thead><tbody>{"".join(rows)}</tbody></table></details>')
 
 
 def _paragraph_html(p) -> str:
@@ -208,11 +256,15 @@ def _paragraph_html(p) -> str:
     return f'<div class="rpara k-{p.kind}" title="{html.escape(p.place, quote=True)}"><span class="plabel">{label}</span> {body}</div>'
 
 
-def _reader_cell(paras, lang: str, cited_n: int | None) -> str:
+def _reader_cell(paras, lang: str, cited_n: int | None, badges: dict | None = None) -> str:
     cited = " cited" if cited_n is not None and any(p.n == cited_n for p in paras) else ""
     labels = ", ".join(f"{lang.upper()} ¶{p.n}" for p in paras)
     kinds = " ".join(sorted({f"k-{p.kind}" for p in paras}))
-    return f'<td class="para {lang}{cited} {kinds}" data-label="{labels}">{"".join(_paragraph_html(p) for p in paras)}</td>'
+    mine = list(dict.fromkeys(d for p in paras for d in (badges or {}).get((lang, p.n), [])))
+    flags = f'<div class="diff-badges">{"".join(_badge(d) for d in mine)}</div>' if mine else ""
+    differs = " differs" if mine else ""
+    return (f'<td class="para {lang}{cited}{differs} {kinds}" data-label="{labels}">{flags}'
+            f'{"".join(_paragraph_html(p) for p in paras)}</td>')
 
 
 CSS = """
@@ -245,6 +297,20 @@ CSS = """
 .rhead { font-weight:700; } .rhead.h1 { font-size:1.3em; } .rhead.h2 { font-size:1.15em; } .rhead.h3 { font-size:1.05em; }
 .pairs td.k-heading { padding-top:.9em; }
 .pairs td pre { white-space:pre-wrap; font-size:.85em; background:#f3f4f6; padding:.3em; margin:0; }
+.diff-badges { float:right; display:flex; gap:.2em; margin-left:.3em; }
+details.diff > summary { list-style:none; } details.diff > summary::-webkit-details-marker { display:none; }
+.diff-badge { display:inline-block; padding:0 .45em; border-radius:.7em; font-size:.72em; font-weight:700; cursor:pointer;
+  background:#fee2e2; color:#991b1b; border:1px solid #fca5a5; }
+.d-numbers .diff-badge { background:#ffedd5; color:#9a3412; border-color:#fdba74; }
+.d-names .diff-badge { background:#ede9fe; color:#5b21b6; border-color:#c4b5fd; }
+.d-structure .diff-badge { background:#e0f2fe; color:#075985; border-color:#7dd3fc; }
+.d-stale .diff-badge { background:#f3f4f6; color:#374151; border-color:#d1d5db; }
+.diff-reason { position:absolute; z-index:5; max-width:28em; background:#fff; border:1px solid #d1d5db; padding:.3em .5em;
+  font-size:.8em; box-shadow:0 2px 6px rgba(0,0,0,.15); }
+.pairs td.differs { background:#fffaf0; }
+.differences { margin:.3em 0 .6em; font-size:.9em; } .differences > summary { cursor:pointer; font-weight:600; }
+.diff-list { width:100%; border-collapse:collapse; } .diff-list td, .diff-list th { padding:.2em .4em; border-bottom:1px solid #e5e7eb;
+  text-align:left; vertical-align:top; }
 """
 
 # clicks on chips anywhere (chat messages are re-rendered, so the listener is delegated)

@@ -9,14 +9,15 @@ the user that the cited units do not state. ``SelectPipeline`` has the interface
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Iterator, Mapping, Sequence
 
 from rag.answer import prompts
 from rag.answer.chat import Chat
-from rag.answer.compose import Draft, compose
+from rag.answer.compose import Draft, cite, compose
 from rag.answer.decide import coverage, decide, key_terms
+from rag.answer.differs import Differences, Note, with_note
 from rag.answer.query import is_follow_up, question_language, rewrite, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.state import Event, Turn, last_answer
@@ -106,6 +107,7 @@ class SelectPipeline:
         self.settings = settings
         self.chat = Chat(chat_backend)
         self.selector = chooser(self.chat, settings)
+        self.differences = Differences()
 
     def analyze(self, question: str, history: Sequence[Turn], lang: str | None) -> Asked:
         text = validate_question(question)
@@ -153,17 +155,29 @@ class SelectPipeline:
         cov = coverage(asked.search, chosen, got.idf) if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
+        note = self.note(draft, asked.lang)
+        if note is not None:
+            text, citations = with_note(draft.text, draft.citations, note)
+            draft = replace(draft, text=text, citations=citations)
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
         clock.mark("first_token")
         for piece in text.splitlines(keepends=True):
             yield Event("token", piece)
         clock.mark("total")
-        yield Event("answer", answer=self._answer(asked, got, draft, verdict, evidence, chosen, clock))
+        checks = unit_checks(got.units, chosen) + ((note.check,) if note is not None else ())
+        yield Event("answer", answer=self._answer(asked, got, draft, verdict, evidence, checks, clock))
 
-    def _answer(self, asked: Asked, got: Retrieved, draft: Draft, verdict: Verdict, evidence, chosen, clock) -> Answer:
+    def note(self, draft: Draft, lang: str) -> Note | None:
+        """The line on a discrepancy of the paragraphs quoted from the asker's version or of their twins (a
+        unit only the other version has is already quoted under a line saying so)."""
+        own = doc_lang(lang)
+        cited = [cite(p) for u in draft.units if u.lang == own for p in (*u.paragraphs, *u.twins)]
+        return self.differences.note(cited, self.retriever.document, lang) if cited else None
+
+    def _answer(self, asked: Asked, got: Retrieved, draft: Draft, verdict: Verdict, evidence, checks, clock) -> Answer:
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
         return Answer(asked.text, text, asked.lang, verdict.refused, draft.citations, got.hits,  # type: ignore[arg-type]
-                      dict(clock.marks), asked.standalone, (), verdict, unit_checks(got.units, chosen), evidence)
+                      dict(clock.marks), asked.standalone, (), verdict, checks, evidence)
 
     def answer(
         self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None,

@@ -7,6 +7,7 @@ from typing import ClassVar, Iterator
 
 from rag.answer import prompts
 from rag.answer.citations import exact
+from rag.answer.differs import Differences, with_note
 from rag.answer.state import AnswerState, Event, Tools
 from rag.text.chinese import in_script
 from rag.types import Answer, Citation, Verdict
@@ -69,6 +70,7 @@ class FinishStage:
 
     def __init__(self, tools: Tools) -> None:
         self.tools = tools
+        self.differences = Differences()
 
     def run(self, state: AnswerState) -> Iterator[Event]:
         from rag.answer.verdict import decide  # the rules settle answers with this module's replies
@@ -78,6 +80,10 @@ class FinishStage:
             return iter(())
         if state.verdict is None:
             state.verdict = Verdict(False, "no-rule-refused", "no rule refused and none was asked to vouch for the answer")
+        note = self.differences.note(state.citations, state.lookup, state.q.lang)  # where the versions disagree
+        if note is not None:
+            state.text, state.citations = with_note(state.text, state.citations, note)
+            state.checks.append(note.check)
         text = in_script(state.text, state.q.lang)
         state.answer = _answer(state, text, False, state.citations, state.quotes)
         return iter(())

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response, Streami
 
 from rag.errors import InputError, NotFoundError, RagError, TooLargeError
 from ui.server.common import fit_history, http_detail, known_docs, sse, status_of, wants_stream
+from ui.server.discrepancies import discrepancy_routes
 from ui.server.guard import UI_PATH, Gate
 from ui.server.openai import openai_routes
 from ui.server.schemas import AskRequest
@@ -30,7 +31,7 @@ def create_api(app: App) -> FastAPI:
     _error_handlers(api, app)
     api.add_middleware(Gate, settings=app.settings, ui_app=lambda: _mounted(api, UI_PATH))
     for router in (_ask_routes(app), _document_routes(app), _paragraph_routes(app), _conversation_routes(app),
-                   openai_routes(app)):
+                   openai_routes(app), discrepancy_routes(app)):
         api.include_router(router, prefix="/v1")
     return api
 

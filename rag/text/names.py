@@ -1,0 +1,202 @@
+"""The names a paragraph writes, and whether another paragraph writes them too, in any form.
+
+Two kinds of name, told apart by their spelling:
+
+- ``code`` names a translation keeps as they are: addresses (https://…, www.…), identifiers with
+  code punctuation (``@ant-design/cssinjs``, ``show_source``, ``Regexp::new``, ``#60376``,
+  ``package.json``), and words mixing letters and digits (``Qwen-7B``, ``x86_64``, ``internlm2_5-1_8b``);
+- ``word`` names a translation may write in its own language: acronyms (MDN, CLA), words with an
+  inner capital (DashScope, GitHub, WeChat) and, in the English version, capitalised words that do not
+  open a sentence or a cell (Docker). In a Chinese paragraph every Latin word that is not plain lower
+  case is one (Web, APP, LLM).
+
+A name is written by another text when its letters and digits appear there whatever the case,
+spacing, hyphens or a plural "s" (x86-64 = x86_64, Long Context = LongContext, annotations =
+annotation), as its initials (JavaScript = JS), as the pinyin of its Han characters (Weibo = 微博), or
+as a rendering listed in ``rag/text/data/names.toml`` (WeChat = 微信).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "names.toml"
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s)）\]>\"'，。、；]+")
+_TOKEN = re.compile(r"(?:[@#$]|(?<![\w.])/)?[A-Za-z0-9_][A-Za-z0-9_$.\-/:+#@]*[A-Za-z0-9_$]|[A-Za-z]")
+_CODE_MARK = re.compile(r"[_@#$]|::|[A-Za-z0-9]{2}\.[A-Za-z]{2}|[A-Za-z]\.[A-Za-z0-9]{2}|[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]")
+_BOUNDARY = re.compile(r"[.!?:;|\n。！？：；]")  # where a sentence (or a table cell, a label's value) starts
+_WORDISH = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]")
+_CELL_LABEL = re.compile(r"(?:^|(?<=\| ))[^|:\n]{1,40}: ")  # "Global Config: " of a table row's cell
+_VOCAB = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*")
+_FLAT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    kind: str  # code | word
+
+
+@lru_cache(maxsize=1)
+def _data() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    d = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    renderings = {k.lower(): tuple(v) for k, v in d["renderings"].items()}
+    return renderings, frozenset(d["common"]["words"])
+
+
+def flat(text: str) -> str:
+    """Lower case, NFKC, simplified script, without spaces and punctuation: how names are compared."""
+    from rag.text.chinese import to_simplified
+
+    return _FLAT.sub("", to_simplified(unicodedata.normalize("NFKC", text)).lower())
+
+
+def _is_number(token: str) -> bool:
+    return bool(re.fullmatch(r"[\d.,:/\-+]+[A-Za-z]{0,3}|v?\d+(?:\.\d+)+|\d+(?:st|nd|rd|th)", token, re.I))
+
+
+def _is_code(token: str) -> bool:
+    """Code punctuation (show_source, @scope/pkg, Regexp::new, package.json), letters and digits mixed
+    (Qwen-7B, x86); a path (/acme/new-order, nodejs/security-wg). Words joined by a slash (and/or,
+    dev/prod) are words; an inner capital alone (DashScope) is a word name, not code."""
+    if "/" in token:
+        parts = [p for p in token.split("/") if p]
+        return token.startswith("/") or any(_is_code(p) or re.search(r"[-.]", p) for p in parts)
+    return bool(_CODE_MARK.search(token)) and not re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", token)
+
+
+def _word_name(token: str, text: str, start: int, lang: str) -> bool:
+    """An acronym, a word with an inner capital, or a capitalised word that does not open a sentence
+    (English); in Chinese text any Latin word that is not plain lower case."""
+    common = _data()[1]
+    if token in common or len(token) < 2:
+        return False
+    letters = re.sub(r"[^A-Za-z]", "", token)
+    if not letters or letters.islower():
+        return False
+    if letters.isupper() or re.search(r"[a-z][A-Z]", token):
+        return True
+    if lang == "zh":
+        return True
+    return not _opens(text, start)
+
+
+def _opens(text: str, start: int) -> bool:
+    """Is the word at ``start`` the first word of its sentence, cell or label (only symbols before it)?"""
+    before = text[max(0, start - 80) : start]
+    cut = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
+    return not _WORDISH.search(before[cut:]) and (cut > 0 or start <= 80)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of a document's two versions (addresses left out): which of them it writes in lower
+    case somewhere (a common word, however capitalised elsewhere), and the words of each version."""
+
+    lower: frozenset[str]
+    words: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, texts: dict[str, str]) -> Vocabulary:
+        words = {lang: [w for m in _VOCAB.finditer(_URL.sub(" ", unicodedata.normalize("NFKC", t)))
+                        for w in {m.group(0), *re.split(r"[-_.]", m.group(0))} if w]
+                 for lang, t in texts.items()}
+        lower = frozenset(w for ws in words.values() for w in ws if w.islower())
+        return cls(lower, {lang: frozenset(w.lower() for w in ws) for lang, ws in words.items()})
+
+    def common(self, name: Name) -> bool:
+        """A capitalised word the document also writes in lower case (Color beside color)."""
+        w = name.text
+        return name.kind == "word" and w[:1].isupper() and w[1:].islower() and (
+            w.lower() in self.lower or w.lower().rstrip("s") in self.lower)
+
+    def has(self, lang: str, name: Name) -> bool:
+        """Does version ``lang`` write ``name`` as a word of its own somewhere?"""
+        low = name.text.lower()
+        ws = self.words.get(lang, frozenset())
+        return low in ws or low.rstrip("s") in ws or low + "s" in ws
+
+
+def names(text: str, lang: str, kind: str = "prose") -> list[Name]:
+    """The names ``text`` (a paragraph of version ``lang`` and ``kind``) writes, in order, each once.
+    A table row's cell labels ("Global Config: ×") are its columns' headers, not names."""
+    text = unicodedata.normalize("NFKC", text)
+    if kind == "table":
+        text = _CELL_LABEL.sub(" | ", text)
+    found: dict[str, Name] = {}
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;:!?")
+        found.setdefault(url, Name(url, "code"))
+    rest = _URL.sub(lambda m: " " + m.group(0)[len(m.group(0).rstrip(".,;:!?")):], text)  # its full stop stays
+    for m in _TOKEN.finditer(rest):
+        token = m.group(0).rstrip(".-/:+").lstrip(".-:+")
+        if not token or _is_number(token):
+            continue
+        if _is_code(token):
+            found.setdefault(token, Name(token, "code"))
+        elif "/" in token:
+            for part in token.split("/"):
+                if part and _word_name(part, rest, m.start() + 1, lang):
+                    found.setdefault(part, Name(part, "word"))
+        elif _word_name(token, rest, m.start(), lang):
+            found.setdefault(token, Name(token, "word"))
+    return list(found.values())
+
+
+def is_acronym(name: Name) -> bool:
+    """API, SFT, LLMs (and a word in capitals, VERSION): capitals only, a plural "s" aside."""
+    return bool(re.fullmatch(r"[A-Z]{2,}s?", name.text))
+
+
+def _initials(name: str) -> str:
+    return "".join(re.findall(r"[A-Z]", name))
+
+
+def _abbreviated(name: Name, text: str) -> bool:
+    """``name`` and ``text`` abbreviate one another: JavaScript = JS (its capitals), JS = JavaScript,
+    NPM = Node Package Manager (the initials of capitalised words in a row)."""
+    initials = _initials(name.text)
+    if len(initials) >= 2 and initials != name.text and re.search(rf"(?<![A-Za-z]){initials}(?![A-Za-z])", text):
+        return True
+    if not re.fullmatch(r"[A-Z]{2,6}", name.text):
+        return False
+    spelled = {_initials(w) for w in re.findall(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+", text)}
+    spelled |= {"".join(w[0] for w in run.split()) for run in re.findall(r"(?:[A-Z][a-z]+ ){1,5}[A-Z][a-z]+", text)}
+    return name.text in spelled
+
+
+def _glued(name: Name, text: str) -> bool:
+    """Words the parser glued together ("avatarWe have…" after an image's alt text, "join us onDiscord"):
+    the other text writes the lower-case head or the capitalised tail as a word of its own."""
+    m = re.fullmatch(r"([a-z]{2,})([A-Z][A-Za-z]*)", name.text)
+    return bool(m) and any(re.search(rf"(?<![A-Za-z]){part}(?![a-z])", text) is not None for part in m.groups())
+
+
+def written(name: Name, text: str, flat_text: str | None = None) -> bool:
+    """Does ``text`` write ``name`` in any of the forms the module doc lists?"""
+    ft = flat(text) if flat_text is None else flat_text
+    fn = flat(name.text)
+    if not fn:
+        return True
+    forms = {fn, fn[:-1] if fn.endswith("s") and len(fn) > 3 else fn, fn + "s"}
+    if len(fn) <= 3:  # a short name must stand as a word of its own
+        words = set(re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", text).lower()))
+        if forms & words:
+            return True
+    elif any(f in ft for f in forms):
+        return True
+    if _abbreviated(name, text) or _glued(name, text):
+        return True
+    if any(flat(r) in ft for r in _data()[0].get(name.text.lower(), ())):
+        return True
+    if name.kind == "word" and re.search(r"[\u4e00-\u9fff]", text):
+        from rag.text.chinese import romanises
+
+        return romanises(name.text, text)
+    return False

@@ -1,0 +1,117 @@
+"""Numbers however they are written (rag.text.numerals) and names in any form (rag.text.names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.text.names import Name, names, written
+from rag.text.numerals import readable, stated, zh_numeral_value
+
+
+@pytest.mark.parametrize("run, value", [
+    ("一千三百五十", 1350), ("两", 2), ("十三", 13), ("二十", 20), ("一百零五", 105), ("二〇二三", 2023),
+    ("240万", 2_400_000), ("3万亿", 3e12), ("18亿", 1.8e9), ("一亿两千万", 1.2e8), ("一百万", 1e6),
+])
+def test_chinese_numerals(run, value):
+    assert zh_numeral_value(run) == value
+
+
+def test_a_magnitude_alone_is_no_number():
+    assert zh_numeral_value("万") is None and zh_numeral_value("千万") is None
+
+
+def values(text: str) -> set[str]:
+    return {n.value for n in stated(text)}
+
+
+@pytest.mark.parametrize("en, zh", [
+    ("Up to 1,152 consecutive failures", "最多可连续验证失败 1152 次"),
+    ("It costs 1350 dollars", "费用为一千三百五十美元"),
+    ("trained on 3 trillion tokens", "训练了3万亿token"),
+    ("with over 1.5 million users", "拥有超过 150 万用户"),
+    ("an 8-billion parameter model", "80亿参数的模型"),
+    ("Qwen-1.8B (1.8B parameters)", "参数规模为18亿（1.8B）"),
+    ("shipped in July 2022", "在 2022 年 7 月发布"),
+    ("Matz, May 12th, 2000", "Matz 于 2000 年 5 月 12 日"),
+    ("[2023.10.17] We release", "2023年10月17日 我们推出了"),
+    ("released in May", "5 月发布"),
+    ("a 30% speedup", "提速百分之三十"),
+    ("within 5 days", "在 5 天内"),
+    ("five dimensions of capabilities", "五大能力维度"),
+    ("four more certificates", "再申请四份证书"),
+    ("The twelve-factor app", "12-Factor 应用"),
+    ("Now more than 3x faster", "快 3 倍以上"),
+])
+def test_the_same_number_written_another_way(en, zh):
+    assert values(en) <= readable(zh), (values(en), readable(zh))
+    assert values(zh) <= readable(en), (values(zh), readable(en))
+
+
+@pytest.mark.parametrize("en, zh", [
+    ("[2024.07.03] We release InternLM2.5-7B", "[2024.06.30] 我们发布了 InternLM2.5-7B"),
+    ("Vue 2.7, which was shipped in July 2022", "Vue 2 在 2022 年 6 月发布了最后一个小版本 (2.7)"),
+    ("the default is 8", "默认值为 16"),
+    ("trained on 2.2T tokens", "训练了 2.4T tokens"),
+])
+def test_a_changed_number_is_seen(en, zh):
+    assert not values(en) <= readable(zh) or not values(zh) <= readable(en)
+
+
+@pytest.mark.parametrize("text", [
+    "InternLM3 supports x86_64 and Python3.12 (#60376) ^1",  # digits inside names and references
+    "1. Correction",  # an enumerator
+    "一、督促",
+    "（1）英文 Glossary 的审核者和（2）本地化团队的审核者",
+    "统一、一些、十分重要、一个、万物",  # numerals inside words, and the article 一
+])
+def test_numbers_that_are_not_stated(text):
+    assert values(text) == set()
+
+
+def test_readable_includes_words_months_and_digits_in_names():
+    seen = readable("twelve-factor, five dimensions, in May, InternLM3, 一个")
+    assert {"12", "5", "date:--05", "3", "1"} <= seen
+
+
+def names_of(text: str, lang: str) -> dict[str, str]:
+    return {n.text: n.kind for n in names(text, lang)}
+
+
+def test_code_names_and_word_names():
+    en = names_of("Lightweight tools such as Docker and Vagrant; see @ant-design/cssinjs, show_source and "
+                  "https://github.com/QwenLM/Qwen. Please use Qwen-7B, MDN or DashScope.", "en")
+    assert en["@ant-design/cssinjs"] == en["show_source"] == en["https://github.com/QwenLM/Qwen"] == "code"
+    assert en["Qwen-7B"] == "code"
+    assert en["Docker"] == en["Vagrant"] == en["MDN"] == en["DashScope"] == "word"
+    assert "Lightweight" not in en and "Please" not in en  # a sentence's first word is no name
+
+
+def test_chinese_text_names_every_latin_word_but_plain_lower_case():
+    zh = names_of("微信群和Discord server（入口见文档开头部分），支持 Web 和 APP，hash 值", "zh")
+    assert set(zh) == {"Discord", "Web", "APP"}
+
+
+@pytest.mark.parametrize("name, kind, text", [
+    ("x86-64", "code", "RJIT 仅支持 x86_64 架构"),
+    ("Long Context", "word", "评测集: LongContext"),
+    ("annotations", "code", "Service 的 annotation 与 label"),
+    ("JavaScript", "word", "用 Vue 的时候应该选 JS 还是 TS？"),
+    ("TS", "word", "Should I use JavaScript or TypeScript with Vue?"),
+    ("NPM", "word", "libraries from the Node Package Manager"),
+    ("avatarWe", "code", "avatar我们已经删除了Node.js的CLA。"),  # an image's alt text glued to the sentence
+    ("WeChat", "word", "加入我们的微信群"),
+    ("Weibo", "word", "腾讯、微博、哔哩哔哩"),
+    ("DM-master", "code", "DM-Master 与 DM-worker"),
+])
+def test_a_name_written_another_way(name, kind, text):
+    assert written(Name(name, kind), text)
+
+
+@pytest.mark.parametrize("name, kind, text", [
+    ("Docker", "word", "结合像 Vagrant 这样轻量的虚拟环境"),
+    ("Qwen-Chat", "code", "how to use Qwen-7B with ModelScope"),
+    ("internlm2_5-1_8b-chat", "code", "ModelScope(HF): internlm2_5-1_8b"),
+    ("TS", "word", "tests and tools"),
+])
+def test_a_name_not_written(name, kind, text):
+    assert not written(Name(name, kind), text)
