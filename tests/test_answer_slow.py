@@ -89,9 +89,14 @@ def test_every_number_and_name_of_an_answer_is_in_the_paragraph_it_cites(real_ap
         assert ans.verdict.rule in ("nothing-supported", "model-no", "model-refused"), ans.verdict
         return
     cited = {(c.lang, c.paragraph): c.text for c in ans.citations}
-    assert cited and unsupported_claims(ans.text, cited, question) == [], ans.text
+    # the line saying where the versions differ is composed in code (template words, numbers quoted
+    # from both cited paragraphs: tests/answer/test_differs.py); the model's answer is the rest
+    text = ans.text
+    for note in (c.sentence for c in ans.checks if c.outcome == "noted"):
+        text = text.replace(note, "")
+    assert cited and unsupported_claims(text, cited, question) == [], ans.text
     lang = "en" if ans.answer_language == "en" else "zh"
-    assert foreign_words(re.sub(r"\[(EN|ZH) ¶\d+\]", "", ans.text), lang, [*cited.values(), question]) == []
+    assert foreign_words(re.sub(r"\[(EN|ZH) ¶\d+\]", "", text), lang, [*cited.values(), question]) == []
 
 
 def test_the_local_model_gives_the_check_its_yes_probability(real_app):

@@ -28,7 +28,9 @@ def test_seed_set_is_well_formed():
 
 
 # sets over the sample article name gold paragraphs; those over the real documents name gold text
-SEED_SETS = sorted(p for p in SET.parent.glob("*.jsonl") if not any("gold_text" in it for it in load_set(p)))
+# (discrepancies.jsonl is the discrepancy detector's labelled set, not questions)
+SEED_SETS = sorted(p for p in SET.parent.glob("*.jsonl")
+                   if p.name != "discrepancies.jsonl" and not any("gold_text" in it for it in load_set(p)))
 
 
 @pytest.mark.parametrize("qset", SEED_SETS, ids=lambda p: p.stem)
