@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from eval.real_corpus import lang_file
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FILE = ROOT / "tests" / "data" / "alignment_sample.jsonl"
 REAL = ROOT.parent / "shared" / "corpus" / "real"
@@ -36,15 +38,8 @@ def doc_id(stem: Path) -> str:
     return "qwen_readme" if stem.parent.name == "qwen_readme" else stem.name
 
 
-def lang_file(stem: Path, lang: str) -> Path:
-    """A pair's file of one language: NAME.en.md, NAME.zh.md or (traditional) NAME.zh-Hant.md."""
-    path = stem.with_name(f"{stem.name}.{lang}.md")
-    return path if lang == "en" or path.exists() else stem.with_name(f"{stem.name}.zh-Hant.md")
-
-
 def prepare(indexer, stem: Path):
-    did = "qwen_readme" if stem.parent.name == "qwen_readme" else None
-    return indexer.prepare_pair(lang_file(stem, "en"), lang_file(stem, "zh"), did)
+    return indexer.prepare_pair(lang_file(stem, "en"), lang_file(stem, "zh"), doc_id(stem))
 
 
 def precision(doc, sample: list[dict]) -> tuple[int, int, int, int]:

@@ -37,6 +37,12 @@ class Pair:
         return self.en.suffix.lower().lstrip(".")
 
 
+
+def lang_file(stem: Path, lang: str) -> Path:
+    """A Markdown pair's file of one language: NAME.en.md, NAME.zh.md or (traditional) NAME.zh-Hant.md."""
+    path = stem.with_name(f"{stem.name}.{lang}.md")
+    return path if lang == "en" or path.exists() else stem.with_name(f"{stem.name}.zh-Hant.md")
+
 def pairs(root: Path) -> list[Pair]:
     """Every pair under ``root``, sorted by name."""
     found = []

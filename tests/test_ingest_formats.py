@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.real_corpus import lang_file
 from ingest.indexer import indexer_for
 from ingest.loaders import parse_bytes, parse_path
 from ingest.md import parse_markdown
@@ -20,10 +21,6 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 PAIRS = sorted(p.with_name(p.name.replace(".en.md", "")) for p in REAL.glob("*/*.en.md"))
 
 
-def lang_file(stem: Path, lang: str) -> Path:
-    """A pair's file of one language: NAME.en.md, NAME.zh.md or (traditional) NAME.zh-Hant.md."""
-    path = stem.with_name(f"{stem.name}.{lang}.md")
-    return path if lang == "en" or path.exists() else stem.with_name(f"{stem.name}.zh-Hant.md")
 needs_real = pytest.mark.skipif(not PAIRS, reason="../shared/corpus/real is not here")
 
 

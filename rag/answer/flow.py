@@ -74,9 +74,10 @@ def unit_checks(units: Sequence[Unit], chosen: Sequence[Unit]) -> tuple[Sentence
 
 class TopAndChosen:
     """The best-retrieved unit, then the units the model chooses (``RAG_SELECT_CHOOSER=top+model``, the
-    default; the model's "none" still refuses). The model names one unit in 97% of dev questions, and in 37 of the 46 failures where the
-    gold unit was offered it was the first and the model chose another: the first unit and the model's
-    choice together pass 0.59 of the dev split, the model's choice alone 0.47, the first unit alone 0.49."""
+    default; the model's "none" still refuses). The model names one unit in 97% of dev questions, and
+    in 37 of the 46 failures where the gold unit was offered it was the first and the model chose
+    another: the first unit and the model's choice together pass 0.59 of the dev split, the model's
+    choice alone 0.47, the first unit alone 0.49."""
 
     def __init__(self, selector: Selector | None, max_ids: int) -> None:
         self.selector = selector
