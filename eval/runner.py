@@ -29,19 +29,12 @@ def _retrieval_mode(mode: str):
     return lambda app: app.sharing(app.settings.model_copy(update={"retrieval_mode": mode})).pipeline
 
 
-def _path(name: str):
-    """The same parts on one answer path (``select`` or ``stages``), whatever the settings' default."""
-    return lambda app: app.sharing(app.settings.model_copy(update={"answer_path": name})).pipeline
-
-
 WHERE = ("pair", "format", "script")  # what a result of a library run keeps of where its question's gold is
 
 # name → the pipeline built from an App (the same composition root as the CLI and UI); a new pipeline is
 # one line here
 PIPELINES: dict[str, Callable] = {
     "full": _full,
-    "select": _path("select"),
-    "stages": _path("stages"),
     "naive": _naive,
     "dense": _retrieval_mode("dense"),
     "bm25": _retrieval_mode("bm25"),
