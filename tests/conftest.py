@@ -1,5 +1,5 @@
 """Shared fixtures and builders: temp data dirs, the fake embedder/LLM, an app over the sample
-article with scripted model replies, the state after some stages, and session-scoped real models (slow)."""
+article with scripted model replies, and session-scoped real models (slow)."""
 
 from __future__ import annotations
 
@@ -14,22 +14,6 @@ REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_pat
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-# two paragraphs of the sample article, as stage tests quote them
-EN3 = (
-    "In September, Chinese President Xi Jinping is expected to pay a state visit to the United States at the "
-    "invitation of Washington. Toward the end of the year, as the APEC and G20 summits are held in the two "
-    "countries, the two heads of state are expected to meet again on the sidelines."
-)
-ZH13 = "至于特朗普总统多次提出的美俄中三方核对话,则更不靠谱。中国核武库与美俄核武库远不在一个层级上,美俄通过核对话带头进行核裁军才是实现全球战略稳定的首要任务。"
-
-
-def hit(lang: str, n: int, text: str, doc: str = "d"):
-    """A retrieved paragraph of document ``doc`` with score 1."""
-    from rag.types import Hit
-
-    return Hit(doc, lang, n, text, 1.0)
-
-
 def make_app(settings: Settings, replies: list[str] | None = None):
     """An app over the sample article: the fake embedder, and the model's replies in order (then rule-based)."""
     from rag.compose import App
@@ -39,18 +23,6 @@ def make_app(settings: Settings, replies: list[str] | None = None):
     app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend(replies))
     app.indexer.write([app.indexer.prepare_path(DEFAULT_CORPUS)], progress=False)
     return app
-
-
-def state_after(app, question: str, last: str = "context", **kw):
-    """The AnswerState once the stages up to ``last`` have run (or one settled the answer)."""
-    from rag.answer.state import AnswerState
-
-    state = AnswerState(question, **kw)
-    for stage in app.pipeline.stages:
-        list(stage.run(state))
-        if stage.name == last or state.answer is not None:
-            break
-    return state
 
 
 @pytest.fixture(scope="session")

@@ -131,7 +131,7 @@ def test_ten_questions_end_to_end_with_real_models(real_app, tmp_path):
     assert len(results) == 10
     assert o["language match"] >= 0.9
     assert o["unanswerable refused"] == 1.0
-    # mixed-01 ("What does the article mean by 跛脚鸭?") is a known false refusal (docs/eval.md): at most that one
+    # at most one false refusal of the ten (the stage pipeline's was mixed-01, "What does the article mean by 跛脚鸭?")
     assert o["false refusals (count)"] <= 1
     assert o["pass rate"] >= 0.7
 
