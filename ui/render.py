@@ -81,8 +81,9 @@ def evidence_html(ans_or_evidence, coming: bool = False) -> str:
 
 
 def _selected(ans: Answer | None, n: int) -> set[int]:
-    """The evidence items the answer quotes (its checks list the units in evidence order)."""
-    if ans is None or len(ans.checks) != n or not any(c.outcome == "selected" for c in ans.checks):
+    """The evidence items the answer quotes (its checks list the units in evidence order); none when it
+    refused (the model may have selected units that lack the question's key terms)."""
+    if ans is None or ans.refused or len(ans.checks) != n or not any(c.outcome == "selected" for c in ans.checks):
         return set()
     return {i for i, c in enumerate(ans.checks) if c.outcome == "selected"}
 
