@@ -23,7 +23,7 @@ def _quoted_and_cited(ans) -> None:
 @pytest.mark.parametrize("question, lang, paragraph, keywords", [
     ("When is Xi Jinping expected to pay a state visit to the United States?", "en", ("en", 3), ["September"]),
     ("习近平主席预计什么时候对美国进行国事访问？", "zh", ("zh", 3), ["9月"]),
-    ("特朗普何時訪華？", "zh-Hant", ("zh", 1), ["13", "15"]),
+    ("特朗普總統訪華，是美國總統時隔幾年再次對中國進行國事訪問？", "zh-Hant", ("zh", 1), ["九年"]),
 ], ids=["en", "zh", "zh-Hant"])
 def test_a_question_is_answered_with_a_verbatim_cited_unit_in_its_language(real_app, question, lang, paragraph, keywords):
     ans = real_app.pipeline.answer(question)
@@ -49,7 +49,7 @@ def test_a_follow_up_is_resolved_from_the_conversation(real_app):
     print(f"\nstandalone: {ans.standalone_question}\n  -> {ans.text}")
     assert "Trump" in ans.standalone_question
     _quoted_and_cited(ans)
-    assert {("en", 1), ("zh", 1)} & {(c.lang, c.paragraph) for c in ans.citations} and "13" in ans.text
+    assert {("en", 1), ("zh", 1)} & {(c.lang, c.paragraph) for c in ans.citations} and "May" in ans.text
 
 
 GARDEN = (
