@@ -55,6 +55,7 @@ def differs_patterns() -> tuple[re.Pattern, ...]:
             if not key.startswith("differs_"):
                 continue
             bare = re.sub(r"\s*\[\{\w+_label\}\]|\s*\[\{label\}\]", "", template)
+            bare = to_simplified(unicodedata.normalize("NFKC", bare))
             parts = _FIELD.split(bare)  # text, field, text, field, …
             rx = "".join(re.escape(p) if i % 2 == 0 else (f"(?P<{p}>.+?)" if p in ("first", "second") else ".+?")
                          for i, p in enumerate(parts))
@@ -62,11 +63,16 @@ def differs_patterns() -> tuple[re.Pattern, ...]:
     return tuple(out)
 
 
+_LIST_SEP = re.compile(r", |、|，")  # how a line lists several values ("5月13日, 15"); "1,350" stays one
+
+
 def _differs_stated(line: str, texts: list[str]) -> bool:
+    folded = to_simplified(unicodedata.normalize("NFKC", line))  # a traditional answer's line too
     for rx in differs_patterns():
-        m = rx.match(line)
+        m = rx.match(folded)
         if m:
-            return all(any(plain(v) in t for t in texts) for v in m.groupdict().values())
+            values = [v for group in m.groupdict().values() for v in _LIST_SEP.split(group) if v.strip()]
+            return all(any(plain(v) in t for t in texts) for v in values)
     return False
 
 

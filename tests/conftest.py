@@ -15,18 +15,26 @@ from rag.settings import DEFAULT_CORPUS, Settings
 REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_path)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 REAL_MODEL_FIXTURES = {"real_embedder", "real_chat_backend", "real_app"}
+REAL_CHAT_FIXTURES = {"real_chat_backend", "real_app"}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """The tests that use the real models run first, as one xdist group: under `-n 2 --dist loadgroup`
-    (scripts/test.sh) one worker loads each model once and runs them while the other runs the rest,
-    a module at a time (a module's fixtures are built once)."""
-    real = [item for item in items if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))]
-    chosen = {id(item) for item in real}
+    """The tests that use the real models run first, as two xdist groups: under `-n 2 --dist loadgroup`
+    (scripts/test.sh) one worker loads the chat model (and the embedder) once for the tests that ask it,
+    the other the embedder alone for those that only embed, and then both run the rest, a module at a
+    time (a module's fixtures are built once)."""
+    def uses(item) -> set:
+        return REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))
+
+    chat = [item for item in items if REAL_CHAT_FIXTURES & uses(item)]
+    embed = [item for item in items if uses(item) and not REAL_CHAT_FIXTURES & uses(item)]
+    chosen = {id(item) for item in chat + embed}
     rest = [item for item in items if id(item) not in chosen]
-    for item in real:
-        item.add_marker(pytest.mark.xdist_group("real-models"))
+    for group, members in (("real-chat", chat), ("real-embedder", embed)):
+        for item in members:
+            item.add_marker(pytest.mark.xdist_group(group))
+    real = chat + embed
     for item in rest:
         item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     items[:] = real + rest

@@ -209,3 +209,6 @@ def test_a_line_on_where_the_versions_differ_is_supported_when_its_values_are_ci
     assert unsupported("The Chinese version says 46 [ZH ¶5]; the English version says 30 [EN ¶6].", cited) == [
         "The Chinese version says 46; the English version says 30."]
     assert unsupported("The Chinese version has no counterpart of this paragraph [EN ¶5].", cited) == []
+    dates = ["今年5月13日至15日,特朗普总统访华。", "from May this year"]
+    assert unsupported("中文版寫有 5月13日, 15 [ZH ¶1]；英文版沒有寫 [EN ¶1]。", dates) == []  # listed, traditional
+    assert unsupported("The Chinese version says 5月13日, 16 [ZH ¶1]; the English version does not [EN ¶1].", dates) != []
