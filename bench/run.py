@@ -167,11 +167,11 @@ def _answer_items(limit: int) -> list[dict]:
     return [it for it in load_set(ROOT / "eval" / "sets" / "seed.jsonl") if it.get("answerable", True)][:limit]
 
 
-STAGE_MARKS = ("rewrite", "retrieve", "evidence", "check", "first_token", "generate", "claims", "total")
+STAGE_MARKS = ("retrieve", "evidence", "select", "first_token", "total")  # AnswerPipeline.stream's marks
 
 
 def bench_answers(app, limit: int, pipeline=None) -> dict:
-    """First token and total over seed questions, and the p50 of each stage's mark (ms from the
+    """First token and total over seed questions, and the p50 of each mark (ms from the
     question); ``pipeline``: another pipeline on the same models (the textbook one), same questions."""
     items = _answer_items(limit)
     app.warm_up()
@@ -205,20 +205,24 @@ def bench_prefill(app, limit: int) -> dict:
     if not hasattr(backend, "base_url"):
         return {"error": "not the local model"}
     calls: list[tuple[str, str]] = []
-    chat = app.pipeline.tools.chat
-    real_stream, real_complete = chat.stream, chat.complete
-    chat.stream = lambda system, user: (calls.append((system, user)), real_stream(system, user))[1]
-    chat.complete = lambda system, user, max_tokens=None: (calls.append((system, user)), real_complete(system, user, max_tokens))[1]
+    chat = app.pipeline.chat
+    real_complete = chat.complete
+
+    def recording(system, user, max_tokens=None, **bind):
+        calls.append((system, user))
+        return real_complete(system, user, max_tokens, **bind)
+
+    chat.complete = recording
     try:
         for it in _answer_items(limit):
             app.pipeline.answer(it["question"])
     finally:
-        chat.stream, chat.complete = real_stream, real_complete
+        chat.complete = real_complete
     url = backend.base_url
     from rag.answer import prompts
 
-    # the system text's fixed part: its template up to the first placeholder, the same for every question
-    prefixes = {pre: _tokens(url, pre) for pre in (prompts.load(lang)["system"].split("{", 1)[0] for lang in ("en", "zh"))}
+    # the select call's system text is fixed, the same for every question: llama.cpp keeps it cached
+    prefixes = {pre: _tokens(url, pre) for pre in (prompts.load(lang)["select_system"] for lang in ("en", "zh"))}
     fixed = [next((n for pre, n in prefixes.items() if system.startswith(pre)), 0) for system, _ in calls]
     total = [_tokens(url, system) + _tokens(url, user) for system, user in calls]
     rate = _prefill_rate(real_complete, url)
@@ -360,7 +364,7 @@ def _answer_rows(ans: dict, naive: dict | None) -> list[str]:
 
 
 def _where_time_goes(r: dict) -> str:
-    """The p50 of each stage's mark (ms from the question), and the prompt the first token waits for."""
+    """The p50 of each mark (ms from the question), and the prompt the first token waits for."""
     ans, pre = r.get("answers") or {}, r.get("prefill") or {}
     marks = ans.get("marks_p50_ms") or {}
     if not marks:

@@ -1,14 +1,15 @@
-"""Ablation: the default pipeline, then each answer-quality lever switched off on its own, over one or
-more question sets, with the same loaded models. Writes one run folder per (config, set) and a
-Markdown table.
+"""Ablation: the answer path as shipped, then each of its mechanisms that can be switched off, on its
+own, over one or more question sets, with the same loaded models. Writes one run folder per (config,
+set) and a Markdown table.
 
     python -m eval.ablate eval/sets/seed.jsonl eval/sets/late.jsonl --out docs/eval/ablation
-    python -m eval.ablate eval/sets/seed.jsonl --out DIR --only default,quotes
+    python -m eval.ablate eval/sets/seed.jsonl --out DIR --only default,no-key-terms
     python -m eval.ablate eval/sets/real.jsonl --out DIR --replay REPLIES.jsonl
 
-With ``--replay`` the model's replies recorded by ``rag eval run --replay`` are replayed: a lever that acts
-after generation costs no model call, one that changes a prompt asks the model for that prompt only
-(times of replayed answers measure code and retrieval, not the model).
+With ``--replay`` the model's replies recorded by ``rag eval run`` are replayed: a lever that acts after
+the select call (the key-term refusal) costs no model call; one that changes the units the model reads
+asks the model for those prompts only (times of replayed answers measure code and retrieval, not the
+model).
 
 Runs are resumable (a rerun skips answered questions), so a long ablation can be stopped and resumed.
 """
@@ -23,16 +24,17 @@ from pathlib import Path
 
 from eval.report import write_report
 from eval.runner import load_set, run
-from rag.answer.stages import levers
 
-# name -> (what the lever does, the settings that switch it off): the levers of the stage registry
+# name -> (what switching it off does, the settings that switch it off): the answer path's levers
 LEVERS: dict[str, tuple[str, dict]] = {
-    "default": ("every lever on (the shipped configuration)", {}),
-    "start": ("every lever of this list off: the pipeline #9 started from", {}),  # filled in below
-    **{lever.name: (lever.doc, lever.off) for lever in levers()},
+    "default": ("every mechanism on (the shipped configuration)", {}),
+    "no-key-terms": ("no key-term refusal: a selection is answered whatever share of the question's key "
+                     "terms it holds", {"select_min_coverage": 0.0}),
+    "no-sentences": ("whole paragraphs: a long prose paragraph is one unit, not one per sentence",
+                     {"select_sentence_chars": 0}),
+    "no-blocks": ("no lead-in blocks: a lead-in and the list items, table rows or code it announces are "
+                  "separate units", {"select_block_items": 0}),
 }
-# the start switches off every lever built in #9 (header-meta-only predates it and stays on)
-LEVERS["start"][1].update({k: v for name, (_, off) in LEVERS.items() if name not in ("default", "start", "header-meta-only") for k, v in off.items()})
 
 
 def row(summary: dict) -> dict:
@@ -64,7 +66,7 @@ def table(out: Path, configs: list[str], sets: list[Path]) -> str:
                 cols = list(r)
                 lines.append("| lever switched off | " + " | ".join(cols) + " |")
                 lines.append("|---|" + "---|" * len(cols))
-            label = {"default": "none (default)", "start": "all of them (start)"}.get(name) or f"{name}: {LEVERS[name][0]}"
+            label = "none (default)" if name == "default" else f"{name}: {LEVERS[name][0]}"
             lines.append(f"| {label} | " + " | ".join(r[c] for c in cols) + " |")
         lines.append("")
     return "\n".join(lines)

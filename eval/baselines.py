@@ -9,10 +9,10 @@ import time
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from rag.answer.citations import parse_markers
+from rag.answer.markers import parse_markers
+from rag.answer.query import question_language, validate_question
 from rag.text.chinese import to_simplified
 from rag.text.language import text_language
-from rag.answer.query import analyze, validate_question
 from rag.types import Answer, Citation, Hit
 
 NAIVE_PROMPT = ChatPromptTemplate.from_messages(
@@ -34,7 +34,7 @@ class NaivePipeline:
     def answer(self, question: str, history=(), lang=None, k=None, docs=None) -> Answer:
         t0 = time.perf_counter()
         question = validate_question(question)
-        q = analyze(question, lang)
+        question_language(question, lang)  # an unknown answer language is refused as the full pipeline refuses it
         vec = self.retriever.embedder.embed_query(to_simplified(question))
         chunks = self.retriever.store.search(vec, k=k or self.k, docs=docs)
         t_ret = (time.perf_counter() - t0) * 1000

@@ -214,15 +214,14 @@ def false_refusal(item: dict, result: dict) -> bool | None:
 
 
 def unsupported(result: dict) -> list[str] | None:
-    """The numbers and names an answer states that the paragraphs it cites do not (None: refused,
+    """The answer's lines that no paragraph it cites states verbatim (``eval.support``; None: refused,
     or a result written without citation texts)."""
-    from rag.answer.claims import unsupported_claims
+    from eval.support import unsupported as unstated
 
     cits = result.get("citations") or []
     if result.get("refused") or any("text" not in c for c in cits):
         return None
-    cited = {(c["lang"], int(c["paragraph"])): c["text"] for c in cits}
-    return [c.text for c in unsupported_claims(result.get("answer") or "", cited, result.get("question") or "")]
+    return unstated(result.get("answer") or "", [c["text"] for c in cits])
 
 
 def passed(item: dict, result: dict) -> bool:

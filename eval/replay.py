@@ -1,7 +1,7 @@
 """Record and replay the chat model's replies, keyed by the exact messages and call options.
 
 Every ``rag eval run`` records the reply to each call it made into its run folder (``replies.jsonl``,
-one ``{"key", "reply"[, "meta"]}`` line per distinct call, replayed or not), so the run can be
+one ``{"key", "reply"}`` line per distinct call, replayed or not), so the run can be
 answered again from that file alone. ``--replay SRC`` (a run folder, or a replies file, gzipped or
 not) gives a call recorded in SRC the recorded reply; any other call goes to the model (counted as a
 miss). A rerun of changed code replays every prompt that did not change and asks the model only for
@@ -57,7 +57,6 @@ class ReplayFile:
     def __init__(self, path: Path, sources: Iterable[Path] = ()) -> None:
         self.path = path
         self.replies: dict[str, str] = {}
-        self.meta: dict[str, dict] = {}  # the reply's log-probabilities, where the call asked for them
         self.recorded: set[str] = set()
         self.hits = self.misses = 0
         self._lock = threading.Lock()
@@ -72,8 +71,6 @@ class ReplayFile:
             if line.strip():
                 row = json.loads(line)
                 self.replies[row["key"]] = row["reply"]
-                if row.get("meta"):
-                    self.meta[row["key"]] = row["meta"]
 
     @staticmethod
     def key(messages: list[BaseMessage], options: dict) -> str:
@@ -87,18 +84,16 @@ class ReplayFile:
                 self.misses += 1
                 return None
             self.hits += 1
-        self._record(key, reply, self.meta.get(key))
+        self._record(key, reply)
         return reply
 
-    def put(self, key: str, reply: str, meta: dict | None = None) -> None:
+    def put(self, key: str, reply: str) -> None:
         with self._lock:
             self.replies[key] = reply
-            if meta:
-                self.meta[key] = meta
-        self._record(key, reply, meta)
+        self._record(key, reply)
 
-    def _record(self, key: str, reply: str, meta: dict | None) -> None:
-        row: dict[str, Any] = {"key": key, "reply": reply} | ({"meta": meta} if meta else {})
+    def _record(self, key: str, reply: str) -> None:
+        row = {"key": key, "reply": reply}
         with self._lock:
             if key in self.recorded:
                 return
@@ -120,12 +115,9 @@ class ReplayChatModel(BaseChatModel):
         key = ReplayFile.key(messages, kw)
         reply = self.replies.get(key)
         if reply is None:
-            msg = self.backend.llm.invoke(messages, **kw)
-            reply = str(msg.content)
-            logprobs = (msg.response_metadata or {}).get("logprobs")
-            self.replies.put(key, reply, {"logprobs": logprobs} if logprobs else None)
-        meta = self.replies.meta.get(key, {})
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply, response_metadata=meta))])
+            reply = str(self.backend.llm.invoke(messages, **kw).content)
+            self.replies.put(key, reply)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
 
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kw: Any) -> Iterator[ChatGenerationChunk]:
         key = ReplayFile.key(messages, kw)

@@ -5,8 +5,8 @@
 
 For each answerable question with gold (``gold_text``, or ``gold_paragraphs``), the rank of the first
 pair (``Retriever.pairs``) holding a gold paragraph in either language, then the share of questions
-whose gold is in the top 1, 2 (the context at ``top_k`` = 2), 3 and 5 pairs, and the questions whose gold
-is outside the context. Seconds per set instead of the minutes of ``rag eval run``: what a retrieval
+whose gold is in the top 1, 2, 3 and 5 pairs, and the questions whose gold is outside the pairs the
+select call reads (``select_pairs``). Seconds per set instead of the minutes of ``rag eval run``: what a retrieval
 setting is chosen with (docs/eval.md).
 """
 
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         sets = [(path, load_set(path)) for path in args.sets]  # every set read before any model loads
         app = App(Settings())
         for path, items in sets:
-            print(rank_set(app.retriever, path, app.settings.top_k, items).line())
+            print(rank_set(app.retriever, path, app.settings.select_pairs, items).line())
     except RagError as e:  # a missing set or model, a damaged index: what to do, not a traceback
         raise SystemExit(f"Error: {e.user_message()}") from None
 

@@ -29,14 +29,9 @@ def _retrieval_mode(mode: str):
     return lambda app: app.sharing(app.settings.model_copy(update={"retrieval_mode": mode})).pipeline
 
 
-def _path(name: str):
-    """The same parts on one answer path (``select`` or ``stages``), whatever the settings' default."""
-    return lambda app: app.sharing(app.settings.model_copy(update={"answer_path": name})).pipeline
-
-
 def _chooser(name: str):
-    """The select path with another chooser of the units it quotes (``model`` alone, ``top`` alone)."""
-    return lambda app: app.sharing(app.settings.model_copy(update={"answer_path": "select", "select_chooser": name})).pipeline
+    """The answer path with another chooser of the units it quotes (``model`` alone, ``top`` alone)."""
+    return lambda app: app.sharing(app.settings.model_copy(update={"select_chooser": name})).pipeline
 
 
 WHERE = ("pair", "format", "script")  # what a result of a library run keeps of where its question's gold is
@@ -45,10 +40,9 @@ WHERE = ("pair", "format", "script")  # what a result of a library run keeps of 
 # one line here
 PIPELINES: dict[str, Callable] = {
     "full": _full,
-    "select": _path("select"),
+    "select": lambda app: app.pipeline,
     "select-model": _chooser("model"),
     "select-top": _chooser("top"),
-    "stages": _path("stages"),
     "naive": _naive,
     "dense": _retrieval_mode("dense"),
     "bm25": _retrieval_mode("bm25"),

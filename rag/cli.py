@@ -311,7 +311,7 @@ def _lang_option(lang: Optional[str]) -> Optional[str]:
 
 
 def _print_evidence(evidence) -> None:
-    """The source sentences found before the model is asked, dimmed: checkable while the answer comes."""
+    """The candidate passages found before the model is asked, dimmed: checkable while the answer comes."""
     typer.echo(typer.style("evidence (answer coming):", dim=True))
     for e in evidence:
         typer.echo(typer.style(f"  [{e.quote.lang.upper()} ¶{e.quote.paragraph}] {e.quote.sentence}", dim=True))
@@ -326,11 +326,12 @@ def ask(
     stream: bool = typer.Option(False, "--stream", help="with --json: one JSON event per line: evidence, "
                                 "token…, then answer (the --json object)"),
     lang: Optional[str] = typer.Option(None, "--lang", help="answer language: en, zh or zh-Hant (default: the question's)"),
-    k: Optional[int] = typer.Option(None, "--k", min=1, max=10, help="aligned pairs in the context"),
+    k: Optional[int] = typer.Option(None, "--k", min=1, max=10, help="aligned pairs whose units the model chooses from "
+                                    "(default RAG_SELECT_PAIRS)"),
     doc: Optional[list[str]] = typer.Option(None, "--doc", help="limit to these documents"),
 ) -> None:
-    """Answer a question from the documents, with checked paragraph citations. The best-matching
-    source sentences are printed first, as soon as they are found."""
+    """Answer a question from the documents: the source passages the model selects, quoted verbatim and
+    cited. The candidate passages (the evidence) are printed first, as soon as they are found."""
     from rag.answer.query import validate_question
 
     validate_question(question)

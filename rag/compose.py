@@ -83,10 +83,6 @@ class App:
 
     @cached_property
     def pipeline(self):
-        if self.settings.answer_path == "select":
-            from rag.answer.flow import SelectPipeline
-
-            return SelectPipeline(self.retriever, self.chat_backend, self.settings)
         from rag.answer.pipeline import AnswerPipeline
 
         return AnswerPipeline(self.retriever, self.chat_backend, self.settings)
@@ -100,13 +96,12 @@ class App:
     def warm_up(self, chat: bool = True) -> None:
         """Load both models (the embedder only, without ``chat``) and jieba's dictionary now (the UI and
         `rag serve` do this at start, so the first question, Chinese or not, is fast)."""
-        from rag.text.chinese import jieba_lib, mistagged_persons
+        from rag.text.chinese import jieba_lib
 
         self.embedder.warm_up()
         if chat:
             self.chat_backend.warm_up()
         jieba_lib().initialize()  # ~0.5 s the first Chinese question would otherwise wait
-        mistagged_persons()  # ~0.3 s, once
 
     def sharing(self, settings: Settings | None = None, chat_backend: ChatBackend | None = None) -> App:
         """Another App over the same models and index client, with other settings or another chat

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Literal
 
-from rag.answer.citations import MARKER_RE
+from rag.answer.markers import MARKER_RE
 from rag.conversations import Conversation, Turn
 from rag.types import Answer, Citation, Document
 

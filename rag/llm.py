@@ -10,7 +10,6 @@ Local and remote share one code path (ChatOpenAI).
 from __future__ import annotations
 
 import logging
-import math
 import os
 import re
 import threading
@@ -141,7 +140,9 @@ def _overlap(a: str, b: str) -> float:
 
 
 def rule_based_reply(messages: list[BaseMessage]) -> str:
-    """A deterministic stand-in for the LLM: judges by word overlap, answers extractively."""
+    """A deterministic stand-in for the LLM: the select call picks the unit sharing most of the question's
+    words (or none), a follow-up is rewritten as the last question plus it, and a prompt with labelled
+    sources (the textbook baseline's) is answered with its best-overlapping sentence."""
     from rag.text.sentences import split_sentences
 
     system = next((m.content for m in messages if m.type == "system"), "")
@@ -153,16 +154,10 @@ def rule_based_reply(messages: list[BaseMessage]) -> str:
     if units and '"ids"' in str(system):  # the select call: the unit sharing most of the question's words
         best = max(units, key=lambda u: _overlap(question, u[1]))
         return f'{{"ids": [{best[0]}]}}' if _overlap(question, best[1]) >= 0.34 else '{"ids": []}'
-    if "YES" in user and "NO" in user:
-        best = max((_overlap(question, t) for _, t in sources), default=0.0)
-        return "YES" if best >= 0.34 else "NO"
     if "Follow-up question" in user or "追问" in user:
         prev = re.findall(r"^(?:User|用户): (.*)$", user, re.M)
         return f"{prev[-1] if prev else ''} {question}".strip()
-    if user.startswith("Translate") or user.startswith("把下面"):
-        return user.split("\n\n", 1)[-1]
-    want_zh = "用中文" in user
-    pool = [(lab, t) for lab, t in sources if lab.startswith("[ZH" if want_zh else "[EN")] or sources
+    pool = [(lab, t) for lab, t in sources if lab.startswith("[EN")] or sources
     best_sent, best_label, best_score = "", "", -1.0
     for label, text in pool:
         for sent in split_sentences(text):
@@ -178,7 +173,6 @@ class FakeChatModel(BaseChatModel):
     replies: list[str] = []
     reply_fn: Callable[[list[BaseMessage]], str] | None = None
     calls: list[list[BaseMessage]] = []
-    yes_probabilities: list[float] = []  # scripted P(yes) of calls that ask for log-probabilities, as a server gives them
 
     @property
     def _llm_type(self) -> str:
@@ -191,12 +185,7 @@ class FakeChatModel(BaseChatModel):
         return (self.reply_fn or rule_based_reply)(messages)
 
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw: Any) -> ChatResult:
-        meta = {}
-        if kw.get("logprobs") and self.yes_probabilities:
-            p = self.yes_probabilities.pop(0)
-            top = [{"token": "YES", "logprob": math.log(max(p, 1e-9))}, {"token": "NO", "logprob": math.log(max(1.0 - p, 1e-9))}]
-            meta = {"logprobs": {"content": [{"token": top[p < 0.5]["token"], "top_logprobs": top}]}}
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages), response_metadata=meta))])
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages)))])
 
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw: Any) -> Iterator[ChatGenerationChunk]:
         text = self._reply(messages)

@@ -58,12 +58,12 @@ class Settings(BaseSettings):
     # vector store
     chroma_url: str | None = None  # http://host:port of a `chroma run` server
 
-    # the answer path: "select" (the model picks source units, code quotes them: rag/answer/flow.py) or
-    # "stages" (the model writes, stages check and repair: rag/answer/pipeline.py)
-    answer_path: Literal["select", "stages"] = "stages"
-    select_pairs: int = Field(4, ge=1)  # aligned pairs whose units the select call reads
+    # the answer path (rag/answer/pipeline.py): the model picks source units, code quotes them
+    select_pairs: int = Field(4, ge=1)  # aligned pairs whose units the select call reads (`rag ask --k` overrides it)
     select_budget_tokens: int = Field(350, ge=50)  # about this many prompt tokens of unit text (the first unit always)
     select_max_units: int = Field(3, ge=1)  # the select call names at most this many units
+    select_sentence_chars: int = Field(320, ge=0)  # a prose paragraph longer than this is offered sentence by sentence (0: whole paragraphs)
+    select_block_items: int = Field(12, ge=0)  # a lead-in ("…as follows:") and up to this many list items, table rows or code paragraphs are one unit (0: no blocks)
     # who picks the units the answer quotes: the best-retrieved unit and the model's choice (dev split:
     # pass 0.59), the model alone (0.47) or the best-retrieved unit alone, no model call (0.49)
     select_chooser: Literal["top+model", "model", "top"] = "top+model"
@@ -74,33 +74,9 @@ class Settings(BaseSettings):
     # chunking and retrieval
     chunk_chars: int = 900
     chunk_overlap_sentences: int = 1
-    top_k: int = 2  # at most this many aligned pairs go in the context
-    one_document: bool = True  # a question asked of the whole library reads the pairs of its best pair's document only: a context never mixes documents (docs/eval.md)
-    pair_margin: float = 0.08  # a pair after the first joins only if it scores within this of the first
-    leadins: bool = True  # a sentence ending in a colon and the block it introduces (code, list items, a table) join the context together (rag.answer.leadin)
-    leadin_chars: int = Field(600, ge=0)  # at most this many characters of such blocks per answer; a longer block keeps its first and last lines
-    asked_kinds: bool = True  # a question asking a duration, percentage, size or price is refused when the answer states no quantity of that kind (rag.answer.asked)
-    complete_leadins: bool = True  # an answer sentence ending in a colon that cites a lead-in gets the block it announces, verbatim and cited (rag.answer.complete)
     dense_k: int = 12
     lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval
-    check_answerable: bool = True  # the model's YES/NO verdict before answering (folding it into the answer call was measured and deleted: docs/eval.md, #18)
-    check_yes_above: float = Field(0.5, ge=0.0, le=1.0)  # the check says yes when P(yes) among YES/NO of its first token is at least this (docs/eval.md)
-    grounding_check: bool = True  # refuse when the question names things no document mentions
-    refuse_below: float = 0.15  # refuse when no paragraph is even this similar (calibrated on the eval set)
-    trust_retrieval_above: float = 0.60  # a paragraph this similar outweighs the model's NO (the value before #9; 0.56, fitted to the sample, hurt on real documents)
-    answer_renderings: bool = True  # "What Chinese name does it give Qwen?" is answered with the pair a paragraph writes: "Qwen（通义千问）"
-    answer_header_fields: bool = True  # a question asking for the author, title, date or position is answered when the header has it
-    name_variants: bool = True  # a name the documents write another way (川普/特朗普, 紐西蘭/新西兰, Putin/普京) is grounded by their form and glossed for the model
-    name_variant_min_similarity: float = 0.86  # EmbeddingGemma cosine to the documents' closest name: 川普/特朗普 0.88, 习近平/Xi Jinping 0.89; Putin/Russia 0.84, Beijing/China 0.81, 拜登/特朗普 0.78, Biden/Trump 0.72 (not variants)
-    header_for_meta_only: bool = True  # byline and publication date go in the context only for questions about the document
-    claim_check: bool = True  # every answer sentence supported by the paragraph it cites, or removed (rag.answer.support)
-    claim_min_similarity: float = 0.60  # a sentence this close to a sentence of its cited paragraph is supported (calibrated on eval/sets/real.jsonl)
-    extract_min_share: float = 0.7  # after a draft the claim check emptied: quote source sentences holding this share of the question's term weight, else refuse
-    language_purity: bool = True  # no other-language words in an answer that its cited paragraphs do not use (rag.answer.purity)
-    evidence_first: bool = True  # the best-matching source sentences as soon as retrieval is done, before any model call
-    quotes: bool = True  # show the source sentences that answer the question under the answer
-    max_quotes: int = 2
 
     # UI
     ui_host: str = "127.0.0.1"

@@ -121,10 +121,6 @@ class Document:
         without front matter (a README that starts with its headings) has none."""
         return self.get("en", 0) or self.get("zh", 0)
 
-    def front_of(self, lang: str | None) -> Paragraph | None:
-        """¶0 of version ``lang`` when it has one (a question about that version), else ``front``."""
-        return (self.get(lang, 0) if lang else None) or self.front
-
     def twin(self, lang: str, n: int) -> int | None:
         """The aligned paragraph number in the other language, if any."""
         for en_n, zh_n in self.alignment:
@@ -253,7 +249,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Quote:
-    """A sentence of a paragraph, exactly as stored, shown under an answer as its support."""
+    """A unit's text (a sentence of a paragraph, a paragraph, a lead-in and its block), exactly as
+    stored, shown as evidence."""
 
     doc: str
     lang: Lang
@@ -268,8 +265,8 @@ class Quote:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A source sentence shown as soon as retrieval is done, before any model call: where the answer
-    will most likely come from, with the aligned paragraph(s) of the other version."""
+    """A candidate unit shown as soon as retrieval is done, before the model is asked: where the answer
+    can come from, with the aligned paragraph(s) of the other version."""
 
     quote: Quote
     place: str  # "EN ¶12 · Getting Started › Hardware · p. 4"
@@ -310,36 +307,6 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Query:
-    """A question and every feature a stage asks about, computed once (``rag.answer.query.analyze``)."""
-
-    text: str  # what the user typed
-    lang: AnswerLang  # language the answer is given in
-    detected: str  # en | zh | zh-Hant | mixed:<main>
-    search_text: str  # standalone question (history resolved), simplified script
-    standalone: str = ""  # the standalone question as written (follow-ups rewritten)
-    follow_up: bool = False  # leans on earlier turns ("and the second one?")
-    polar: bool = False  # a yes/no question
-    about_doc: bool = False  # asks about the document itself (author, title, date, position)
-    fields: tuple[str, ...] = ()  # header fields asked for directly: author, affiliation, title, date
-    terms: tuple[str, ...] = ()  # names, years and acronyms that some document must mention
-    version: str | None = None  # 'en' | 'zh': the version the question asks about ("according to the Chinese version")
-    word_lang: str | None = None  # 'en' | 'zh': the language of a word the question asks for ("What Chinese name…")
-    asks: tuple[str, ...] = ()  # kinds of quantity asked for: duration, percent, size, money (rag.text.quantities)
-
-    @property
-    def source_lang(self) -> str:
-        """The version whose paragraphs come first, are cited and quoted: the one the question names,
-        else the question's own language."""
-        return self.version or doc_lang(self.lang)
-
-    @property
-    def prompt_lang(self) -> str:
-        """The prompt file's language: 'en' or 'zh' (traditional Chinese uses 'zh', converted after)."""
-        return "en" if self.lang == "en" else "zh"
-
-
-@dataclass(frozen=True)
 class Verdict:
     """The refuse-or-answer decision and the rule of ``rag.answer.verdict`` that made it."""
 
@@ -353,19 +320,14 @@ class Verdict:
 
 @dataclass(frozen=True)
 class SentenceCheck:
-    """What the claim check (or the language check) made of one sentence of the answer."""
+    """One candidate unit of an answer and what the select call made of it (``--json``'s ``checks``)."""
 
-    sentence: str  # as the model wrote it, with its markers
-    # kept | removed | recited (kept, cited to another paragraph that supports it) | repaired (a year cut);
-    # selected | not selected (a unit of the select path); noted (the line on where the versions disagree)
-    outcome: str
-    reason: str = ""  # why it was removed or recited
-    replaced_by: str = ""  # the recited sentence
-    draft: int = 1  # 2: the sentence of a second draft
+    sentence: str  # "[3] the unit's text", numbered as the select call read it; or the line on a discrepancy
+    outcome: str  # selected | not selected | noted (the line on where the versions disagree)
+    reason: str = ""  # where it stands: "EN ¶12"; for a noted line, the discrepancy
 
     def to_json(self) -> dict:
-        out = {"sentence": self.sentence, "outcome": self.outcome, "reason": self.reason, "draft": self.draft}
-        return out | ({"replaced_by": self.replaced_by} if self.replaced_by else {})
+        return {"sentence": self.sentence, "outcome": self.outcome, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -378,11 +340,9 @@ class Answer:
     retrieved: tuple[Hit, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str = ""
-    quotes: tuple[Quote, ...] = ()
     verdict: Verdict | None = None  # which rule decided to answer or refuse
-    checks: tuple[SentenceCheck, ...] = ()  # each sentence of the draft: kept, recited or removed, and why
-    evidence: tuple[Evidence, ...] = ()  # what was shown before the model was asked
-    version: str | None = None  # 'en' | 'zh': the version the question asked about, answered and cited from it
+    checks: tuple[SentenceCheck, ...] = ()  # each candidate unit: selected or not
+    evidence: tuple[Evidence, ...] = ()  # what was shown before the model was asked (the candidate units)
 
     def to_json(self) -> dict:
         return {
@@ -400,14 +360,10 @@ class Answer:
                 for h in self.retrieved
             ],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
-            "quotes": [
-                {"doc": q.doc, "lang": q.lang, "paragraph": q.paragraph, "sentence": q.sentence} for q in self.quotes
-            ],
             "decided_by": self.verdict.to_json() if self.verdict else None,
             "checks": [c.to_json() for c in self.checks],
             "standalone_question": self.standalone_question,
             "evidence": [e.to_json() for e in self.evidence],
-            "version": self.version,
         }
 
     @classmethod
@@ -424,12 +380,10 @@ class Answer:
             retrieved=tuple(Hit(h["doc"], h["lang"], int(h["paragraph"]), "", float(h["score"])) for h in d.get("retrieved", ())),
             timings_ms=dict(d.get("timings_ms") or {}),
             standalone_question=d.get("standalone_question", ""),
-            version=d.get("version"),
             evidence=tuple(Evidence.from_json(e) for e in d.get("evidence", ())),
-            quotes=tuple(Quote(q["doc"], q["lang"], int(q["paragraph"]), q["sentence"]) for q in d.get("quotes", ())),
             verdict=Verdict(bool(v["refused"]), v["rule"], v.get("reason", "")) if v else None,
             checks=tuple(
-                SentenceCheck(c["sentence"], c["outcome"], c.get("reason", ""), c.get("replaced_by", ""), int(c.get("draft", 1)))
+                SentenceCheck(c["sentence"], c["outcome"], c.get("reason", ""))
                 for c in d.get("checks", ())
             ),
         )

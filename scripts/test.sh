@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything (models, chromium, CJK fonts) and run the whole test suite, slow tests included.
-# Two pytest-xdist workers: one runs the tests that use the real models (each loaded once), the other
-# the rest, module by module (tests/conftest.py groups them); `scripts/test.sh -n 0` runs in one process.
+# Two pytest-xdist workers: one runs the tests that ask the real chat model, the other those that only
+# use the real embedder (each model loaded once per worker), then both the rest, module by module
+# (tests/conftest.py groups them); `scripts/test.sh -n 0` runs in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test

@@ -1,6 +1,6 @@
 """Shared fixtures and builders: temp data dirs, the fake embedder/LLM, an app over the sample
-article with scripted model replies, the state after some stages, and session-scoped real models (slow):
-a test needing a real model takes one of these fixtures and never loads its own."""
+article with scripted model replies, and session-scoped real models (slow): a test needing a real
+model takes one of these fixtures and never loads its own."""
 
 from __future__ import annotations
 
@@ -15,37 +15,29 @@ from rag.settings import DEFAULT_CORPUS, Settings
 REAL_MODELS_DIR = Path(os.environ.get("RAG_MODELS_DIR") or Settings().models_path)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 REAL_MODEL_FIXTURES = {"real_embedder", "real_chat_backend", "real_app"}
+REAL_CHAT_FIXTURES = {"real_chat_backend", "real_app"}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """The tests that use the real models run first, as one xdist group: under `-n 2 --dist loadgroup`
-    (scripts/test.sh) one worker loads each model once and runs them while the other runs the rest,
-    a module at a time (a module's fixtures are built once)."""
-    real = [item for item in items if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))]
-    chosen = {id(item) for item in real}
+    """The tests that use the real models run first, as two xdist groups: under `-n 2 --dist loadgroup`
+    (scripts/test.sh) one worker loads the chat model (and the embedder) once for the tests that ask it,
+    the other the embedder alone for those that only embed, and then both run the rest, a module at a
+    time (a module's fixtures are built once)."""
+    def uses(item) -> set:
+        return REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))
+
+    chat = [item for item in items if REAL_CHAT_FIXTURES & uses(item)]
+    embed = [item for item in items if uses(item) and not REAL_CHAT_FIXTURES & uses(item)]
+    chosen = {id(item) for item in chat + embed}
     rest = [item for item in items if id(item) not in chosen]
-    for item in real:
-        item.add_marker(pytest.mark.xdist_group("real-models"))
+    for group, members in (("real-chat", chat), ("real-embedder", embed)):
+        for item in members:
+            item.add_marker(pytest.mark.xdist_group(group))
+    real = chat + embed
     for item in rest:
         item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     items[:] = real + rest
-
-
-# two paragraphs of the sample article, as stage tests quote them
-EN3 = (
-    "In September, Chinese President Xi Jinping is expected to pay a state visit to the United States at the "
-    "invitation of Washington. Toward the end of the year, as the APEC and G20 summits are held in the two "
-    "countries, the two heads of state are expected to meet again on the sidelines."
-)
-ZH13 = "至于特朗普总统多次提出的美俄中三方核对话,则更不靠谱。中国核武库与美俄核武库远不在一个层级上,美俄通过核对话带头进行核裁军才是实现全球战略稳定的首要任务。"
-
-
-def hit(lang: str, n: int, text: str, doc: str = "d"):
-    """A retrieved paragraph of document ``doc`` with score 1."""
-    from rag.types import Hit
-
-    return Hit(doc, lang, n, text, 1.0)
 
 
 _APPS: list = []  # every app a test made, closed when the test ends (see close_apps)
@@ -73,18 +65,6 @@ def close_apps():
     for app in _APPS[start:]:
         app.close()
     del _APPS[start:]
-
-
-def state_after(app, question: str, last: str = "context", **kw):
-    """The AnswerState once the stages up to ``last`` have run (or one settled the answer)."""
-    from rag.answer.state import AnswerState
-
-    state = AnswerState(question, **kw)
-    for stage in app.pipeline.stages:
-        list(stage.run(state))
-        if stage.name == last or state.answer is not None:
-            break
-    return state
 
 
 @pytest.fixture(scope="session")

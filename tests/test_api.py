@@ -18,8 +18,8 @@ from ui.server.guard import RateLimiter, check_bind
 from tests.conftest import make_app
 from tests.servers import rag_serve
 
-ASK_KEYS = {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms", "quotes",
-            "decided_by", "checks", "standalone_question", "evidence", "version"}
+ASK_KEYS = {"question", "answer", "answer_language", "refused", "citations", "retrieved", "timings_ms",
+            "decided_by", "checks", "standalone_question", "evidence"}
 EN_MD = "# Widgets\n\nThe widget ships in three sizes: small, medium and large.\n\nEach size has its own price list.\n"
 ZH_MD = "# 小部件\n\n小部件有三种尺寸：小号、中号和大号。\n\n每种尺寸都有自己的价目表。\n"
 
@@ -55,7 +55,7 @@ def test_ask_streams_tokens_then_the_checked_answer(client):
     events = _events(r.text)
     kinds = [k for k, _ in events]
     assert kinds[-1] == "answer" and "token" in kinds and kinds.index("token") < len(kinds) - 1
-    assert kinds.index("evidence") < kinds.index("token")  # the source sentences before the model's first word
+    assert kinds.index("evidence") < kinds.index("token")  # the candidate units before the answer's first word
     assert events[kinds.index("evidence")][1]["evidence"][0]["lang"] == "zh"
     assert set(events[-1][1]) == ASK_KEYS and events[-1][1]["answer_language"] == "zh"
 

@@ -93,8 +93,8 @@ def test_cli_bad_input(home, tmp_path, case):
     assert state(home) == before
 
 
-@pytest.mark.parametrize("name, value, msg", [("RAG_CHECK_YES_ABOVE", "1.5", "less than or equal to 1"),
-                                              ("RAG_REFUSE_BELOW", "abc", "valid number")])
+@pytest.mark.parametrize("name, value, msg", [("RAG_SELECT_MIN_COVERAGE", "1.5", "less than or equal to 1"),
+                                              ("RAG_SELECT_PAIRS", "abc", "valid integer")])
 def test_a_bad_setting_is_one_line_naming_its_variable(home, name, value, msg):
     before = state(home)
     env = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING_MODEL": "fake", "RAG_LLM_MODEL": "fake", name: value}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 import json
 import sqlite3
 
@@ -11,23 +10,32 @@ import pytest
 from rag.conversations import ConversationStore, title_of
 from rag.errors import NotFoundError
 from rag.export import answer_markdown, conversation_markdown, to_html
-from rag.types import Answer, Citation, Quote, SentenceCheck, Verdict
+from rag.types import Answer, Citation, Evidence, Paragraph, Quote, SentenceCheck, Verdict
 from tests.conftest import make_app
 
 
 def _answer(q="When is the visit?", text="In September [EN ¶3].", refused=False) -> Answer:
     return Answer(
         q, text, "en", refused, (Citation("d", "en", 3, "In September, a visit.", ("Intro",), 2),),
-        quotes=(Quote("d", "en", 3, "In September, a visit."),), timings_ms={"total": 12.34},
-        verdict=Verdict(refused, "answered"), checks=(SentenceCheck("In September [EN ¶3].", "kept"),),
+        timings_ms={"total": 12.34}, verdict=Verdict(refused, "selected"),
+        checks=(SentenceCheck("[1] In September, a visit.", "selected", "EN ¶3"),),
+        evidence=(Evidence(Quote("d", "en", 3, "In September, a visit."), "EN ¶3 · Intro · p. 2",
+                           (Paragraph("d", "zh", 3, "九月访问。"),)),),
     )
 
 
 def test_answer_json_round_trip():
     a = _answer()
     assert Answer.from_json(json.loads(json.dumps(a.to_json()))).to_json() == a.to_json()
-    scoped = replace(a, version="zh")  # the version the question asked about survives a reopened conversation
-    assert Answer.from_json(json.loads(json.dumps(scoped.to_json()))).version == "zh"
+
+
+def test_an_answer_kept_by_an_earlier_release_still_opens():
+    """Stored turns of the stage pipeline carry quotes, a version and claim-check outcomes: read, ignored."""
+    old = _answer().to_json() | {"quotes": [{"doc": "d", "lang": "en", "paragraph": 3, "sentence": "In September."}],
+                                 "version": "zh", "checks": [{"sentence": "In September [EN ¶3].", "outcome": "kept",
+                                                              "reason": "", "draft": 2, "replaced_by": "x"}]}
+    back = Answer.from_json(json.loads(json.dumps(old)))
+    assert back.text == "In September [EN ¶3]." and back.checks == (SentenceCheck("In September [EN ¶3].", "kept"),)
 
 
 def test_turns_survive_a_new_store_on_the_same_file(tmp_path):
@@ -112,5 +120,5 @@ def test_a_deleted_document_still_exports_the_kept_citation_text(kept):
 
 
 def test_refused_answer_says_so():
-    ans = Answer("q?", "The document does not say.", "en", True, verdict=Verdict(True, "not-in-document"))
-    assert "_Not answered (not-in-document)._" in answer_markdown(ans, lambda _d: None)
+    ans = Answer("q?", "The document does not answer this question.", "en", True, verdict=Verdict(True, "none-selected"))
+    assert "_Not answered (none-selected)._" in answer_markdown(ans, lambda _d: None)

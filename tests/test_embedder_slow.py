@@ -46,21 +46,6 @@ def test_real_ingest_aligns_the_seed_by_position(real_embedder, seed_text, tmp_p
     assert (hits[0].lang, hits[0].paragraph) == ("zh", 1)
 
 
-@pytest.mark.slow
-def test_name_variants_with_the_real_embedder(real_embedder, seed_text):
-    """A regional transliteration of a name the document writes is its variant; another person, or a
-    capital for its country, is not (the threshold's margins, measured in docs/eval.md)."""
-    from rag.answer.grounding import name_variants, ungrounded_terms
-    from rag.settings import Settings
-
-    texts = [p for p in seed_text.split("\n") if p.strip()]
-    floor = Settings().name_variant_min_similarity
-    for question, expected in [("川普總統何時訪華？", {"川普": "特朗普"}), ("What did Biden say about Taiwan?", {}),
-                               ("拜登政府怎么看？", {}), ("What did Putin say?", {})]:
-        missing = ungrounded_terms(question, texts)
-        assert missing and name_variants(missing, texts, real_embedder, floor) == expected, question
-
-
 @needs_real
 def test_a_code_line_is_found_through_its_heading(real_embedder, tmp_path):
     """Chunks are read under their heading path: on a real blog pair, the CI log line that names the

@@ -169,15 +169,46 @@ def test_numbers_are_matched_by_value_not_format():
     assert not keyword_match({**item, "keywords": [["3.5T"]]}, result)
 
 
-def test_unsupported_claims_are_listed_per_answer_and_counted():
+def test_unsupported_lines_are_listed_per_answer_and_counted():
     from eval.metrics import score
     from eval.report import summarize
 
     item = {"id": "q", "question": "How long was it trained?", "answerable": True}
     made_up = {"answer": "It was trained for 10 days [EN ¶2].", "refused": False, "answer_language": "en",
                "citations": [{"doc": "d", "lang": "en", "paragraph": 2, "text": "Training used a large corpus."}], "retrieved": []}
-    fine = {**made_up, "answer": "It used a large corpus [EN ¶2]."}
+    fine = {**made_up, "answer": "Training used a large corpus. [EN ¶2]"}
     refused = {**made_up, "refused": True, "citations": []}
     results = [{"id": "q", **r, "metrics": score(item, r)} for r in (made_up, fine, refused)]
-    assert [r["metrics"]["unsupported_claims"] for r in results] == [["10"], [], None]
+    assert [r["metrics"]["unsupported_claims"] for r in results] == [["It was trained for 10 days."], [], None]
     assert summarize([item], results)["overall"]["unsupported claims (answers)"] == 1
+
+
+def test_a_line_is_supported_when_a_cited_paragraph_states_it_verbatim():
+    """eval.support: markers, bullets, code fences and the prompts' note lines aside; whitespace, width
+    and script aside; sentences of one paragraph quoted together with one left out between them."""
+    from eval.support import unsupported
+
+    cited = ["It needs:", "Python 3.8 or later", "pip install rag\nrag ingest", "训练数据：3.0T tokens。它开源了。许可证是 MIT。",
+             "One. Two. Three."]
+    answer = ("It needs: [EN ¶1]\n- Python 3.8 or later [EN ¶2]\n```\npip install rag\nrag ingest\n```\n[EN ¶3]\n\n"
+              "Only the Chinese version states this:\n訓練數據：３.０T tokens。 許可證是 MIT。 [ZH ¶4]\n\nOne. Three. [EN ¶5]")
+    assert unsupported(answer, cited) == []
+    assert unsupported("Python 3.9 or later [EN ¶2]\n- It needs: [EN ¶1]", cited) == ["Python 3.9 or later"]
+    assert unsupported("One. Four. [EN ¶5]", cited) == ["One. Four."]  # each sentence must be stated
+    assert unsupported("python 3.8 or later", cited) == ["python 3.8 or later"]  # case is not folded
+
+
+def test_a_line_on_where_the_versions_differ_is_supported_when_its_values_are_cited():
+    """The line composed from the prompts' differs_* templates quotes a value of each version: each must
+    occur in a cited paragraph; the version names and the "no counterpart" line are the template's."""
+    from eval.support import unsupported
+
+    cited = ["Payment is due within 30 days.", "付款期限为 45 天内。"]
+    assert unsupported("The Chinese version says 45 [ZH ¶5]; the English version says 30 [EN ¶6].", cited) == []
+    assert unsupported("英文版写的是 30 [EN ¶6]；中文版写的是 45 [ZH ¶5]。", cited) == []
+    assert unsupported("The Chinese version says 46 [ZH ¶5]; the English version says 30 [EN ¶6].", cited) == [
+        "The Chinese version says 46; the English version says 30."]
+    assert unsupported("The Chinese version has no counterpart of this paragraph [EN ¶5].", cited) == []
+    dates = ["今年5月13日至15日,特朗普总统访华。", "from May this year"]
+    assert unsupported("中文版寫有 5月13日, 15 [ZH ¶1]；英文版沒有寫 [EN ¶1]。", dates) == []  # listed, traditional
+    assert unsupported("The Chinese version says 5月13日, 16 [ZH ¶1]; the English version does not [EN ¶1].", dates) != []

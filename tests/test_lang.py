@@ -65,30 +65,3 @@ def test_traditional_conversion_does_not_read_across_words():
     assert to_traditional("美俄中三方核对话不现实") == "美俄中三方核對話不現實"
     assert to_traditional("中美关系新变化的重大意义") == "中美關係新變化的重大意義"
     assert to_traditional("APEC 和 G20 [ZH ¶3]") == "APEC 和 G20 [ZH ¶3]"
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("特朗普总统并未做出明确承诺", True), ("未成年人不能使用", True), ("组件无法使用", True), ("It does not work.", True),
-        # words that merely contain a negator, read as the words they are
-        ("无障碍设计很重要", False), ("未成年人可以使用", False), ("不断发展", False), ("未来十年", False),
-        ("It works without a server.", False),
-    ],
-)
-def test_negation_is_read_word_by_word(text, expected):
-    from rag.text.negation import negated
-
-    assert negated(text) is expected
-
-
-@pytest.mark.parametrize(
-    "word, text, yes",
-    [("Qianwen", "Qwen（通义千问）系列", True), ("TongYi", "通義千問", True), ("Tongyiqianwen", "通义千问", True),
-     ("Lushan", "庐山", True), ("Wang", "网站", False), ("Qianwan", "通义千问", False), ("Wenxi", "千问（系列", False),
-     ("C3PO", "通义", False)],
-)
-def test_a_latin_word_romanises_consecutive_han_characters(word, text, yes):
-    from rag.text.chinese import romanises
-
-    assert romanises(word, text) is yes

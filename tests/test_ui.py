@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.types import Answer, Citation, Document, DocumentMeta, Paragraph, SentenceCheck, Verdict
+from rag.types import Answer, Citation, Document, DocumentMeta, Evidence, Paragraph, Quote, SentenceCheck, Verdict
 from ui.local import running_ui
 from ui.app import UIHandlers
 from ui.examples import example_questions
-from ui.render import answer_html, details_markdown, reader_html
+from ui.render import answer_html, details_markdown, evidence_html, reader_html
 
 
 def test_answer_html_turns_markers_into_chips_and_escapes_text():
@@ -28,11 +28,12 @@ def test_refusal_is_visible():
     assert 'class="refusal"' in out
 
 
-def test_refusal_that_shows_a_sentence_keeps_its_chip():
-    text = "The document does not say that this has happened.\n\n> It says: “Xi is expected to visit.” [EN ¶3]"
-    out = answer_html(Answer("q", text, "en", True, (Citation("doc1", "en", 3, "x"),)))
-    assert 'class="refusal"' in out and '<blockquote class="quote">' in out
-    assert f'cite-chip ck-{"doc1|en|3".encode().hex()}' in out
+def test_a_lead_in_and_its_items_are_one_line_each_with_their_chips():
+    text = "It needs: [EN ¶1]\n- Python 3.8 [EN ¶2]\n- <b>a GPU</b> [EN ¶3]"
+    cits = tuple(Citation("doc1", "en", n, "x") for n in (1, 2, 3))
+    out = answer_html(Answer("q", text, "en", False, cits))
+    assert out.count("<br>") == 2 and "&lt;b&gt;a GPU&lt;/b&gt;" in out
+    assert all(f'cite-chip ck-{f"doc1|en|{n}".encode().hex()}' in out for n in (1, 2, 3))
 
 
 def test_reader_is_side_by_side_and_highlights(seeded_fake_app):
@@ -212,16 +213,18 @@ def test_ask_over_one_several_or_all_documents(seeded_fake_app, tmp_path):
         assert retrieved and retrieved <= allowed, (scope, retrieved)
 
 
-def test_details_panel_says_what_decided_and_what_the_claim_check_removed():
-    checks = (SentenceCheck("It got 1.5 KB smaller [EN ¶5].", "removed", "states 1.5, which [EN ¶5] does not"),
-              SentenceCheck("It uses Jest [EN ¶7].", "kept"))
-    ans = Answer("q", "It uses Jest [EN ¶7].", "en", False, verdict=Verdict(False, "model-yes", "the model said YES"), checks=checks)
+def test_details_say_what_decided_and_the_evidence_marks_the_units_the_answer_quotes():
+    checks = (SentenceCheck("[1] It uses Jest.", "not selected", "EN ¶5"), SentenceCheck("[2] It uses Vitest.", "selected", "EN ¶7"))
+    evidence = tuple(Evidence(Quote("d", "en", n, t), f"EN ¶{n}") for n, t in ((5, "It uses Jest."), (7, "It uses Vitest.")))
+    ans = Answer("q", "It uses Vitest. [EN ¶7]", "en", False, verdict=Verdict(False, "selected", "units 2 selected"),
+                 checks=checks, evidence=evidence)
     out = details_markdown(ans)
-    assert "`model-yes`" in out and "1 sentence(s) kept, 1 removed" in out
-    assert "states 1.5, which [EN ¶5] does not" in out
-    assert "Version asked about" not in out
-    scoped = details_markdown(replace(ans, version="zh"))
-    assert "**Version asked about**: Chinese (中文); answered, cited and quoted from its paragraphs" in scoped
+    assert "**Decided by** `selected`: units 2 selected" in out and "**Units**: 1 of 2 candidates selected and quoted" in out
+    shown = evidence_html(ans)
+    assert shown.count("✓ in the answer") == 1 and shown.index("It uses Jest.") < shown.index("✓") < shown.index("It uses Vitest.")
+    # refused although the model selected unit 2 (it lacks the question's key terms): nothing is marked as quoted
+    refused = replace(ans, refused=True, verdict=Verdict(True, "terms-missing", "units 2 hold 0.00 of the key terms"))
+    assert "✓" not in evidence_html(refused) and "Not answered (units 2 hold 0.00 of the key terms)" in evidence_html(refused)
 
 
 def test_the_line_on_differing_versions_is_in_the_details_and_leaves_the_evidence_marks_alone():
@@ -317,7 +320,7 @@ def test_an_upload_that_would_replace_a_document_asks_first(fake_app, tmp_path):
 def test_evidence_is_shown_before_the_answer_and_stays_above_it(settings):
     from tests.conftest import make_app
 
-    h = UIHandlers(make_app(settings, replies=["YES", "They meet on the sidelines of the APEC and G20 summits [EN ¶3]."]))
+    h = UIHandlers(make_app(settings))  # the rule-based model selects the unit sharing the question's words
     steps = [[dict(m) for m in chat] for chat, *_ in h.respond("When are the APEC and G20 summits held?", [], [], "Auto", "*")]
     contents = [[m["content"] for m in chat] for chat in steps]  # (copied: the handler updates one list)
     first_evidence = next(i for i, c in enumerate(contents) if any("evidence coming" in x for x in c))
@@ -331,6 +334,6 @@ def test_evidence_is_shown_before_the_answer_and_stays_above_it(settings):
 def test_a_refusal_says_why_above_the_closest_evidence(settings):
     from tests.conftest import make_app
 
-    h = UIHandlers(make_app(settings, replies=["NO"]))
+    h = UIHandlers(make_app(settings, replies=['{"ids": []}']))  # the model selects nothing
     *_, (chat, _turns, _, _) = h.respond("What did the author say about the weather on Mars?", [], [], "Auto", "*")
     assert chat[1]["content"].startswith('<div class="evidence refused"><div class="ev-head">Not answered (')

@@ -113,7 +113,7 @@ def test_chinese_question_and_refusal(browser, ui_url, artifacts):
     page.wait_for_selector("#question textarea")
     _ask(page, "两国元首预计什么时候再次会晤？")
     assert page.locator("#chat .cite-chip").count() >= 1
-    _ask_more = "What did Biden say about Taiwan during the summit?"
+    _ask_more = "Which football team won the 2010 World Cup final?"
     page.fill("#question textarea", _ask_more)
     page.click("#send")
     page.wait_for_selector("#chat .refusal", timeout=180_000)
@@ -182,15 +182,16 @@ def test_an_upload_with_a_stored_documents_id_asks_before_replacing_it(browser, 
     page.close()
 
 
-def test_supporting_quote_is_shown_under_the_answer(browser, ui_url, artifacts):
+def test_the_evidence_marks_the_unit_the_answer_quotes(browser, ui_url, artifacts):
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     page.goto(ui_url)
     page.wait_for_selector("#question textarea")
     _ask(page, "Where will the two heads of state meet again toward the end of the year?")
-    page.wait_for_selector("#chat blockquote.quote", timeout=30_000)
-    quote = page.locator("#chat blockquote.quote").first
-    assert "APEC and G20 summits" in quote.inner_text()
-    assert quote.locator(".cite-chip").count() == 1  # the quote's own chip opens its paragraph
+    page.wait_for_selector("#chat blockquote.ev-selected", timeout=30_000)
+    quote = page.locator("#chat blockquote.ev-selected").first
+    assert "APEC and G20 summits" in quote.inner_text() and "in the answer" in quote.inner_text()
+    assert "APEC and G20 summits" in page.locator("#chat .answer").last.inner_text()  # quoted verbatim
+    assert quote.locator(".cite-chip").count() == 1  # the unit's own chip opens its paragraph
     quote.locator(".cite-chip").click()
     page.wait_for_selector("#reader tr.pair.hl", timeout=30_000)
     assert "APEC" in page.locator("#reader tr.pair.hl").inner_text()
@@ -284,8 +285,9 @@ ORDER_JS = """() => {
 
 @pytest.mark.slow
 def test_evidence_appears_before_the_first_answer_token(browser, real_ui_url, artifacts):
-    """The real models: the evidence block (sentence, chip, twin) is on screen before the model's
-    first token; when the answer comes it stays above it. (Order, not time: the time is benchmarked.)"""
+    """The real models: the evidence block (candidate units, chips, twins) is on screen before the
+    answer's first token; when the answer comes it stays above it. (Order, not time: the time is
+    benchmarked.)"""
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     page.goto(real_ui_url)
     page.wait_for_selector("#question textarea")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from rag.answer.citations import MARKER_RE
+from rag.answer.markers import MARKER_RE
 from rag.types import Answer, Discrepancy, Document, Paragraph
 
 
@@ -44,14 +44,8 @@ def answer_html(ans: Answer) -> str:
         out.append(html.escape(text[pos:]))
         return "".join(out)
 
-    body, quotes = [], []
-    for line in ans.text.split("\n"):
-        if line.startswith("> "):  # a supporting sentence quoted from the document
-            quotes.append(f'<blockquote class="quote">{inline(line[2:])}</blockquote>')
-        elif line.strip():
-            body.append(inline(line))
-    main = "<br>".join(body)
-    out = [f'<div class="refusal">{main}</div>' if ans.refused else main, *quotes]  # a refusal may show what the document does say
+    main = "<br>".join(inline(line) for line in ans.text.split("\n") if line.strip())
+    out = [f'<div class="refusal">{main}</div>' if ans.refused else main]
     chips = " ".join(chip(c.doc, c.lang, c.paragraph, c.place) for c in ans.citations)
     docs = sorted({c.doc for c in ans.citations})
     src = f'<div class="cite-row">{chips}<span class="cite-doc">{html.escape(", ".join(docs))}</span></div>' if chips else ""
@@ -59,9 +53,9 @@ def answer_html(ans: Answer) -> str:
 
 
 def evidence_html(ans_or_evidence, coming: bool = False) -> str:
-    """The evidence block: the best-matching source sentences (verbatim, with chips) and their aligned
-    paragraphs in the other language. While the model works it says the answer is coming; under a
-    refusal it says why and that this is the closest the documents come."""
+    """The evidence block: the candidate units (verbatim, with chips; those the answer quotes marked)
+    and their aligned paragraphs in the other language. While the model works it says the answer is
+    coming; under a refusal it says why and that this is the closest the documents come."""
     if isinstance(ans_or_evidence, Answer):
         ans, evidence = ans_or_evidence, ans_or_evidence.evidence
     else:
@@ -87,9 +81,10 @@ def evidence_html(ans_or_evidence, coming: bool = False) -> str:
 
 
 def _selected(ans: Answer | None, n: int) -> set[int]:
-    """The evidence items the select path put in the answer (its checks list the units in evidence order)."""
+    """The evidence items the answer quotes (its checks list the units in evidence order); none when it
+    refused (the model may have selected units that lack the question's key terms)."""
     units = [c for c in ans.checks if c.outcome in ("selected", "not selected")] if ans is not None else []
-    if len(units) != n or not any(c.outcome == "selected" for c in units):
+    if ans is None or ans.refused or len(units) != n or not any(c.outcome == "selected" for c in units):
         return set()
     return {i for i, c in enumerate(units) if c.outcome == "selected"}
 
@@ -102,7 +97,7 @@ def _inline_chip(c) -> str:
 
 
 def details_markdown(ans: Answer, lang_ui: str = "en") -> str:
-    """The collapsible panel: the decision, the claim check, retrieved paragraphs, scores and timings."""
+    """The collapsible panel: the decision, the units selected, retrieved paragraphs, scores and timings."""
     rows = _decision_lines(ans) + ["| # | paragraph | score |", "|---|---|---|"]
     for i, h in enumerate(ans.retrieved, 1):
         rows.append(f"| {i} | {h.lang.upper()} ¶{h.paragraph} ({_md(h.doc)}) | {h.score:.3f} |")
@@ -116,27 +111,16 @@ def details_markdown(ans: Answer, lang_ui: str = "en") -> str:
     return "\n".join(rows) + f"\n\n⏱ {timing}{standalone}"
 
 
-_VERSION_NAMES = {"en": "English", "zh": "Chinese (中文)"}
-
-
 def _decision_lines(ans: Answer) -> list[str]:
-    """Why it answered or refused, and each sentence the claim or language check removed or re-cited."""
+    """Why it answered or refused, and how many candidate units the model selected."""
     out = []
     if ans.verdict:
         out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
-    if ans.version:
-        out.append(f"**Version asked about**: {_VERSION_NAMES[ans.version]}; answered, cited and quoted from its paragraphs")
     out += [f"**The versions differ**: {_md(c.reason)}" for c in ans.checks if c.outcome == "noted"]
-    checks = [c for c in ans.checks if c.outcome != "noted"]
-    if any(c.outcome in ("selected", "not selected") for c in checks):
-        chosen = [c for c in checks if c.outcome == "selected"]
-        return out + [f"**Units**: {len(chosen)} of {len(checks)} candidates selected and quoted", ""]
-    changed = [c for c in checks if c.outcome != "kept"]
-    kept = sum(1 for c in checks if c.outcome == "kept")
-    if checks:
-        out.append(f"**Claim check**: {kept} sentence(s) kept, {len(changed)} removed or re-cited")
-        out += [f"- {'✂' if c.outcome in ('removed', 'repaired') else '↪'} {c.outcome}{' (2nd draft)' if c.draft > 1 else ''}: "
-                f"*{_md(c.sentence)}*: {_md(c.reason)}" for c in changed]
+    units = [c for c in ans.checks if c.outcome in ("selected", "not selected")]
+    if units:
+        chosen = [c for c in units if c.outcome == "selected"]
+        out.append(f"**Units**: {len(chosen)} of {len(units)} candidates selected and quoted")
     return out + [""] if out else []
 
 
@@ -278,7 +262,6 @@ CSS = """
 .page-view figure { margin:0; flex:3; } .page-view img { width:100%; border:1px solid #d1d5db; }
 .page-view figcaption { font-size:.8em; color:#6b7280; } .page-view .twins { flex:2; font-size:.92em; }
 .page-view .twin { padding:.4em .6em; background:#fef9c3; border-left:3px solid #f59e0b; margin-bottom:.4em; }
-.quote { margin:.5em 0 0; padding:.2em .7em; border-left:3px solid #93c5fd; color:#374151; font-size:.95em; }
 .cite-chip { display:inline-block; padding:0 .5em; margin:0 .15em; border-radius:.8em; background:#e0ecff; color:#1d4ed8;
   font-size:.85em; font-weight:600; cursor:pointer; border:1px solid #93c5fd; white-space:nowrap; }
 .cite-chip:hover { background:#bfdbfe; }

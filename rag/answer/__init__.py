@@ -1,1 +1,1 @@
-"""Answering: the question, the stages, the refuse-or-answer rules and the prompts."""
+"""Answering: analyze → retrieve → units → select → compose → verdict (``pipeline.py``), and the prompts."""

@@ -1,25 +1,16 @@
-"""The question: validation, language, and every feature a stage asks about, computed once.
-
-The query stage rewrites a follow-up into a standalone question from the last turns (one short model
-call), then analyzes it; later stages read ``state.query`` and never re-analyze the text."""
+"""The question: validation, its language, and a follow-up rewritten to stand alone (one short model
+call, with history only)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import ClassVar, Iterator, Sequence
+from typing import Sequence
 
 from rag.answer import prompts
-from rag.answer.about import header_fields_asked, is_about_article
-from rag.answer.citations import strip_markers
-from rag.answer.grounding import question_terms
-from rag.answer.state import AnswerState, Event, Tools, Turn
+from rag.answer.markers import strip_markers
 from rag.errors import InputError
-from rag.text.chinese import to_simplified
 from rag.text.language import answer_language, detect_language
-from rag.text.quantities import asked_kinds
-from rag.text.versions import asked_word_language, named_version
-from rag.types import Query
 
 MAX_QUESTION_CHARS = 2000
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -52,20 +43,6 @@ def question_language(text: str, forced_lang: str | None = None) -> tuple[str, s
     return detected, lang
 
 
-def analyze(text: str, forced_lang: str | None = None, standalone: str | None = None) -> Query:
-    """Every feature of the question, once. Features of meaning come from the standalone question."""
-    detected, lang = question_language(text, forced_lang)
-    alone = standalone or text
-    polar = is_polar(alone)
-    return Query(
-        text=text, lang=lang, detected=detected, search_text=to_simplified(alone),  # type: ignore[arg-type]
-        standalone=alone, follow_up=is_follow_up(text), polar=polar,
-        about_doc=is_about_article(alone), fields=tuple(header_fields_asked(alone)),
-        terms=tuple(dict.fromkeys(question_terms(alone))), version=named_version(alone),
-        word_lang=asked_word_language(alone), asks=() if polar else asked_kinds(alone),  # a yes/no question asks for no quantity
-    )
-
-
 _FOLLOWUP_START = re.compile(r"^\s*(and|but|also|so|what about|how about|那么?|还有|那第|而)\b|^\s*(那|还有|而)", re.I)
 _FOLLOWUP_ORDINAL = re.compile(
     r"\bthe (first|second|third|fourth|fifth|last|other|next|previous) (one|point|part|obstacle|step)\b|第[一二三四五六七八九十\d]+[点個个条項项]", re.I
@@ -81,43 +58,9 @@ def is_follow_up(question: str) -> bool:
     return short and bool(_PRONOUN.search(question))
 
 
-# yes/no questions: an auxiliary verb first, or 吗/是否/有没有/是不是 in Chinese
-_POLAR_RE = re.compile(
-    r"^\s*(does|do|did|is|are|was|were|can|could|will|would|should|has|have|had)\b|[吗嗎]\s*[？?]?\s*$|是否|有没有|有沒有|是不是|能否|会不会|會不會",
-    re.I,
-)
-
-
-def is_polar(question: str) -> bool:
-    """A yes/no question ("Does the author think…?", "…是否…？")."""
-    return bool(_POLAR_RE.search(question))
-
-
-class QueryStage:
-    """Rewrite a follow-up into a standalone question (with history only), then analyze it once."""
-
-    name: ClassVar[str] = "query"
-    setting: ClassVar[str | None] = None  # the bool setting that switches it on; None: always on
-
-    def __init__(self, tools: Tools) -> None:
-        self.chat = tools.chat
-
-    def run(self, state: AnswerState) -> Iterator[Event]:
-        standalone = state.question
-        if state.history and is_follow_up(state.question):
-            _, lang = question_language(state.question, state.forced_lang)
-            standalone = self.rewrite(state.question, state.history, "en" if lang == "en" else "zh")
-        state.query = analyze(state.question, state.forced_lang, standalone)
-        state.prompt_question = standalone
-        state.timer.mark("rewrite")
-        return iter(())
-
-    def rewrite(self, question: str, history: Sequence[Turn], lang: str) -> str:
-        return rewrite(self.chat, question, history, lang)
-
-
-def rewrite(chat, question: str, history: Sequence[Turn], lang: str) -> str:
-    """A follow-up as a standalone question, from the last two turns (one short model call)."""
+def rewrite(chat, question: str, history: Sequence[tuple[str, str]], lang: str) -> str:
+    """A follow-up as a standalone question, from the last two (question, answer) turns (one short
+    model call)."""
     p = prompts.load(lang)
     who_u, who_a = ("User", "Assistant") if lang == "en" else ("用户", "助手")
     lines = []

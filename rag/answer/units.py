@@ -53,7 +53,10 @@ def tokens_estimate(text: str) -> int:
 
 
 def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragraph, ...]:
-    """A lead-in and its block: from a retrieved item (its lead-in and siblings) or from a lead-in."""
+    """A lead-in and its block: from a retrieved item (its lead-in and siblings) or from a lead-in;
+    ``max_items`` 0: the paragraph alone."""
+    if max_items <= 0:
+        return (p,)
     same = [q for q in doc.by_lang(p.lang) if q.n > 0]
     index = {q.n: i for i, q in enumerate(same)}
     i = index.get(p.n)
@@ -89,8 +92,9 @@ def _context(doc: Document, paras: Sequence[Paragraph]) -> tuple[str, ...]:
 
 
 def _pieces(paras: tuple[Paragraph, ...], sentence_chars: int) -> list[str]:
-    """A long prose paragraph is offered sentence by sentence; anything else whole ("")."""
-    if len(paras) > 1 or paras[0].kind != "prose" or len(paras[0].text) <= sentence_chars:
+    """A long prose paragraph is offered sentence by sentence; anything else whole (""); ``sentence_chars``
+    0: every paragraph whole."""
+    if sentence_chars <= 0 or len(paras) > 1 or paras[0].kind != "prose" or len(paras[0].text) <= sentence_chars:
         return [""]
     sents = [s.strip() for s in split_sentences(paras[0].text) if s.strip()]
     return sents if len(sents) > 1 else [""]
@@ -101,7 +105,9 @@ def build_units(
     sentence_chars: int = 320,
 ) -> tuple[Unit, ...]:
     """Units of the pairs, best pair first, from version ``lang`` ('en' | 'zh') where the pair has it,
-    until ``budget_tokens`` of unit text (the first unit always)."""
+    until ``budget_tokens`` of unit text (the first unit always). ``max_items``: the list items, table
+    rows or code paragraphs a lead-in brings (0: no blocks); ``sentence_chars``: a prose paragraph longer
+    than this is offered sentence by sentence (0: never)."""
     out: list[Unit] = []
     seen: set[tuple[str, str, int]] = set()
     spent = 0

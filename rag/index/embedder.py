@@ -46,17 +46,6 @@ def slug(name: str) -> str:
     return f"{s}-{digest}"
 
 
-def cosine_matrix(a: list[list[float]], b: list[list[float]]):
-    """Cosine similarities of every vector of ``a`` with every vector of ``b`` (a numpy array)."""
-    import numpy as np
-
-    x = np.asarray(a, dtype=np.float32)
-    y = np.asarray(b, dtype=np.float32)
-    x = x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-9)
-    y = y / (np.linalg.norm(y, axis=1, keepdims=True) + 1e-9)
-    return x @ y.T
-
-
 class _LRU:
     def __init__(self, size: int) -> None:
         self.size = size

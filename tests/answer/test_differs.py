@@ -20,7 +20,7 @@ LINKS = ((1, 1), (2, 2), (3, 3), (4, 4), (6, 5))
 
 @pytest.fixture
 def fees(settings):
-    """An app over the fees pair with the alignment above, on the answer path asked for."""
+    """An app over the fees pair with the alignment above."""
     from ingest.indexer import indexer_for
     from rag.compose import App
     from rag.index.embedder import FakeEmbedder
@@ -28,8 +28,8 @@ def fees(settings):
 
     apps = []
 
-    def make(path: str = "stages"):
-        app = App(settings.model_copy(update={"answer_path": path}), embedder=FakeEmbedder(), chat_backend=FakeBackend())
+    def make():
+        app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend())
         doc = indexer_for(app).prepare_pair(DATA / "fees.en.md", DATA / "fees.zh.md", "fees")
         doc = replace(doc, alignment=LINKS, unaligned=(("en", 5),), similarity=tuple((a, b, 0.9) for a, b in LINKS))
         indexer_for(app).write([doc], progress=False)
@@ -69,9 +69,8 @@ def test_a_cited_paragraph_the_other_version_lacks_is_said_to_have_no_counterpar
     assert discrepancy_note([Citation("other", "en", 6, "")], doc, found, "en") is None
 
 
-@pytest.mark.parametrize("path", ["stages", "select"])
-def test_both_answer_paths_end_a_cited_answer_with_the_line_and_record_it(fees, path):
-    app = fees(path)
+def test_a_cited_answer_ends_with_the_line_and_records_it(fees):
+    app = fees()
     ans = app.pipeline.answer("Within how many days is payment due after arrival?")
     assert not ans.refused and "30 days" in ans.text
     last = ans.text.rstrip().splitlines()[-1]
@@ -81,9 +80,8 @@ def test_both_answer_paths_end_a_cited_answer_with_the_line_and_record_it(fees, 
     assert ans.to_json()["checks"][-1]["outcome"] == "noted"
 
 
-@pytest.mark.parametrize("path", ["stages", "select"])
-def test_an_answer_from_a_row_the_other_version_lacks_says_so_and_one_that_agrees_says_nothing(fees, path):
-    app = fees(path)
+def test_an_answer_from_a_row_the_other_version_lacks_says_so_and_one_that_agrees_says_nothing(fees):
+    app = fees()
     ans = app.pipeline.answer("What is the fee per day for an oil tanker?")
     assert "1,500 dollars" in ans.text
     assert ans.text.rstrip().endswith("The Chinese version has no counterpart of this paragraph [EN ¶5].")

@@ -1,11 +1,12 @@
-"""The question: validation, features computed once, follow-ups rewritten (the query stage)."""
+"""The question: validation, its language, follow-ups rewritten to stand alone."""
 
 from __future__ import annotations
 
 import pytest
 
+from rag.answer.query import is_follow_up, question_language
 from rag.errors import InputError
-from tests.conftest import make_app
+
 
 @pytest.mark.parametrize(
     "q, expected",
@@ -20,9 +21,16 @@ from tests.conftest import make_app
     ],
 )
 def test_follow_up_detection(q, expected):
-    from rag.answer.query import is_follow_up
-
     assert is_follow_up(q) is expected
+
+
+def test_the_answer_language_is_the_questions_unless_forced():
+    assert question_language("文章的作者是谁？")[1] == "zh"
+    assert question_language("文章的作者是誰？")[1] == "zh-Hant"
+    assert question_language("What is BM25 在中文里叫什么？")[1] in ("en", "zh")
+    assert question_language("文章的作者是谁？", "en")[1] == "en"
+    with pytest.raises(InputError, match="unknown answer language"):
+        question_language("Who?", "fr")
 
 
 def test_follow_up_is_rewritten_with_history(app):
@@ -31,6 +39,7 @@ def test_follow_up_is_rewritten_with_history(app):
     assert "Track II" in ans.standalone_question
     rewrite_calls = [c for c in app.chat_backend.llm.calls if "Follow-up question" in c[-1].content]
     assert len(rewrite_calls) == 1
+    assert "[EN ¶7]" not in rewrite_calls[0][-1].content  # the earlier answer is shown without its markers
 
 
 def test_standalone_question_is_not_rewritten(app):
@@ -39,28 +48,6 @@ def test_standalone_question_is_not_rewritten(app):
 
 
 @pytest.mark.parametrize("q", ["", "   ", "\x00\x01", "🙂🙂🙂", "x" * 100_000])
-def test_bad_questions(app, q):
+def test_bad_questions(fake_app, q):
     with pytest.raises(InputError):
-        app.pipeline.answer(q)
-
-
-def test_features_are_computed_once_from_the_standalone_question():
-    from rag.answer.query import analyze
-
-    q = analyze("And did he visit?", standalone="Did Xi Jinping visit the United States in September?")
-    assert (q.follow_up, q.polar, q.about_doc) == (True, True, False)
-    assert "Xi Jinping" in " ".join(q.terms) and q.search_text.startswith("Did Xi Jinping")
-    meta = analyze("Who wrote the article?")
-    assert meta.about_doc and meta.fields == ("author",) and not meta.polar
-    assert analyze("文章的作者是谁？").prompt_lang == "zh" and analyze("文章的作者是誰？").lang == "zh-Hant"
-
-
-def test_the_question_is_analyzed_once_per_answer(settings, monkeypatch):
-    import rag.answer.query as query
-
-    calls = []
-    real = query.analyze
-    monkeypatch.setattr(query, "analyze", lambda *a, **kw: calls.append(a) or real(*a, **kw))
-    app = make_app(settings, replies=["When are the summits held?", "YES", "Toward the end of the year [EN ¶3]."])
-    app.pipeline.answer("And when are they held?", history=[("What summits are held?", "APEC and G20 [EN ¶3].")])
-    assert len(calls) == 1
+        fake_app.pipeline.answer(q)

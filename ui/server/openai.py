@@ -1,11 +1,11 @@
 """An OpenAI-compatible face of the API (`POST /v1/chat/completions`, `GET /v1/models`), so existing
 chat clients can ask the documents. The last user message is the question, earlier user/assistant
-pairs are the history. The reply's content is the checked answer followed by its sources; the answer
-object (citations, quotes, the deciding rule) rides along as `rag`.
+pairs are the history. The reply's content is the answer (the selected source units, quoted and
+cited) followed by its sources; the answer object (citations, evidence, the deciding rule) rides along
+as `rag`.
 
-With `"stream": true` the checked answer is sent as one delta once it is ready: the model's draft is
-not streamed, because the claim check may still remove or recite its sentences and a chat client
-cannot take back text it has shown."""
+With `"stream": true` the answer is sent as one delta once it is ready: it is answered before the stream
+starts, so an error is still a plain 4xx/5xx and a refusal is never preceded by quoted text."""
 
 from __future__ import annotations
 

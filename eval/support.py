@@ -1,0 +1,102 @@
+"""Is every line of an answer stated by a paragraph it cites? A checker that shares no code with the
+composer (``rag/answer/compose.py``): it reads only the answer text and the cited paragraphs' text.
+
+An answer line, with its citation markers, its list bullet and the prompts' fixed note lines ("Only
+the Chinese version states this:") taken out and code fences skipped, is supported when it occurs
+verbatim in a cited paragraph's text, whitespace, character width (ＡＢＣ = ABC) and script (通義 = 通义)
+aside; a line that does not occur whole is supported when each of its sentences does (sentences of one
+paragraph quoted together, with one left out between them). A line on where the versions disagree
+(the prompts' ``differs_*`` templates: "The Chinese version says 45 [ZH ¶5]; …") is supported when
+every value it quotes occurs in a cited paragraph. ``unsupported`` returns the lines that are not.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from rag.text.chinese import to_simplified
+
+_MARKER = re.compile(r"\s*\[(?:EN|ZH) ¶\d+\]")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
+
+
+def plain(text: str) -> str:
+    """Width and script folded (NFKC, simplified), whitespace removed."""
+    return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", text)))
+
+
+def _prompts() -> list[dict]:
+    files = resources.files("rag.answer.prompts")
+    return [tomllib.loads(files.joinpath(name).read_text(encoding="utf-8")) for name in ("en.toml", "zh.toml")]
+
+
+@lru_cache(maxsize=1)
+def note_lines() -> frozenset[str]:
+    """The fixed lines the prompts put in an answer (``only_other_version``, ``refusal``), folded."""
+    return frozenset(plain(data[key]) for data in _prompts() for key in ("only_other_version", "refusal") if key in data)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=1)
+def differs_patterns() -> tuple[re.Pattern, ...]:
+    """The prompts' ``differs_*`` templates as patterns over a line without its markers: the version
+    names match anything, each quoted value (``first``, ``second``) is captured."""
+    out = []
+    for data in _prompts():
+        for key, template in data.items():
+            if not key.startswith("differs_"):
+                continue
+            bare = re.sub(r"\s*\[\{\w+_label\}\]|\s*\[\{label\}\]", "", template)
+            bare = to_simplified(unicodedata.normalize("NFKC", bare))
+            parts = _FIELD.split(bare)  # text, field, text, field, …
+            rx = "".join(re.escape(p) if i % 2 == 0 else (f"(?P<{p}>.+?)" if p in ("first", "second") else ".+?")
+                         for i, p in enumerate(parts))
+            out.append(re.compile(f"^{rx}$"))
+    return tuple(out)
+
+
+_LIST_SEP = re.compile(r", |、|，")  # how a line lists several values ("5月13日, 15"); "1,350" stays one
+
+
+def _differs_stated(line: str, texts: list[str]) -> bool:
+    folded = to_simplified(unicodedata.normalize("NFKC", line))  # a traditional answer's line too
+    for rx in differs_patterns():
+        m = rx.match(folded)
+        if m:
+            values = [v for group in m.groupdict().values() for v in _LIST_SEP.split(group) if v.strip()]
+            return all(any(plain(v) in t for t in texts) for v in values)
+    return False
+
+
+def answer_lines(answer: str) -> list[str]:
+    """The lines of an answer that state something: markers and bullets off; empty lines, code fences
+    and the prompts' note lines left out."""
+    out = []
+    for raw in answer.splitlines():
+        if _FENCE.match(raw):
+            continue
+        line = _BULLET.sub("", _MARKER.sub("", raw)).strip()
+        if line and plain(line) not in note_lines():
+            out.append(line)
+    return out
+
+
+def _stated(line: str, texts: list[str]) -> bool:
+    if any(plain(line) in t for t in texts) or _differs_stated(line, texts):
+        return True
+    sentences = [s for s in _SENTENCE_END.split(line) if s.strip()]
+    return len(sentences) > 1 and all(any(plain(s) in t for t in texts) for s in sentences)
+
+
+def unsupported(answer: str, cited_texts: list[str]) -> list[str]:
+    """The answer's lines that no cited paragraph states (verbatim, as above)."""
+    texts = [plain(t) for t in cited_texts]
+    return [line for line in answer_lines(answer) if not _stated(line, texts)]

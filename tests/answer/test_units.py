@@ -1,0 +1,46 @@
+"""Candidate units: what a reader would quote, built from retrieved aligned pairs."""
+
+from __future__ import annotations
+
+from rag.answer.units import build_units
+from tests.answer.conftest import pair, small_doc
+
+
+def test_a_retrieved_list_item_brings_its_lead_in_and_siblings_with_their_twins():
+    doc = small_doc()
+    units = build_units([pair(doc, 3, 3)], lambda _: doc, "en")
+    assert len(units) == 1
+    assert [p.n for p in units[0].paragraphs] == [1, 2, 3]
+    assert [t.n for t in units[0].twins] == [1, 2, 3] and units[0].twins[0].lang == "zh"
+
+
+def test_a_lead_in_brings_the_block_it_announces():
+    doc = small_doc()
+    units = build_units([pair(doc, 1, 1)], lambda _: doc, "zh")
+    assert [p.n for p in units[0].paragraphs] == [1, 2, 3] and units[0].lang == "zh"
+
+
+def test_without_blocks_a_lead_in_and_its_items_are_separate_units():
+    doc = small_doc()
+    units = build_units([pair(doc, 1, 1), pair(doc, 3, 3)], lambda _: doc, "en", max_items=0)
+    assert [[p.n for p in u.paragraphs] for u in units] == [[1], [3]]
+
+
+def test_a_long_paragraph_is_offered_sentence_by_sentence_and_a_paragraph_without_twin_in_its_own_language():
+    doc = small_doc()
+    units = build_units([pair(doc, 4, 4), pair(doc, None, 5)], lambda _: doc, "en", sentence_chars=20)
+    assert [u.text for u in units[:3]] == ["One.", "Two is here.", "Three is longer than the others and ends."]
+    assert units[3].lang == "zh" and units[3].paragraphs[0].n == 5 and not units[3].twins
+    assert [u.id for u in units] == [1, 2, 3, 4]
+
+
+def test_without_sentence_units_a_long_paragraph_is_one_unit():
+    doc = small_doc()
+    units = build_units([pair(doc, 4, 4)], lambda _: doc, "en", sentence_chars=0)
+    assert len(units) == 1 and units[0].text == "" and units[0].shown == doc.get("en", 4).text
+
+
+def test_units_stop_at_the_token_budget_but_the_first_always_comes():
+    doc = small_doc()
+    units = build_units([pair(doc, 4, 4), pair(doc, 3, 3)], lambda _: doc, "en", budget_tokens=1)
+    assert len(units) == 1
