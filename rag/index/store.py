@@ -9,6 +9,8 @@ then old chunks are deleted; queries only see chunks of current versions, so nev
 
 from __future__ import annotations
 
+import functools
+
 import json
 import logging
 import time
@@ -218,8 +220,6 @@ class Versions(dict):
 
 class ChromaStore:
     def __init__(self, client, embedder: Embedder, batch_size: int = 64) -> None:
-        from langchain_chroma import Chroma
-
         self.client = client
         self.embedder = embedder
         self.batch_size = batch_size
@@ -227,17 +227,22 @@ class ChromaStore:
         self.chunk_name = f"rag-chunks-{s}"
         self.docs_name = f"rag-docs-{s}"
         self._snapshot: Versions | None = None
+        self._metadata = {"hnsw:space": "cosine", "embedding_model": embedder.name}
         try:
-            self.vs = Chroma(
-                collection_name=self.chunk_name,
-                embedding_function=embedder,  # never Chroma's default (it would download a model)
-                client=client,
-                collection_metadata={"hnsw:space": "cosine", "embedding_model": embedder.name},
-            )
             self.docs_coll = client.get_or_create_collection(self.docs_name, embedding_function=None)
-            self.chunk_coll = client.get_collection(self.chunk_name, embedding_function=None)
+            self.chunk_coll = client.get_or_create_collection(self.chunk_name, metadata=self._metadata,
+                                                              embedding_function=None)
         except Exception as e:
             raise IndexCorruptError(f"the index cannot be opened: {e}") from None
+
+    @functools.cached_property
+    def vs(self):
+        """The chunks as LangChain's Chroma vector store, made at its first use: a command that only
+        reads documents (`rag diff`, `rag docs`) does not import it (a third of a second)."""
+        from langchain_chroma import Chroma
+
+        return Chroma(collection_name=self.chunk_name, client=self.client, collection_metadata=self._metadata,
+                      embedding_function=self.embedder)  # never Chroma's default (it would download a model)
 
     # --- the revision: what tells a reader its snapshot of the versions is still current ---------
     def revision(self) -> str:
