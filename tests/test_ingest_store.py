@@ -294,3 +294,26 @@ def test_one_indexer_per_app_made_again_over_a_new_store(fake_app):
     assert again is not first and again.store is fake_app.store and indexer_for(fake_app) is again
     [rep] = _ingest(fake_app, DEFAULT_CORPUS)
     assert rep.status == "added" and [d.doc_id for d in fake_app.store.documents()] == [rep.doc_id]
+
+
+def test_reading_a_document_opens_the_index_without_the_vector_store_wrapper(seeded_fake_app, settings):
+    """`rag diff` and `rag docs` read documents only: a new process that opens the index and reads one
+    does not import LangChain's Chroma wrapper (a third of a second of every cold command)."""
+    import subprocess
+    import sys
+
+    doc = next(iter(seeded_fake_app.store.versions()))
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from rag.compose import App\n"
+        "from rag.index.embedder import FakeEmbedder\n"
+        "from rag.settings import Settings\n"
+        f"app = App(Settings(home=Path({str(settings.home)!r}), embedding_model='fake', llm_model='fake'), embedder=FakeEmbedder())\n"
+        f"assert app.store.get_document({doc!r}) is not None\n"
+        "print('langchain_chroma' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+    assert seeded_fake_app.store.vs.get(limit=1)["ids"]  # the wrapper, made at its first use, reads the chunks
