@@ -337,3 +337,15 @@ def test_a_refusal_says_why_above_the_closest_evidence(settings):
     h = UIHandlers(make_app(settings, replies=['{"ids": []}']))  # the model selects nothing
     *_, (chat, _turns, _, _) = h.respond("What did the author say about the weather on Mars?", [], [], "Auto", "*")
     assert chat[1]["content"].startswith('<div class="evidence refused"><div class="ev-head">Not answered (')
+
+
+def test_sentences_of_one_paragraph_show_its_translation_once():
+    """The evidence offers a long paragraph sentence by sentence; the aligned paragraph of the other
+    version is shown once, after the last of them, not under each."""
+    twin = (Paragraph("d", "zh", 4, "一。二在这里。三比其他的都长。"),)
+    other = (Paragraph("d", "zh", 9, "别的段落。"),)
+    evidence = (Evidence(Quote("d", "en", 4, "One."), "EN ¶4", twin), Evidence(Quote("d", "en", 4, "Two is here."), "EN ¶4", twin),
+                Evidence(Quote("d", "en", 4, "Three is longer."), "EN ¶4", twin), Evidence(Quote("d", "en", 9, "Other."), "EN ¶9", other))
+    shown = evidence_html(evidence, coming=True)
+    assert shown.count("二在这里") == 1 and shown.count('class="ev-twin"') == 2
+    assert shown.index("Three is longer.") < shown.index("二在这里") < shown.index("Other.") < shown.index("别的段落")

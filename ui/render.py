@@ -52,6 +52,10 @@ def answer_html(ans: Answer) -> str:
     return f'<div class="answer">{"".join(out)}</div>{src}'
 
 
+def _twin_keys(e) -> tuple:
+    return tuple((t.lang, t.n) for t in e.twins)
+
+
 def evidence_html(ans_or_evidence, coming: bool = False) -> str:
     """The evidence block: the candidate units (verbatim, with chips; those the answer quotes marked)
     and their aligned paragraphs in the other language. While the model works it says the answer is
@@ -72,8 +76,10 @@ def evidence_html(ans_or_evidence, coming: bool = False) -> str:
     for i, e in enumerate(evidence):
         q = e.quote
         mark = '<span class="ev-mark">✓ in the answer · 已用于回答</span> ' if i in picked else ""
-        twins = "".join(f'<div class="ev-twin"><span class="plabel">{t.lang.upper()} ¶{t.n}</span> {html.escape(t.text)}</div>'
-                        for t in e.twins)
+        shared = i + 1 < len(evidence) and _twin_keys(evidence[i + 1]) == _twin_keys(e)
+        twins = "" if shared else "".join(  # sentences of one paragraph: its translation once, after the last
+            f'<div class="ev-twin"><span class="plabel">{t.lang.upper()} ¶{t.n}</span> {html.escape(t.text)}</div>'
+            for t in e.twins)
         cls_q = "ev-quote ev-selected" if i in picked else "ev-quote"
         items.append(f'<blockquote class="{cls_q}">{mark}{html.escape(q.sentence)} {chip(q.doc, q.lang, q.paragraph, e.place)}'
                      f'</blockquote>{twins}')
