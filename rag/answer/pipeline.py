@@ -64,7 +64,7 @@ class Asked:
 
     @property
     def prompt_lang(self) -> str:
-        return "en" if self.lang == "en" else "zh"
+        return doc_lang(self.lang)
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Retrieved:
     hits: tuple[Hit, ...]
     units: tuple[Unit, ...]
     idf: Mapping[str, float]  # the question's key terms' weights over the library
+    versions: Mapping[str, str]  # the index snapshot the answer reads (documents for the note too)
 
 
 class _Clock:
@@ -139,7 +140,7 @@ class AnswerPipeline:
         _, answer_lang = question_language(text, lang)
         standalone = text
         if history and is_follow_up(text):
-            standalone = rewrite(self.chat, text, history, "en" if answer_lang == "en" else "zh")
+            standalone = rewrite(self.chat, text, history, doc_lang(answer_lang))
         return Asked(text, answer_lang, standalone, to_simplified(standalone))
 
     def retrieve(self, asked: Asked, k: int | None, docs: list[str] | None) -> Retrieved:
@@ -160,7 +161,7 @@ class AnswerPipeline:
         units = build_units(pairs, lookup, doc_lang(asked.lang), s.select_budget_tokens, s.select_block_items,
                             s.select_sentence_chars)
         idf = self.retriever.lexical.idf(list(key_terms(asked.search)), versions)
-        return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf))
+        return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf), versions)
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None,
@@ -181,7 +182,7 @@ class AnswerPipeline:
         cov = coverage(asked.search, chosen, got.idf) if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
-        note = self.note(draft, asked.lang)
+        note = self.note(draft, asked.lang, got.versions)
         if note is not None:
             text, citations = with_note(draft.text, draft.citations, note)
             draft = replace(draft, text=text, citations=citations)
@@ -191,17 +192,20 @@ class AnswerPipeline:
             yield Event("token", piece)
         clock.mark("total")
         checks = unit_checks(got.units, chosen) + ((note.check,) if note is not None else ())
-        yield Event("answer", answer=self._answer(asked, got, draft, verdict, evidence, checks, clock))
+        yield Event("answer", answer=self._answer(asked, got, draft, text, verdict, evidence, checks, clock))
 
-    def note(self, draft: Draft, lang: str) -> Note | None:
+    def note(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> Note | None:
         """The line on a discrepancy of the paragraphs quoted from the asker's version or of their twins (a
-        unit only the other version has is already quoted under a line saying so)."""
+        unit only the other version has is already quoted under a line saying so), from the documents of
+        the answer's snapshot ``versions``."""
         own = doc_lang(lang)
         cited = [cite(p) for u in draft.units if u.lang == own for p in (*u.paragraphs, *u.twins)]
-        return self.differences.note(cited, self.retriever.document, lang) if cited else None
+        if not cited:
+            return None
+        return self.differences.note(cited, lambda doc_id: self.retriever.document(doc_id, versions), lang)
 
-    def _answer(self, asked: Asked, got: Retrieved, draft: Draft, verdict: Verdict, evidence, checks, clock) -> Answer:
-        text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
+    def _answer(self, asked: Asked, got: Retrieved, draft: Draft, text: str, verdict: Verdict, evidence, checks,
+                clock) -> Answer:
         return Answer(asked.text, text, asked.lang, verdict.refused, draft.citations, got.hits,  # type: ignore[arg-type]
                       dict(clock.marks), asked.standalone, verdict, checks, evidence)
 
