@@ -40,7 +40,7 @@ WHERE = ("pair", "format", "script")  # what a result of a library run keeps of 
 # one line here
 PIPELINES: dict[str, Callable] = {
     "full": _full,
-    "select": lambda app: app.pipeline,
+    "select": _full,  # the one answer path (the name of published runs)
     "select-model": _chooser("model"),
     "select-top": _chooser("top"),
     "naive": _naive,

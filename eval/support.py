@@ -26,9 +26,14 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
 
 
+def _fold(text: str) -> str:
+    """Width and script folded: NFKC, simplified."""
+    return to_simplified(unicodedata.normalize("NFKC", text))
+
+
 def plain(text: str) -> str:
-    """Width and script folded (NFKC, simplified), whitespace removed."""
-    return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", text)))
+    """Width and script folded, whitespace removed."""
+    return re.sub(r"\s+", "", _fold(text))
 
 
 def _prompts() -> list[dict]:
@@ -55,7 +60,7 @@ def differs_patterns() -> tuple[re.Pattern, ...]:
             if not key.startswith("differs_"):
                 continue
             bare = re.sub(r"\s*\[\{\w+_label\}\]|\s*\[\{label\}\]", "", template)
-            bare = to_simplified(unicodedata.normalize("NFKC", bare))
+            bare = _fold(bare)
             parts = _FIELD.split(bare)  # text, field, text, field, …
             rx = "".join(re.escape(p) if i % 2 == 0 else (f"(?P<{p}>.+?)" if p in ("first", "second") else ".+?")
                          for i, p in enumerate(parts))
@@ -67,7 +72,7 @@ _LIST_SEP = re.compile(r", |、|，")  # how a line lists several values ("5月1
 
 
 def _differs_stated(line: str, texts: list[str]) -> bool:
-    folded = to_simplified(unicodedata.normalize("NFKC", line))  # a traditional answer's line too
+    folded = _fold(line)  # a traditional answer's line too
     for rx in differs_patterns():
         m = rx.match(folded)
         if m:
