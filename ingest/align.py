@@ -186,28 +186,43 @@ def align_paragraphs(en: list[Paragraph], zh: list[Paragraph], vectors: tuple[np
 
 
 def _figures(en: list[Paragraph], zh: list[Paragraph], links: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Figures of one section: paired in order with the other version's figures of the same alt text;
-    a figure left over goes with the paragraph of the other version that holds its image inline (its
-    alt text), the one linked to the paragraph just before the figure."""
+    """Figures of one section, paired with the other version's: first those of the same alt text; then,
+    as a translation keeps its figures where they stand (their alt text translated), a figure with the
+    first unpaired figure that follows the counterpart of the paragraph before it (or that also opens
+    the section); a figure left over goes with the paragraph of the other version that holds its image
+    inline (its alt text), the one linked to the paragraph just before the figure."""
+    fe, fz = [p for p in en if p.kind == "figure"], [p for p in zh if p.kind == "figure"]
     out: list[tuple[int, int]] = []
-    fz = [p for p in zh if p.kind == "figure"]
-    used: set[int] = set()
-    for f in (p for p in en if p.kind == "figure"):
-        match = next((z for z in fz if z.n not in used and z.text == f.text), None)
-        if match is not None:
-            used.add(match.n)
-            out.append((f.n, match.n))
-    paired_en = {a for a, _ in out}
+    for same_alt in (True, False):
+        for f in (f for f in fe if f.n not in {a for a, _ in out}):
+            taken = {b for _, b in out}
+            match = next((z for z in fz if z.n not in taken and
+                          (z.text == f.text if same_alt else _after_counterparts(f, z, en, zh, links))), None)
+            if match is not None:
+                out.append((f.n, match.n))
     for side, mine, theirs in (("en", en, zh), ("zh", zh, en)):
+        paired = {a if side == "en" else b for a, b in out}
         for f in mine:
-            if f.kind != "figure" or (f.n in paired_en if side == "en" else f.n in used):
+            if f.kind != "figure" or f.n in paired:
                 continue
-            before = [p.n for p in mine if p.n < f.n and p.kind != "figure"]
-            partners = [b if side == "en" else a for a, b in links if (a if side == "en" else b) in before[-1:]]
+            before = _before(mine, f)
+            partners = [b if side == "en" else a for a, b in links if (a if side == "en" else b) == before]
             holder = next((p.n for p in theirs if p.n in partners and f.text in p.text), None)
             if holder is not None:
                 out.append((f.n, holder) if side == "en" else (holder, f.n))
     return out
+
+
+def _before(paras: list[Paragraph], f: Paragraph) -> int | None:
+    """The number of the last paragraph before figure ``f`` that is not a figure (None: none in the section)."""
+    return next((p.n for p in reversed(paras) if p.n < f.n and p.kind != "figure"), None)
+
+
+def _after_counterparts(f: Paragraph, z: Paragraph, en: list[Paragraph], zh: list[Paragraph],
+                        links: list[tuple[int, int]]) -> bool:
+    """Whether figures ``f`` (English) and ``z`` (Chinese) follow linked paragraphs, or both open the section."""
+    a, b = _before(en, f), _before(zh, z)
+    return (a is None and b is None) or (a, b) in set(links)
 
 
 def link_similarity(pairs, en: list[Paragraph], zh: list[Paragraph],

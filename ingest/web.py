@@ -35,6 +35,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.skipped: list[Skipped] = []
         self.buf: list[str] = []
+        self.alts: list[str] = []  # image alt texts in ``buf``: a block of nothing else is a figure
 
     # --- inline text ---
     def inline(self, el) -> str:
@@ -54,7 +55,8 @@ class _Walker:
         if tag == "br":
             return "\n"
         if tag == "img":
-            return el.get("alt") or ""
+            self.alts.append(el.get("alt") or "")
+            return self.alts[-1]
         parts = ["^" if tag == "sup" else "", _source_text(el.text or "")]
         for child in el:
             parts.append(self.inline(child))
@@ -74,14 +76,14 @@ class _Walker:
     # --- blocks ---
     def flush(self, kind: str = "prose", level: int = 0) -> None:
         text = tidy("".join(self.buf)) if kind != "code" else "".join(self.buf).strip("\n")
-        self.buf = []
+        images_only = kind == "prose" and self._images_only(text)
+        self.buf, self.alts = [], []
         if not text.strip():
             return
         if kind == "heading":
             text = text.replace("\n", " ")
             self.blocks.append(Block(text, "heading", level, self.sections.heading(level, text)))
         else:
-            images_only = kind == "prose" and self._images_only
             self.blocks.append(Block(text, "figure" if images_only else kind, 0, self.sections.path))
 
     def walk(self, el) -> None:
@@ -104,7 +106,6 @@ class _Walker:
             self.flush("table")
         elif tag in BLOCK_TAGS:
             self.flush()
-            self._images_only = self._only_images(el)
             self._walk_children(el)
             self.flush(KIND_OF.get(tag, "prose"))
         else:
@@ -121,12 +122,12 @@ class _Walker:
                 self.buf.append(self.inline(child))
             self.buf.append(_source_text(child.tail or ""))
 
-    @staticmethod
-    def _only_images(el) -> bool:
-        text = "".join(t for t in el.itertext()).strip()
-        return not text and el.find(".//img") is not None
-
-    _images_only = False
+    def _images_only(self, text: str) -> bool:
+        """Whether the buffered block is images alone: their alt texts are all its text."""
+        rest = text
+        for alt in self.alts:
+            rest = rest.replace(tidy(alt), "", 1) if alt.strip() else rest
+        return bool(self.alts) and not rest.strip()
 
 
 def html_blocks(html: str, sections: Sections) -> tuple[list[Block], list[Skipped]]:

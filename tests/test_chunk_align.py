@@ -153,3 +153,23 @@ def test_headings_anchor_the_sections_when_the_outlines_match():
 def test_fake_embedder_is_deterministic():
     e = FakeEmbedder()
     assert e.embed_query("中美关系") == FakeEmbedder().embed_query("中美关系")
+
+
+def test_figures_with_translated_alt_text_pair_by_where_they_stand():
+    """A translation keeps its figures after the same paragraphs; their alt text is translated
+    (so it never matches), and two figures may share one caption ("容错流程" twice)."""
+    from ingest.align import _figures
+    from rag.types import Paragraph
+
+    def paras(lang, items):
+        return [Paragraph("d", lang, i + 1, text, (), kind) for i, (kind, text) in enumerate(items)]
+
+    en = paras("en", [("figure", "System diagram"), ("prose", "Masters watch workers."),
+                      ("figure", "failover-master"), ("prose", "Workers report."), ("figure", "failover-worker"),
+                      ("figure", "logo")])
+    zh = paras("zh", [("figure", "系统图"), ("prose", "Master 监控 Worker。"), ("figure", "容错流程"),
+                      ("prose", "Worker 上报。"), ("figure", "容错流程"), ("prose", "结束 logo")])
+    links = [(2, 2), (4, 4)]
+    assert sorted(_figures(en, zh, links)) == [(1, 1), (3, 3), (5, 5)]
+    # a figure whose neighbour paragraph has no counterpart stays unpaired
+    assert sorted(_figures(en, zh, [(2, 2)])) == [(1, 1), (3, 3)]

@@ -566,3 +566,15 @@ def test_a_link_that_is_all_its_brackets_hold_keeps_its_address():
     assert texts[2] == "多列的宽度（指定了也不生效？ https://github.com/a/b/issues/1#c）。"
     assert texts[3] == "See the docs for more (really), (top), (see y) and (https://a.b/c)."
     assert blocks[0].prose == "LoRA (论文)"
+
+
+def test_text_after_an_image_in_one_html_block_is_prose_not_the_figure():
+    from ingest.blocks import Sections
+    from ingest.web import html_blocks
+
+    blocks, _ = html_blocks('<p align="center"><img src="f.png" alt="Fault-tolerant design"></p>\n'
+                            "Among them, the Master watches the Workers.", Sections())
+    assert [(b.kind, b.text) for b in blocks] == [("figure", "Fault-tolerant design"),
+                                                  ("prose", "Among them, the Master watches the Workers.")]
+    blocks, _ = html_blocks('<p><img alt="logo"> Made with care</p>', Sections())
+    assert [(b.kind, b.text) for b in blocks] == [("prose", "logo Made with care")]
