@@ -317,3 +317,22 @@ def test_reading_a_document_opens_the_index_without_the_vector_store_wrapper(see
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
     assert seeded_fake_app.store.vs.get(limit=1)["ids"]  # the wrapper, made at its first use, reads the chunks
+
+
+def test_the_embedder_batches_texts_of_about_one_length_and_keeps_their_order():
+    """A batch is padded to its longest text, so texts go to the model longest first (a 30-page PDF
+    pair embedded in document order took 1.7× as long as the same texts sorted by length)."""
+    from rag.index.embedder import FakeEmbedder
+
+    class Recording(FakeEmbedder):
+        batches: list[list[str]] = []
+
+        def _encode_documents(self, texts):
+            self.batches.append(list(texts))
+            return super()._encode_documents(texts)
+
+    e = Recording()
+    e.batch_size = 2
+    texts = ["a", "a much longer text than the others", "bb", "a text of middling size", "ccc"]
+    assert e.embed_documents(texts) == FakeEmbedder().embed_documents(texts)  # each vector in its place
+    assert [len(t) for b in e.batches for t in b] == sorted(map(len, texts), reverse=True)

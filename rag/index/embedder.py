@@ -97,7 +97,8 @@ class CachingEmbedder(Embeddings):
 
     def _embed(self, texts: list[str], mode: str) -> list[list[float]]:
         out: list[list[float] | None] = [self._cache.get((mode, t)) for t in texts]
-        todo = [i for i, v in enumerate(out) if v is None]
+        # longest first, so each batch holds texts of about one length (a batch is padded to its longest)
+        todo = sorted((i for i, v in enumerate(out) if v is None), key=lambda i: -len(texts[i]))
         enc = {"doc": self._encode_documents, "query": self._encode_queries, "input": self._encode_inputs}[mode]
         for start in range(0, len(todo), self.batch_size):
             idx = todo[start : start + self.batch_size]
