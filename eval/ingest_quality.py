@@ -123,12 +123,16 @@ def measure_pair(app, name: str, en: Path, zh: Path) -> dict:
 
 
 def samples(folder: Path) -> list[tuple[str, Path, Path]]:
-    from eval.pdf_samples import sample_pdf
+    from eval import pdf_samples as s
 
     folder.mkdir(parents=True, exist_ok=True)
-    for lang in ("en", "zh"):
-        (folder / f"sample.{lang}.pdf").write_bytes(sample_pdf(lang))
-    return [("sample (made)/report", folder / "sample.en.pdf", folder / "sample.zh.pdf")]
+    out = []
+    for name, make in (("report", s.sample_pdf), ("wide-over-columns", s.wide_over_columns_pdf),
+                       ("bullets-apart", s.bullets_apart_pdf), ("bold-inside", s.bold_inside_pdf)):
+        for lang in ("en", "zh"):
+            (folder / f"{name}.{lang}.pdf").write_bytes(make(lang))
+        out.append((f"sample (made)/{name}", folder / f"{name}.en.pdf", folder / f"{name}.zh.pdf"))
+    return out
 
 
 def run(args) -> None:

@@ -133,3 +133,115 @@ def typeset(lang: str, blocks: list[tuple[str, str]], title: str = "") -> bytes:
 def sample_pdf(lang: str) -> bytes:
     """The sample report in ``lang`` ("en" or "zh") as PDF bytes."""
     return typeset(lang, SAMPLE[lang], TITLE[lang])
+
+
+# A page set in two columns below paragraphs that run the full width: each full-width line crosses the
+# columns' gutter. One paragraph is a bullet item set in from the margin, its bullet a smaller glyph
+# sitting a little lower than the line; its last line is short (it does not cross the gutter). Under the
+# columns, a table of two columns without rules.
+WIDE = {
+    "en": {
+        "intro": "The review panel met four times between January and May and heard evidence from engineers, "
+                 "residents and the port authority before it agreed on the recommendations that follow below.",
+        "item": "Renewal of the main span – the panel found that renewal keeps two lanes open throughout the works, "
+                "costs less over thirty years than any other option and extends the life of the bridge by at "
+                "least sixty years, which is why it comes first in this report.",
+        "left": ["Old name", "North approach", "South approach", "Main span"],
+        "right": ["New name", "Harbour gate", "Market gate", "Central span"],
+    },
+    "zh": {
+        "intro": "评审小组在一月至五月间开会四次，听取了工程师、居民和港务局的意见，随后就下列建议达成一致，"
+                 "并决定将这些建议提交市议会审议，以便在今年秋季之前作出最终决定。",
+        "item": "主跨翻新——评审小组认为，翻新可以在整个施工期间保持两条车道通行，三十年内的费用低于其他任何方案，"
+                "并能使大桥的寿命延长至少六十年，这就是本报告将其列在首位的原因，也是市议会最应优先考虑的方案。",
+        "left": ["旧名称", "北侧引桥", "南侧引桥", "主跨"],
+        "right": ["新名称", "港门", "市场门", "中央跨"],
+    },
+}
+
+
+def wide_over_columns_pdf(lang: str) -> bytes:
+    """One page: two full-width paragraphs (the second a bullet item set in from the margin, its short
+    last line inside one column) above two columns of running text, and a table without rules."""
+    import pymupdf
+
+    text = WIDE[lang]
+    font = pymupdf.Font("cjk" if lang == "zh" else "helv")
+    doc = pymupdf.open()
+    page = doc.new_page(width=PAGE[0], height=PAGE[1])
+    tw = pymupdf.TextWriter(page.rect)
+    left = tw.fill_textbox(pymupdf.Rect(36, 56, 384, 140), text["intro"], font=font, fontsize=9, lineheight=1.3)
+    y = tw.last_point.y + 16
+    tw.append((48, y + 1.2), "•", font=font, fontsize=7.5)  # the bullet: smaller, a little lower
+    tw.fill_textbox(pymupdf.Rect(60, y - 9, 384, 300), text["item"], font=font, fontsize=9, lineheight=1.3)
+    y = tw.last_point.y + 24
+    for x, k in ((36, 2), (216, 7)):  # two columns of running text: the gutter the lines above cross
+        tw.fill_textbox(pymupdf.Rect(x, y - 9, x + 168, y + 120), SAMPLE[lang][k][1], font=font, fontsize=9,
+                        lineheight=1.3)
+    y += 130
+    for k, (a, b) in enumerate(zip(text["left"], text["right"])):
+        tw.append((36, y + 14 * k), a, font=font, fontsize=9)
+        tw.append((216, y + 14 * k), b, font=font, fontsize=9)
+    tw.write_text(page)
+    assert not left, "the sample's first paragraph must fit its box"
+    return doc.tobytes()
+
+
+ITEMS = {
+    "en": ["Repairs alone would cost 95 million dollars every five years.",
+           "A new crossing would need land that the port still uses.",
+           "Renewal keeps two lanes open during the works.",
+           "The lighting can be replaced at the same time as the deck."],
+    "zh": ["仅靠维修每五年就要花费9500万美元。", "新建通道需要占用港口仍在使用的土地。",
+           "翻新期间可以保持两条车道通行。", "照明可以与桥面同时更换。"],
+}
+
+
+def bullets_apart_pdf(lang: str) -> bytes:
+    """One page: a paragraph, then bullet items whose bullets are drawn apart from their text (as word
+    processors export them: the glyph, a gap, the text), then a closing paragraph."""
+    import pymupdf
+
+    font = pymupdf.Font("cjk" if lang == "zh" else "helv")
+    doc = pymupdf.open()
+    page = doc.new_page(width=PAGE[0], height=PAGE[1])
+    tw = pymupdf.TextWriter(page.rect)
+    tw.fill_textbox(pymupdf.Rect(36, 56, 384, 140), WIDE[lang]["intro"], font=font, fontsize=9, lineheight=1.3)
+    y = tw.last_point.y + 18
+    for k, item in enumerate(ITEMS[lang]):
+        tw.append((48, y + 16 * k), "•", font=font, fontsize=9)
+        tw.append((62, y + 16 * k), item, font=font, fontsize=9)
+    tw.fill_textbox(pymupdf.Rect(36, y + 16 * len(ITEMS[lang]), 384, 400), SAMPLE[lang][-1][1], font=font,
+                    fontsize=9, lineheight=1.3)
+    tw.write_text(page)
+    return doc.tobytes()
+
+
+BOLD_LINES = {
+    "en": ["When a city opens a bridge to traffic, it invites every driver to cross it, and each",
+           "crossing wears the deck. This means that the deck is part of the city's budget, and",
+           "as the number, weight and speed of the vehicles grows, so does the cost of its upkeep."],
+    "zh": ["当一座城市向车辆开放一座大桥时，它就邀请每一位司机通过它，而每一次通过都会",
+           "使桥面磨损一点。这意味着桥面是城市预算的一部分，而随着车辆的数量、重量和速度",
+           "不断增长，维护它的费用也随之增长。"],
+}
+
+
+def bold_inside_pdf(lang: str) -> bytes:
+    """One page: a paragraph whose middle line is set in bold (words stressed inside a sentence that
+    runs on), then a paragraph after it."""
+    import pymupdf
+
+    font = pymupdf.Font("cjk" if lang == "zh" else "helv")
+    bold = pymupdf.Font("cjk" if lang == "zh" else "hebo")
+    doc = pymupdf.open()
+    page = doc.new_page(width=PAGE[0], height=PAGE[1])
+    tw = pymupdf.TextWriter(page.rect)
+    for k, line in enumerate(BOLD_LINES[lang]):
+        copies = 2 if k == 1 and lang == "zh" else 1  # no bold CJK font: drawn twice, a fraction apart
+        for c in range(copies):
+            tw.append((36 + 0.3 * c, 70 + 11.7 * k), line, font=bold if k == 1 else font, fontsize=9)
+    tw.fill_textbox(pymupdf.Rect(36, 70 + 11.7 * 3 + 8, 384, 300), SAMPLE[lang][-1][1], font=font, fontsize=9,
+                    lineheight=1.3)
+    tw.write_text(page)
+    return doc.tobytes()

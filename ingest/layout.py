@@ -4,7 +4,8 @@ PyMuPDF gives characters with their positions; this module turns one page into `
 character drawn again a fraction of a point away, as fake-bold headings are, is dropped and
 reported), finds the page's columns (a vertical gap no narrow line crosses, with a column's left
 margin on its right side) and returns the lines in reading order: band by band down the page (a line
-that crosses a gutter, such as a title, closes a band), in a band column by column, in a column row
+that crosses a gutter, such as a title, closes a band; full-width lines one under another share one,
+with a bullet set beside the first), in a band column by column, in a column row
 by row (pieces of one baseline, a superscript or a formula's parts, make one ``Row``).
 ``ingest.pdf`` groups the rows into paragraphs.
 """
@@ -47,6 +48,7 @@ class Row:
     lines: tuple[Line, ...]
     column: tuple[float, float]  # the column's left and right edges
     band: int  # which band of the page (a gutter-crossing line starts a new one)
+    cells: tuple[float, ...] = ()  # a table row's cells: where each starts (``ingest.pdftable``)
 
     @cached_property
     def page(self) -> int:
@@ -54,6 +56,10 @@ class Row:
 
     @cached_property
     def text(self) -> str:
+        if self.cells:  # cell by cell, each cell's lines top to bottom
+            parts = [[ln for ln in sorted(self.lines, key=lambda ln: ln.box[1]) if _cell(self.cells, ln) == k]
+                     for k in range(len(self.cells))]
+            return " | ".join(join_lines([ln.text for ln in part]) for part in parts if part)
         out = ""
         for ln in self.lines:
             out = join_lines([out, ln.text]) if out else ln.text
@@ -77,6 +83,11 @@ class Row:
     @cached_property
     def mono(self) -> bool:
         return all(ln.mono for ln in self.lines)
+
+
+def _cell(starts: tuple[float, ...], ln: Line) -> int:
+    """The cell a line belongs to: the last whose start is left of the line's (a few points' slack)."""
+    return max((k for k, x in enumerate(starts) if x <= ln.box[0] + 6), default=0)
 
 
 def main_size(sizes: Counter) -> float:
@@ -184,13 +195,16 @@ def gutters(lines: list[Line]) -> list[tuple[float, float]]:
 
 
 def _is_gutter(lines: list[Line], a: float, b: float) -> bool:
-    on_left = sum(1 for ln in lines if ln.box[2] <= a + 0.5)
+    """Three lines of text end left of it (bullets or item numbers alone, one under another, are no
+    column) and three start at its right edge."""
+    on_left = sum(1 for ln in lines if ln.box[2] <= a + 0.5 and len(ln.text.strip()) > 2)
     margin = sum(1 for ln in lines if abs(ln.box[0] - b) <= 3)
     return on_left >= 3 and margin >= 3
 
 
-def reading_order(lines: list[Line], page_width: float) -> list[Row]:
-    """The page's lines as rows, band by band, column by column, top to bottom."""
+def reading_order(lines: list[Line], page_width: float, tables: list[Row] = ()) -> list[Row]:
+    """The page's lines as rows, band by band, column by column, top to bottom; ``tables``' rows (found
+    before, their lines not in ``lines``) each close a band, as a full-width line does."""
     gaps = gutters(lines)
     edges = [min((ln.box[0] for ln in lines), default=0.0)] + [x for g in gaps for x in g]
     edges.append(max((ln.box[2] for ln in lines), default=page_width))
@@ -198,14 +212,32 @@ def reading_order(lines: list[Line], page_width: float) -> list[Row]:
     rows: list[Row] = []
     band: list[Line] = []
     n = 0
-    for ln in sorted(lines, key=lambda ln: (ln.box[1], ln.box[0])):
-        if not ln.upright or any(ln.box[0] < a - 2 and ln.box[2] > b + 2 for a, b in gaps):
+    todo = sorted(list(lines) + list(tables), key=lambda x: (x.box[1], x.box[0]))
+    for ln in todo:
+        if isinstance(ln, Row):  # a table's row
+            rows += _band_rows(band, columns, n)
+            rows.append(Row(ln.lines, (columns[0][0], columns[-1][1]), n + 1, ln.cells))
+            band, n = [], n + 2
+            continue
+        wide = not ln.upright or any(ln.box[0] < a - 2 and ln.box[2] > b + 2 for a, b in gaps)
+        after_wide = not band and rows and rows[-1].band == n - 1 and not rows[-1].cells
+        if wide and after_wide and rows[-1].lines[0].upright:
+            rows.append(Row((ln,), rows[-1].column, n - 1))  # the full-width lines one under another: one band
+        elif wide:
             rows += _band_rows(band, columns, n)
             rows += [Row((ln,), (columns[0][0], columns[-1][1]), n + 1)]
             band, n = [], n + 2
+        elif after_wide and _beside(rows[-1], ln):
+            rows[-1] = Row(tuple(sorted(rows[-1].lines + (ln,), key=lambda x: x.box[0])), rows[-1].column, n - 1)
         else:
             band.append(ln)
     return rows + _band_rows(band, columns, n)
+
+
+def _beside(row: Row, ln: Line) -> bool:
+    """A narrow line on a full-width line's baseline (its bullet, set smaller): part of that row."""
+    top, bottom = row.box[1], row.box[3]
+    return min(bottom, ln.box[3]) - max(top, ln.box[1]) >= 0.5 * min(bottom - top, ln.box[3] - ln.box[1])
 
 
 def _band_rows(band: list[Line], columns: list[tuple[float, float]], n: int) -> list[Row]:

@@ -5,9 +5,11 @@ fake-bold heading, is dropped and reported), finds its columns and puts the line
 as rows. Here rows join into paragraphs when the layout says so: the next row follows at the
 body's line spacing, in the same font size, is not a list item, and the row before it does not end
 a sentence short of the column's right edge (nor does the next one start indented after a sentence).
-Headings (larger, or bold lines standing alone), list items (a bullet glyph or a number), display
-formulas (rows of symbols more than words, set in from the margin) and monospaced code stay blocks
-of their own. A paragraph that runs on from the bottom of a column or page to the top of the next
+Headings (larger, or bold lines standing alone; a bold line that runs to the column's edge
+mid-sentence is stressed words, not a heading), list items (a bullet glyph or a number; a control
+code or private-use glyph before words, as symbol fonts' bullets come out), display formulas (rows
+of symbols more than words, set in from the margin), monospaced code and the rows of tables without
+rules (``ingest.pdftable``, cells joined with " | ") stay blocks of their own. A paragraph that runs on from the bottom of a column or page to the top of the next
 is one block with its first page and area and the page and area of its end. Running headers and
 footers (the same text, digits aside, in the top or bottom margin of most pages) and page numbers
 are removed and reported; hyphenated line ends are joined; Chinese lines join without a space.
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 
 from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines
 from ingest.layout import DUPLICATE, Line, Row, page_lines, reading_order, union
+from ingest.pdftable import find_tables
 from rag.errors import DocumentError
 from rag.text.script import HAN_RE
 from rag.text.sentences import ends_sentence
@@ -39,6 +42,9 @@ MARGIN = 0.08  # top and bottom share of the page where running headers and foot
 PAGE_NO = re.compile(r"^\s*(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?\s*(?:/\s*\d{1,4})?\s*$|^\s*第\s*\d{1,4}\s*页\s*$", re.I)
 LIST_ITEM = re.compile(r"^(?:[•◦▪▫●○■□➢►▶‣⁃∙]|[-–*](?=\s)|\(?\d{1,3}[.)](?=\s)|\(?[a-z][.)](?=\s)|[①-⑳]"
                        r"|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+# a glyph with no letter of its own (a control code or a private-use character): a symbol font's bullet
+# before words, a math font's bracket piece before a formula
+GLYPH = re.compile(r"^[\x01-\x08\x0e-\x1f\ue000-\uf8ff]\s*")
 SECTION_NO = re.compile(r"^\d+(?:\.\d+)*\.?$")
 
 
@@ -53,8 +59,7 @@ class Style:
 def _math(r: Row, st: Style) -> bool:
     """A display formula's row: more symbols than words, set in from the column's margin."""
     t = r.text
-    ink = len(re.sub(r"\s", "", t))
-    words = sum(len(w) for w in re.findall(r"[A-Za-z]{3,}", t)) + len(HAN_RE.findall(t))
+    ink, words = _ink_words(t)
     inset = r.box[0] - r.column[0]
     if not ink or SECTION_NO.match(t.strip()) or r.mono or inset < st.body or _listish(r):
         return False
@@ -65,13 +70,24 @@ def _headish(r: Row, st: Style) -> bool:
     return r.size >= st.body * 1.1 or (r.bold and len(r.text) < 120 and not _listish(r))
 
 
+def _ink_words(t: str) -> tuple[int, int]:
+    """Characters drawn, and those in words (Latin runs of three letters or more, Han characters)."""
+    return len(re.sub(r"\s", "", t)), sum(len(w) for w in re.findall(r"[A-Za-z]{3,}", t)) + len(HAN_RE.findall(t))
+
+
 def _listish(r: Row) -> bool:
+    glyph = GLYPH.match(r.text)
+    if glyph:
+        ink, words = _ink_words(r.text[glyph.end():])
+        return words >= 0.5 * ink > 0
     return r.lines[0].marker or bool(LIST_ITEM.match(r.text))
 
 
 def _breaks(p: Row, r: Row, st: Style) -> bool:
     """Whether row ``r`` starts a new paragraph after row ``p`` of the same column."""
-    if (p.page, p.column, p.band) != (r.page, r.column, r.band):
+    if p.cells or r.cells:
+        return True  # a table row is a block of its own
+    if (p.page, p.column, p.band) != (r.page, r.column, r.band) and not _under(p, r):
         return True  # a column or page break: whether the paragraph runs on is decided later
     mp, mr = _math(p, st), _math(r, st)
     if mp or mr:  # a formula's rows stay together, with a row set in beside them (a matrix's last row)
@@ -81,6 +97,8 @@ def _breaks(p: Row, r: Row, st: Style) -> bool:
     hp, hr = _headish(p, st), _headish(r, st)
     if hr and not hp and abs(p.size - r.size) <= 0.6 and not ends_sentence(p.text):
         hr = False  # words in bold that end a sentence the line before began
+    if hp and not hr and abs(p.size - r.size) <= 0.6 and not ends_sentence(p.text) and not _room_left(p, r):
+        hp = False  # a bold line that runs to the column's edge mid-sentence: words stressed in a paragraph
     if hp != hr or abs(p.size - r.size) > 0.6 or p.mono != r.mono or _listish(r):
         return True
     if r.box[1] - p.box[1] > 1.5 * st.pitch * r.size / st.body or r.box[1] - p.box[3] > 0.8 * r.size:
@@ -89,6 +107,13 @@ def _breaks(p: Row, r: Row, st: Style) -> bool:
         return False
     indented = r.box[0] > p.column[0] + 0.8 * r.size and r.box[0] > p.box[0] + 0.8 * r.size
     return indented or _room_left(p, r)
+
+
+def _under(p: Row, r: Row) -> bool:
+    """Row ``r`` sits right under full-width row ``p`` where its lines start (a short last line that
+    crosses no gutter is put in the columns' band below): the line spacing decides, as in a column."""
+    return (p.page == r.page and p.band == r.band - 1 and p.column[0] <= r.column[0] and r.column[1] <= p.column[1]
+            and p.box[0] - 0.5 * r.size <= r.box[0] <= p.box[0] + 2 * r.size)
 
 
 def _room_left(p: Row, r: Row) -> bool:
@@ -118,6 +143,8 @@ class _Para:
 
 
 def _kind(rows: list[Row], st: Style) -> str:
+    if rows[0].cells:
+        return "table"
     text = " ".join(r.text for r in rows)
     if sum(_math(r, st) for r in rows) > len(rows) / 2 or all(r.mono for r in rows):
         return "code"
@@ -225,7 +252,8 @@ def _read(doc) -> tuple[list[Row], list[Skipped]]:
     rows: list[Row] = []
     for pno, page in enumerate(doc, start=1):
         body = [ln for i, ln in enumerate(lines) if ln.page == pno and i not in furniture]
-        rows += reading_order(body, page.rect.width)
+        tables, body = find_tables(body)
+        rows += reading_order(body, page.rect.width, tables)
     return rows, sorted(skipped, key=lambda s: s.page or 0)
 
 

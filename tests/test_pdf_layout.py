@@ -185,3 +185,64 @@ def test_nothing_of_the_text_layer_is_lost(tmp_path, samples, which, lang):
     got = measure_lang(doc, lang, path)
     assert got["chars"] > 400 and got["lost"] == 0 and got["duplicated"] == 0
     assert sum(s.chars for s in doc.skipped) > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_full_width_lines_over_columns_stay_one_paragraph_and_a_table_without_rules_is_rows(lang):
+    """Lines that cross the gutter of the columns below them are one paragraph (each used to close a
+    band of its own, so every line was a paragraph), with the bullet set smaller beside the first and
+    the short last line that crosses no gutter; a table without rules comes out row by row."""
+    from eval.pdf_samples import SAMPLE, WIDE, wide_over_columns_pdf
+
+    parsed = parse_bytes(wide_over_columns_pdf(lang), f"wide.{lang}.pdf")
+    text = WIDE[lang]
+    rows = [f"{a} | {b}" for a, b in zip(text["left"], text["right"])]
+    want = [("prose", text["intro"]), ("list", "• " + text["item"]), ("prose", SAMPLE[lang][2][1]),
+            ("prose", SAMPLE[lang][7][1])] + [("table", r) for r in rows]
+    assert [(b.kind, squash(b.text)) for b in parsed.blocks] == [(k, squash(t)) for k, t in want]
+    assert [b.text for b in parsed.blocks if b.kind == "table"] == rows
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bullets_drawn_apart_from_their_text_make_no_column(lang):
+    from eval.pdf_samples import ITEMS, bullets_apart_pdf
+
+    parsed = parse_bytes(bullets_apart_pdf(lang), f"bullets.{lang}.pdf")
+    assert [squash(b.text) for b in parsed.blocks if b.kind == "list"] == [squash("• " + t) for t in ITEMS[lang]]
+    assert [b.kind for b in parsed.blocks] == ["prose"] + ["list"] * len(ITEMS[lang]) + ["prose"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bold_line_inside_a_paragraph_does_not_cut_it(lang):
+    from eval.pdf_samples import BOLD_LINES, bold_inside_pdf
+
+    parsed = parse_bytes(bold_inside_pdf(lang), f"bold.{lang}.pdf")
+    assert [squash(b.text) for b in parsed.blocks][0] == squash("".join(BOLD_LINES[lang]))
+    assert len(parsed.blocks) == 2
+
+
+def test_a_glyph_with_no_letter_is_a_bullet_before_words_not_before_a_formula():
+    """Symbol fonts' bullets often come out as control codes or private-use characters; a math font's
+    bracket pieces too, before a formula."""
+    from ingest.layout import Line, Row
+    from ingest.pdf import _listish
+
+    def row(text):
+        return Row((Line(1, text, (88, 100, 300, 110), 9.0, False, False, False),), (72, 520), 0)
+
+    assert _listish(row("\x02 允许的字符集")) and _listish(row("\uf0b7 Use strong passwords"))
+    assert not _listish(row("\x10 ∇Af(A) \x11 = ∂f(A)")) and not _listish(row("\uf8eb 1 0 · · · 0"))
+
+
+def test_aligned_code_is_no_table():
+    from ingest.layout import Line
+    from ingest.pdftable import find_tables
+
+    lines = [Line(1, t, (x, y, x + 40, y + 9), 9.0, False, True, False)
+             for y, row in ((100, ("r", "INTEGER,")), (112, ("s", "INTEGER,")), (124, ("z", "INTEGER")))
+             for x, t in zip((72, 160), row)]
+    tables, rest = find_tables(lines)
+    assert tables == [] and len(rest) == 6
+    plain = [Line(ln.page, ln.text, ln.box, ln.size, False, False, False) for ln in lines]
+    tables, rest = find_tables(plain)
+    assert [t.text for t in tables] == ["r | INTEGER,", "s | INTEGER,", "z | INTEGER"] and rest == []
