@@ -128,7 +128,8 @@ def samples(folder: Path) -> list[tuple[str, Path, Path]]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, make in (("report", s.sample_pdf), ("wide-over-columns", s.wide_over_columns_pdf),
-                       ("bullets-apart", s.bullets_apart_pdf), ("bold-inside", s.bold_inside_pdf)):
+                       ("bullets-apart", s.bullets_apart_pdf), ("bold-inside", s.bold_inside_pdf),
+                       ("stray-glyph", s.stray_glyph_pdf), ("indented-column", s.indented_column_pdf)):
         for lang in ("en", "zh"):
             (folder / f"{name}.{lang}.pdf").write_bytes(make(lang))
         out.append((f"sample (made)/{name}", folder / f"{name}.en.pdf", folder / f"{name}.zh.pdf"))

@@ -245,3 +245,46 @@ def bold_inside_pdf(lang: str) -> bytes:
                     lineheight=1.3)
     tw.write_text(page)
     return doc.tobytes()
+
+
+def stray_glyph_pdf(lang: str) -> bytes:
+    """The sample report with one small glyph (a superscript "2" out of place) in page 1's gutter."""
+    import pymupdf
+
+    doc = pymupdf.open(stream=sample_pdf(lang))
+    tw = pymupdf.TextWriter(doc[0].rect)
+    tw.append((208, 150), "2", font=pymupdf.Font("helv"), fontsize=6)
+    tw.write_text(doc[0])
+    return doc.tobytes()
+
+
+SHEET = {
+    "en": {"left": SAMPLE["en"][1][1] + " " + SAMPLE["en"][2][1],
+           "items": ["Renewal cost – 410 million dollars.", "Repair cost – 95 million in five years."],
+           "bullets": ["• The state pays what the city does not.", "• Lanes stay open during the works."]},
+    "zh": {"left": SAMPLE["zh"][1][1] + SAMPLE["zh"][2][1],
+           "items": ["翻新费用——共需4.1亿美元。", "维修费用——每五年9500万美元。"],
+           "bullets": ["• 城市不支付的部分由州政府支付。", "• 施工期间车道保持通行。"]},
+}
+
+
+def indented_column_pdf(lang: str) -> bytes:
+    """One page in two columns, as a cheat sheet: running text on the left; on the right two items at
+    the column's margin, each followed by a set-in bullet and a formula centred in the column (so only
+    two lines of the right column start at its margin)."""
+    import pymupdf
+
+    font = pymupdf.Font("cjk" if lang == "zh" else "helv")
+    doc = pymupdf.open()
+    page = doc.new_page(width=PAGE[0], height=PAGE[1])
+    tw = pymupdf.TextWriter(page.rect)
+    tw.fill_textbox(pymupdf.Rect(36, 56, 204, 400), SHEET[lang]["left"], font=font, fontsize=9, lineheight=1.3)
+    y = 65.0
+    for item, bullet, formula in zip(SHEET[lang]["items"], SHEET[lang]["bullets"], ("C = 410", "R = 95 / 5")):
+        tw.fill_textbox(pymupdf.Rect(216, y - 9, 384, y + 40), item, font=font, fontsize=9, lineheight=1.3)
+        y = tw.last_point.y + 16
+        tw.append((230, y), bullet, font=font, fontsize=9)
+        tw.append((280, y + 16), formula, font=font, fontsize=9)
+        y += 40
+    tw.write_text(page)
+    return doc.tobytes()

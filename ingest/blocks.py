@@ -53,9 +53,14 @@ def excerpt(text: str, n: int = 40) -> str:
     return t if len(t) <= n else t[: n - 1] + "…"
 
 
-def join_lines(lines: list[str]) -> str:
+_CJK_DIGITS_END = re.compile(r"[\u3400-\u9fff][\d.,]*\d$")
+_CJK_DIGITS_START = re.compile(r"\d[\d.,]*(?:[\u3400-\u9fff%％]|$)")
+
+
+def join_lines(lines: list[str], typeset: bool = False) -> str:
     """Wrapped lines → one line: no space between CJK characters, a hyphen at a line end joins the
-    word ("exam-" + "ple"), otherwise one space."""
+    word ("exam-" + "ple"), otherwise one space. ``typeset``: lines a typesetter broke (a PDF's), where
+    Chinese text breaks anywhere, inside a number too ("95" + "00万"); a source's line break is a space."""
     out = ""
     for line in (ln.strip() for ln in lines):
         if not line:
@@ -66,6 +71,8 @@ def join_lines(lines: list[str]) -> str:
             out += line
         elif re.search(r"[a-z]-$", out) and re.match(r"[a-z]", line):
             out = out[:-1] + line
+        elif typeset and _CJK_DIGITS_END.search(out) and _CJK_DIGITS_START.match(line):
+            out += line
         else:
             out += " " + line
     return out

@@ -2,8 +2,8 @@
 
 PyMuPDF gives characters with their positions; this module turns one page into ``Line``s (a
 character drawn again a fraction of a point away, as fake-bold headings are, is dropped and
-reported), finds the page's columns (a vertical gap no narrow line crosses, with a column's left
-margin on its right side) and returns the lines in reading order: band by band down the page (a line
+reported), finds the page's columns (a vertical gap no narrow line crosses, a glyph or two in it
+aside, with a column's left margin on its right side) and returns the lines in reading order: band by band down the page (a line
 that crosses a gutter, such as a title, closes a band; full-width lines one under another share one,
 with a bullet set beside the first), in a band column by column, in a column row
 by row (pieces of one baseline, a superscript or a formula's parts, make one ``Row``).
@@ -49,6 +49,7 @@ class Row:
     column: tuple[float, float]  # the column's left and right edges
     band: int  # which band of the page (a gutter-crossing line starts a new one)
     cells: tuple[float, ...] = ()  # a table row's cells: where each starts (``ingest.pdftable``)
+    stray: bool = False  # a glyph or two standing in a gutter
 
     @cached_property
     def page(self) -> int:
@@ -178,13 +179,15 @@ def _line(kept: list, pno: int, direction, doubled: bool) -> Line | None:
 
 
 def gutters(lines: list[Line]) -> list[tuple[float, float]]:
-    """Vertical gaps between columns: x-ranges that no narrow line crosses, at least 6 pt wide, with at
-    least three lines on their left and three starting at their right edge (the next column's margin)."""
+    """Vertical gaps between columns: x-ranges that no narrow line of three characters or more crosses,
+    at least 6 pt wide, with at least three lines on their left and three starting at their right edge
+    (the next column's margin)."""
     upright = [ln for ln in lines if ln.upright]
     if len(upright) < 6:
         return []
     left, right = min(ln.box[0] for ln in upright), max(ln.box[2] for ln in upright)
-    narrow = sorted((ln.box[0], ln.box[2]) for ln in upright if ln.box[2] - ln.box[0] < 0.55 * (right - left))
+    narrow = sorted((ln.box[0], ln.box[2]) for ln in upright  # a glyph or two (a superscript, a mark) may sit in a gutter
+                    if ln.box[2] - ln.box[0] < 0.55 * (right - left) and len(ln.text.strip()) > 2)
     out: list[tuple[float, float]] = []
     reach = None
     for x0, x1 in narrow:
@@ -196,10 +199,12 @@ def gutters(lines: list[Line]) -> list[tuple[float, float]]:
 
 def _is_gutter(lines: list[Line], a: float, b: float) -> bool:
     """Three lines of text end left of it (bullets or item numbers alone, one under another, are no
-    column) and three start at its right edge."""
+    column), three lie right of it and two of those start at its right edge (a column of indented
+    items and set-in formulas has few lines at its margin)."""
     on_left = sum(1 for ln in lines if ln.box[2] <= a + 0.5 and len(ln.text.strip()) > 2)
+    on_right = sum(1 for ln in lines if ln.box[0] >= b - 0.5 and len(ln.text.strip()) > 2)
     margin = sum(1 for ln in lines if abs(ln.box[0] - b) <= 3)
-    return on_left >= 3 and margin >= 3
+    return on_left >= 3 and on_right >= 3 and margin >= 2
 
 
 def reading_order(lines: list[Line], page_width: float, tables: list[Row] = ()) -> list[Row]:
@@ -215,7 +220,7 @@ def reading_order(lines: list[Line], page_width: float, tables: list[Row] = ()) 
     todo = sorted(list(lines) + list(tables), key=lambda x: (x.box[1], x.box[0]))
     for ln in todo:
         if isinstance(ln, Row):  # a table's row
-            rows += _band_rows(band, columns, n)
+            rows += _band_rows(band, columns, n, gaps)
             rows.append(Row(ln.lines, (columns[0][0], columns[-1][1]), n + 1, ln.cells))
             band, n = [], n + 2
             continue
@@ -224,14 +229,14 @@ def reading_order(lines: list[Line], page_width: float, tables: list[Row] = ()) 
         if wide and after_wide and rows[-1].lines[0].upright:
             rows.append(Row((ln,), rows[-1].column, n - 1))  # the full-width lines one under another: one band
         elif wide:
-            rows += _band_rows(band, columns, n)
+            rows += _band_rows(band, columns, n, gaps)
             rows += [Row((ln,), (columns[0][0], columns[-1][1]), n + 1)]
             band, n = [], n + 2
         elif after_wide and _beside(rows[-1], ln):
             rows[-1] = Row(tuple(sorted(rows[-1].lines + (ln,), key=lambda x: x.box[0])), rows[-1].column, n - 1)
         else:
             band.append(ln)
-    return rows + _band_rows(band, columns, n)
+    return rows + _band_rows(band, columns, n, gaps)
 
 
 def _beside(row: Row, ln: Line) -> bool:
@@ -240,12 +245,17 @@ def _beside(row: Row, ln: Line) -> bool:
     return min(bottom, ln.box[3]) - max(top, ln.box[1]) >= 0.5 * min(bottom - top, ln.box[3] - ln.box[1])
 
 
-def _band_rows(band: list[Line], columns: list[tuple[float, float]], n: int) -> list[Row]:
+def _band_rows(band: list[Line], columns: list[tuple[float, float]], n: int,
+               gaps: list[tuple[float, float]] = ()) -> list[Row]:
+    """A band's rows, column by column; a glyph or two standing in a gutter (a superscript out of place)
+    is a row of its own after them, so it neither joins nor splits a column's paragraph."""
+    stray = {id(ln): g for ln in band for g in gaps
+             if len(ln.text.strip()) <= 2 and g[0] - 1 <= ln.box[0] and ln.box[2] <= g[1] + 1}
     out: list[Row] = []
     for col in columns:
-        mine = [ln for ln in band if _column_of(ln, columns) == col]
+        mine = [ln for ln in band if id(ln) not in stray and _column_of(ln, columns) == col]
         out += [Row(tuple(sorted(r, key=lambda ln: ln.box[0])), col, n) for r in _rows(mine)]
-    return out
+    return out + [Row((ln,), stray[id(ln)], n, stray=True) for ln in band if id(ln) in stray]
 
 
 def _column_of(ln: Line, columns: list[tuple[float, float]]) -> tuple[float, float]:

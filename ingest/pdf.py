@@ -12,7 +12,8 @@ of symbols more than words, set in from the margin), monospaced code and the row
 rules (``ingest.pdftable``, cells joined with " | ") stay blocks of their own. A paragraph that runs on from the bottom of a column or page to the top of the next
 is one block with its first page and area and the page and area of its end. Running headers and
 footers (the same text, digits aside, in the top or bottom margin of most pages) and page numbers
-are removed and reported; hyphenated line ends are joined; Chinese lines join without a space.
+are removed and reported; hyphenated line ends are joined; Chinese lines join without a space (a
+number Chinese typesetting broke across two lines too).
 
 Why our own code over PyMuPDF rather than pymupdf4llm / pymupdf-layout (issue #34, measured on the
 dev cheat sheets): pymupdf4llm 1.28.2 requires pymupdf-layout 1.28.2, a 43 MB wheel of ONNX layout
@@ -199,12 +200,16 @@ def paragraphs(rows: list[Row], st: Style) -> list[_Para]:
         p.kind = _kind(p.rows, st)
     _line_lists(out)
     merged: list[_Para] = []
+    strays: list[_Para] = []  # a glyph in a gutter between the parts of a run-on paragraph waits for it
     for p in out:
-        if merged and _runs_on(merged[-1], p, st):
+        if p.rows[0].stray:
+            strays.append(p)
+        elif merged and _runs_on(merged[-1], p, st):
             merged[-1].rows += p.rows
         else:
-            merged.append(p)
-    return merged
+            merged += strays + [p]
+            strays = []
+    return merged + strays
 
 
 def _parts(rows: list[Row]) -> list[tuple[int, tuple]]:
@@ -263,7 +268,7 @@ def _blocks(paras: list[_Para], st: Style) -> list[Block]:
     sections = Sections()
     out: list[Block] = []
     for p in paras:
-        text = join_lines([r.text for r in p.rows]) if p.kind != "code" else "\n".join(r.text for r in p.rows)
+        text = join_lines([r.text for r in p.rows], typeset=True) if p.kind != "code" else "\n".join(r.text for r in p.rows)
         parts = _parts(p.rows)
         (page, box), (page_end, box_end) = parts[0], parts[-1]
         end = {"page_end": page_end, "box_end": box_end} if len(parts) > 1 else {}

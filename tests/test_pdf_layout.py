@@ -246,3 +246,36 @@ def test_aligned_code_is_no_table():
     plain = [Line(ln.page, ln.text, ln.box, ln.size, False, False, False) for ln in lines]
     tables, rest = find_tables(plain)
     assert [t.text for t in tables] == ["r | INTEGER,", "s | INTEGER,", "z | INTEGER"] and rest == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_glyph_in_the_gutter_leaves_the_columns_as_they_are(lang):
+    """A stray superscript between two columns used to close the gutter: the page was read row by row
+    across both columns."""
+    from eval.pdf_samples import stray_glyph_pdf
+
+    plain = [b.text for b in parse_bytes(sample_pdf(lang), f"report.{lang}.pdf").blocks]
+    stray = [b.text for b in parse_bytes(stray_glyph_pdf(lang), f"stray.{lang}.pdf").blocks]
+    assert [t for t in stray if t != "2"] == plain and stray.count("2") == 1  # stored, apart
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_column_of_set_in_items_and_formulas_is_still_a_column(lang):
+    """Only two lines of the right column start at its margin (items), the rest are set in (bullets,
+    formulas): the left column's paragraph is read whole first."""
+    from eval.pdf_samples import SHEET, indented_column_pdf
+
+    blocks = parse_bytes(indented_column_pdf(lang), f"sheet.{lang}.pdf").blocks
+    sheet = SHEET[lang]
+    want = [("prose", sheet["left"])]
+    for item, bullet, formula in zip(sheet["items"], sheet["bullets"], ("C = 410", "R = 95 / 5")):
+        want += [("prose", item), ("list", bullet), ("code", formula)]
+    assert [(b.kind, squash(b.text)) for b in blocks] == [(k, squash(t)) for k, t in want]
+
+
+def test_a_number_chinese_typesetting_broke_across_lines_is_joined_whole():
+    from ingest.blocks import join_lines
+
+    assert join_lines(["仅靠维修每五年就要花费95", "00万美元。"], typeset=True) == "仅靠维修每五年就要花费9500万美元。"
+    assert join_lines(["仅靠维修每五年就要花费95", "00万美元。"]) == "仅靠维修每五年就要花费95 00万美元。"  # a source's line break
+    assert join_lines(["released in 2024", "2025 was"], typeset=True) == "released in 2024 2025 was"
