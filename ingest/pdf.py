@@ -30,11 +30,11 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines
 from ingest.layout import DUPLICATE, Line, Row, page_lines, reading_order, union
-from ingest.pdftable import find_tables
+from ingest.pdftable import _starts, find_tables
 from rag.errors import DocumentError
 from rag.text.script import HAN_RE
 from rag.text.sentences import ends_sentence
@@ -67,7 +67,15 @@ def _math(r: Row, st: Style) -> bool:
     return words < 0.2 * ink or (words < 0.5 * ink and inset > 2 * st.body)
 
 
+def _cellish(r: Row) -> bool:
+    """Three or more cells set apart on one baseline: a table's row (its header, on a cheat sheet)."""
+    return len(r.lines) >= 3 and len(_starts(list(r.lines))) >= 3
+
+
 def _headish(r: Row, st: Style) -> bool:
+    """Larger type, or a bold line standing alone; not a row of cells (a table's header row)."""
+    if _cellish(r):
+        return False
     return r.size >= st.body * 1.1 or (r.bold and len(r.text) < 120 and not _listish(r))
 
 
@@ -144,7 +152,7 @@ class _Para:
 
 
 def _kind(rows: list[Row], st: Style) -> str:
-    if rows[0].cells:
+    if rows[0].cells or (len(rows) == 1 and _cellish(rows[0]) and not _math(rows[0], st)):
         return "table"
     text = " ".join(r.text for r in rows)
     if sum(_math(r, st) for r in rows) > len(rows) / 2 or all(r.mono for r in rows):
@@ -268,7 +276,8 @@ def _blocks(paras: list[_Para], st: Style) -> list[Block]:
     sections = Sections()
     out: list[Block] = []
     for p in paras:
-        text = join_lines([r.text for r in p.rows], typeset=True) if p.kind != "code" else "\n".join(r.text for r in p.rows)
+        rows = [replace(r, cells=_starts(list(r.lines))) if p.kind == "table" and not r.cells else r for r in p.rows]
+        text = join_lines([r.text for r in rows], typeset=True) if p.kind != "code" else "\n".join(r.text for r in rows)
         parts = _parts(p.rows)
         (page, box), (page_end, box_end) = parts[0], parts[-1]
         end = {"page_end": page_end, "box_end": box_end} if len(parts) > 1 else {}

@@ -279,3 +279,22 @@ def test_a_number_chinese_typesetting_broke_across_lines_is_joined_whole():
     assert join_lines(["仅靠维修每五年就要花费95", "00万美元。"], typeset=True) == "仅靠维修每五年就要花费9500万美元。"
     assert join_lines(["仅靠维修每五年就要花费95", "00万美元。"]) == "仅靠维修每五年就要花费95 00万美元。"  # a source's line break
     assert join_lines(["released in 2024", "2025 was"], typeset=True) == "released in 2024 2025 was"
+
+
+def test_a_bold_row_of_cells_set_apart_is_a_table_header_not_a_heading():
+    from ingest.layout import Line, Row
+    from ingest.pdf import Style, _headish
+
+    def row(*cells):
+        return Row(tuple(Line(1, t, (x, 100, x + 6 * len(t), 108), 8.0, True, False, False) for x, t in cells), (40, 750), 0)
+
+    st = Style(8.0, 9.6)
+    assert not _headish(row((406, "Case"), (467, "CDF F"), (560, "PDF f"), (645, "Properties of PDF")), st)
+    assert _headish(row((40, "Recurrent Neural Networks")), st)
+
+
+def test_the_cheat_sheets_table_header_is_a_table_row_in_both_languages(cheat):
+    """In English the header row is bold (it was read as a heading), in Chinese it is not (it was prose):
+    the two kinds kept the rows apart in the alignment."""
+    tables = {lang: [b.text for b in cheat[lang].blocks if b.kind == "table"] for lang in ("en", "zh")}
+    assert tables == {"en": ["Norm | Notation Deﬁnition | Use case"], "zh": ["范数 | 符号 | 定义 | 用例"]}
