@@ -136,9 +136,9 @@ def sample_pdf(lang: str) -> bytes:
 
 
 # A page set in two columns below paragraphs that run the full width: each full-width line crosses the
-# columns' gutter. One paragraph is a bullet item set in from the margin, its bullet a smaller glyph
-# sitting a little lower than the line; its last line is short (it does not cross the gutter). Under the
-# columns, a table of two columns without rules.
+# columns' gutter. Two paragraphs are bullet items set in from the margin, the first bullet a smaller
+# glyph sitting a little lower than the line, the second a larger one reaching above it; the first item's
+# last line is short (it does not cross the gutter). Under the columns, a table of two columns without rules.
 WIDE = {
     "en": {
         "intro": "The review panel met four times between January and May and heard evidence from engineers, "
@@ -146,6 +146,8 @@ WIDE = {
         "item": "Renewal of the main span – the panel found that renewal keeps two lanes open throughout the works, "
                 "costs less over thirty years than any other option and extends the life of the bridge by at "
                 "least sixty years, which is why it comes first in this report.",
+        "item2": "Lighting and footpaths – they can be replaced together with the deck, which saves a further "
+                 "eighteen months of lane closures and lowers the cost of traffic control for the contractor.",
         "left": ["Old name", "North approach", "South approach", "Main span"],
         "right": ["New name", "Harbour gate", "Market gate", "Central span"],
     },
@@ -154,6 +156,8 @@ WIDE = {
                  "并决定将这些建议提交市议会审议，以便在今年秋季之前作出最终决定。",
         "item": "主跨翻新——评审小组认为，翻新可以在整个施工期间保持两条车道通行，三十年内的费用低于其他任何方案，"
                 "并能使大桥的寿命延长至少六十年，这就是本报告将其列在首位的原因，也是市议会最应优先考虑的方案。",
+        "item2": "照明和人行道——可以与桥面同时更换，这样可以再减少十八个月的车道封闭时间，并降低承包商的交通管制费用，"
+                 "也让市民在施工期间照常步行过桥，不必绕行到更远的渡口或者其他过江通道。",
         "left": ["旧名称", "北侧引桥", "南侧引桥", "主跨"],
         "right": ["新名称", "港门", "市场门", "中央跨"],
     },
@@ -174,6 +178,9 @@ def wide_over_columns_pdf(lang: str) -> bytes:
     y = tw.last_point.y + 16
     tw.append((48, y + 1.2), "•", font=font, fontsize=7.5)  # the bullet: smaller, a little lower
     tw.fill_textbox(pymupdf.Rect(60, y - 9, 384, 300), text["item"], font=font, fontsize=9, lineheight=1.3)
+    y = tw.last_point.y + 16
+    tw.append((47, y + 0.5), "•", font=font, fontsize=11)  # the next bullet: larger, its top above the line's
+    tw.fill_textbox(pymupdf.Rect(60, y - 9, 384, 300), text["item2"], font=font, fontsize=9, lineheight=1.3)
     y = tw.last_point.y + 24
     for x, k in ((36, 2), (216, 7)):  # two columns of running text: the gutter the lines above cross
         tw.fill_textbox(pymupdf.Rect(x, y - 9, x + 168, y + 120), SAMPLE[lang][k][1], font=font, fontsize=9,

@@ -225,23 +225,27 @@ def reading_order(lines: list[Line], page_width: float, tables: list[Row] = ()) 
             band, n = [], n + 2
             continue
         wide = not ln.upright or any(ln.box[0] < a - 2 and ln.box[2] > b + 2 for a, b in gaps)
+        if wide:  # with a bullet set just before it on its baseline (the band's last lines)
+            mine = tuple(b for b in band if _beside(ln.box, b))
+            band = [b for b in band if all(b is not m for m in mine)]
+            lns = tuple(sorted((ln,) + mine, key=lambda x: x.box[0]))
         after_wide = not band and rows and rows[-1].band == n - 1 and not rows[-1].cells
         if wide and after_wide and rows[-1].lines[0].upright:
-            rows.append(Row((ln,), rows[-1].column, n - 1))  # the full-width lines one under another: one band
+            rows.append(Row(lns, rows[-1].column, n - 1))  # the full-width lines one under another: one band
         elif wide:
             rows += _band_rows(band, columns, n, gaps)
-            rows += [Row((ln,), (columns[0][0], columns[-1][1]), n + 1)]
+            rows += [Row(lns, (columns[0][0], columns[-1][1]), n + 1)]
             band, n = [], n + 2
-        elif after_wide and _beside(rows[-1], ln):
+        elif after_wide and _beside(rows[-1].box, ln):
             rows[-1] = Row(tuple(sorted(rows[-1].lines + (ln,), key=lambda x: x.box[0])), rows[-1].column, n - 1)
         else:
             band.append(ln)
     return rows + _band_rows(band, columns, n, gaps)
 
 
-def _beside(row: Row, ln: Line) -> bool:
-    """A narrow line on a full-width line's baseline (its bullet, set smaller): part of that row."""
-    top, bottom = row.box[1], row.box[3]
+def _beside(box: Box, ln: Line) -> bool:
+    """A narrow line on a full-width line's baseline (its bullet, set smaller or larger): part of its row."""
+    top, bottom = box[1], box[3]
     return min(bottom, ln.box[3]) - max(top, ln.box[1]) >= 0.5 * min(bottom - top, ln.box[3] - ln.box[1])
 
 

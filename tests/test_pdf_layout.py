@@ -197,7 +197,7 @@ def test_full_width_lines_over_columns_stay_one_paragraph_and_a_table_without_ru
     parsed = parse_bytes(wide_over_columns_pdf(lang), f"wide.{lang}.pdf")
     text = WIDE[lang]
     rows = [f"{a} | {b}" for a, b in zip(text["left"], text["right"])]
-    want = [("prose", text["intro"]), ("list", "• " + text["item"]), ("prose", SAMPLE[lang][2][1]),
+    want = [("prose", text["intro"]), ("list", "• " + text["item"]), ("list", "• " + text["item2"]), ("prose", SAMPLE[lang][2][1]),
             ("prose", SAMPLE[lang][7][1])] + [("table", r) for r in rows]
     assert [(b.kind, squash(b.text)) for b in parsed.blocks] == [(k, squash(t)) for k, t in want]
     assert [b.text for b in parsed.blocks if b.kind == "table"] == rows
