@@ -17,8 +17,8 @@ import statistics
 from ingest.layout import Line, Row, _rows, union
 
 MIN_ROWS = 3  # baselines with every cell filled
-SHORT = 0.6
-SLACK = 6.0  # points a cell's line may start off its column (a wrapped line set in a little)  # a first cell ends before this share of the way to the next cell's start (median over rows)
+SHORT = 0.6  # the first column's lines end before this share of the way to the next column (median)
+SLACK = 6.0  # points a cell's line may start off its column (a wrapped line set in a little)
 
 
 def _starts(baseline: list[Line]) -> tuple[float, ...]:
