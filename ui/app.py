@@ -8,6 +8,7 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from rag.compose import App
 from rag.errors import DocumentExistsError, InputError, RagError
@@ -316,23 +317,8 @@ def build_ui(app: App):
                 first_doc = (h.doc_choices() or [("", None)])[0][1]
                 examples = gr.Dataset(components=[box], samples=h.examples(first_doc), label=i18n("examples"), elem_id="examples")
             with gr.Column(scale=6):
-                choices = h.doc_choices()
-                doc_select = gr.Dropdown(choices, value=choices[0][1] if choices else None, label=i18n("document"), elem_id="doc-select")
-                with gr.Row():
-                    reingest_btn = gr.Button(i18n("reingest"), elem_id="reingest", size="sm", variant="secondary")
-                    delete_btn = gr.Button(i18n("delete"), elem_id="delete", size="sm", variant="secondary")
-                    confirm_btn = gr.Button(i18n("confirm_delete"), elem_id="delete-yes", size="sm", variant="stop", visible=False)
-                    cancel_btn = gr.Button(i18n("cancel"), elem_id="delete-no", size="sm", visible=False)
-                page_view = gr.HTML("", elem_id="page-view")
-                reader = gr.HTML(h.reader(choices[0][1] if choices else None), elem_id="reader")
-                with gr.Accordion(i18n("upload"), open=False, elem_id="upload-panel"):
-                    upload = gr.File(file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"], file_count="multiple",
-                                     elem_id="upload", label=f"md · html · pdf · docx · txt; x.en.md + x.zh.md as a pair (≤ {app.settings.max_upload_mb:g} MB each)")
-                    replace_box = gr.Checkbox(False, label=i18n("replace"), visible=False, elem_id="upload-replace")
-                    asked = gr.State([])
-                    ingest_btn = gr.Button(i18n("ingest"), elem_id="ingest")
-                    status = gr.Markdown(elem_id="upload-status")
-                docs_md = gr.Markdown(h.docs_markdown(), elem_id="docs")
+                lib = _library_column(h, i18n, app.settings.max_upload_mb)
+        doc_select, reader, page_view = lib.doc_select, lib.reader, lib.page_view
         cite_target = gr.Textbox(elem_id="cite-target", elem_classes="hidden-ctl", show_label=False)
         cite_go = gr.Button("show", elem_id="cite-go", elem_classes="hidden-ctl")
 
@@ -348,13 +334,40 @@ def build_ui(app: App):
                           outputs=[reader, examples], api_visibility="private")
         examples.click(lambda sample: sample[0], inputs=[examples], outputs=[box], api_visibility="private")
 
-        outputs = [status, doc_select, scope, docs_md, reader]
-        _wire_upload(h, ingest_btn, upload, replace_box, asked, outputs)
-        _wire_delete(h, delete_btn, confirm_btn, cancel_btn, doc_select, outputs)
-        _wire_reingest(h, reingest_btn, doc_select, outputs)
+        outputs = [lib.status, doc_select, scope, lib.docs_md, reader]
+        _wire_upload(h, lib.ingest_btn, lib.upload, lib.replace_box, lib.asked, outputs)
+        _wire_delete(h, lib.delete_btn, lib.confirm_btn, lib.cancel_btn, doc_select, outputs)
+        _wire_reingest(h, lib.reingest_btn, doc_select, outputs)
         _wire_api(h)
     demo.queue(default_concurrency_limit=app.settings.ui_concurrency, max_size=64)
     return demo, i18n
+
+
+def _library_column(h: UIHandlers, i18n, max_upload_mb: float) -> SimpleNamespace:
+    """The document side: the document picker and its buttons, the page view, the reader, uploads, the
+    library list."""
+    import gradio as gr
+
+    choices = h.doc_choices()
+    first = choices[0][1] if choices else None
+    c = SimpleNamespace()
+    c.doc_select = gr.Dropdown(choices, value=first, label=i18n("document"), elem_id="doc-select")
+    with gr.Row():
+        c.reingest_btn = gr.Button(i18n("reingest"), elem_id="reingest", size="sm", variant="secondary")
+        c.delete_btn = gr.Button(i18n("delete"), elem_id="delete", size="sm", variant="secondary")
+        c.confirm_btn = gr.Button(i18n("confirm_delete"), elem_id="delete-yes", size="sm", variant="stop", visible=False)
+        c.cancel_btn = gr.Button(i18n("cancel"), elem_id="delete-no", size="sm", visible=False)
+    c.page_view = gr.HTML("", elem_id="page-view")
+    c.reader = gr.HTML(h.reader(first), elem_id="reader")
+    with gr.Accordion(i18n("upload"), open=False, elem_id="upload-panel"):
+        c.upload = gr.File(file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"], file_count="multiple",
+                           elem_id="upload", label=f"md · html · pdf · docx · txt; x.en.md + x.zh.md as a pair (≤ {max_upload_mb:g} MB each)")
+        c.replace_box = gr.Checkbox(False, label=i18n("replace"), visible=False, elem_id="upload-replace")
+        c.asked = gr.State([])
+        c.ingest_btn = gr.Button(i18n("ingest"), elem_id="ingest")
+        c.status = gr.Markdown(elem_id="upload-status")
+    c.docs_md = gr.Markdown(h.docs_markdown(), elem_id="docs")
+    return c
 
 
 def _sidebar(h: UIHandlers, i18n):
