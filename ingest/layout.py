@@ -3,10 +3,10 @@
 PyMuPDF gives characters with their positions; this module turns one page into ``Line``s (a
 character drawn again a fraction of a point away, as fake-bold headings are, is dropped and
 reported), finds the page's columns (a vertical gap no narrow line crosses, a glyph or two in it
-aside, with a column's left margin on its right side) and returns the lines in reading order: band by band down the page (a line
-that crosses a gutter, such as a title, closes a band; full-width lines one under another share one,
-with a bullet set beside the first), in a band column by column, in a column row
-by row (pieces of one baseline, a superscript or a formula's parts, make one ``Row``).
+aside, with a column's left margin on its right side) and returns the lines in reading order: band by
+band down the page (a line that crosses a gutter, such as a title, closes a band; full-width lines one
+under another share one, with a bullet set beside the first), in a band column by column, in a column
+row by row (pieces of one baseline, a superscript or a formula's parts, make one ``Row``).
 ``ingest.pdf`` groups the rows into paragraphs.
 """
 
@@ -180,8 +180,8 @@ def _line(kept: list, pno: int, direction, doubled: bool) -> Line | None:
 
 def gutters(lines: list[Line]) -> list[tuple[float, float]]:
     """Vertical gaps between columns: x-ranges that no narrow line of three characters or more crosses,
-    at least 6 pt wide, with at least three lines on their left and three starting at their right edge
-    (the next column's margin)."""
+    at least 6 pt wide, with text on both sides and the next column's margin at their right edge
+    (``_is_gutter``)."""
     upright = [ln for ln in lines if ln.upright]
     if len(upright) < 6:
         return []

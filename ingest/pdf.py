@@ -9,11 +9,12 @@ Headings (larger, or bold lines standing alone; a bold line that runs to the col
 mid-sentence is stressed words, not a heading), list items (a bullet glyph or a number; a control
 code or private-use glyph before words, as symbol fonts' bullets come out), display formulas (rows
 of symbols more than words, set in from the margin), monospaced code and the rows of tables without
-rules (``ingest.pdftable``, cells joined with " | ") stay blocks of their own. A paragraph that runs on from the bottom of a column or page to the top of the next
-is one block with its first page and area and the page and area of its end. Running headers and
-footers (the same text, digits aside, in the top or bottom margin of most pages) and page numbers
-are removed and reported; hyphenated line ends are joined; Chinese lines join without a space (a
-number Chinese typesetting broke across two lines too).
+rules (``ingest.pdftable``, cells joined with " | ") stay blocks of their own. A paragraph that runs
+on from the bottom of a column or page to the top of the next is one block with its first page and
+area and the page and area of its end. Running headers and footers (the same text, digits aside, in
+the top or bottom margin of most pages) and page numbers are removed and reported; hyphenated line
+ends are joined; Chinese lines join without a space (a number Chinese typesetting broke across two
+lines too).
 
 Why our own code over PyMuPDF rather than pymupdf4llm / pymupdf-layout (issue #34, measured on the
 dev cheat sheets): pymupdf4llm 1.28.2 requires pymupdf-layout 1.28.2, a 43 MB wheel of ONNX layout
@@ -34,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines
 from ingest.layout import DUPLICATE, Line, Row, page_lines, reading_order, union
-from ingest.pdftable import _starts, find_tables
+from ingest.pdftable import cell_starts, find_tables
 from rag.errors import DocumentError
 from rag.text.script import HAN_RE
 from rag.text.sentences import ends_sentence
@@ -69,7 +70,7 @@ def _math(r: Row, st: Style) -> bool:
 
 def _cellish(r: Row) -> bool:
     """Three or more cells set apart on one baseline: a table's row (its header, on a cheat sheet)."""
-    return len(r.lines) >= 3 and len(_starts(list(r.lines))) >= 3
+    return len(r.lines) >= 3 and len(cell_starts(list(r.lines))) >= 3
 
 
 def _headish(r: Row, st: Style) -> bool:
@@ -276,7 +277,7 @@ def _blocks(paras: list[_Para], st: Style) -> list[Block]:
     sections = Sections()
     out: list[Block] = []
     for p in paras:
-        rows = [replace(r, cells=_starts(list(r.lines))) if p.kind == "table" and not r.cells else r for r in p.rows]
+        rows = [replace(r, cells=cell_starts(list(r.lines))) if p.kind == "table" and not r.cells else r for r in p.rows]
         text = join_lines([r.text for r in rows], typeset=True) if p.kind != "code" else "\n".join(r.text for r in rows)
         parts = _parts(p.rows)
         (page, box), (page_end, box_end) = parts[0], parts[-1]

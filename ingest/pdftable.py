@@ -3,11 +3,12 @@
 A baseline (the lines sharing it) splits into cells where the gap between two lines is wider than
 twice the type size. Three or more baselines one under another whose cells start at the same places
 (half an em's slack) are a table when its cells are short: the first column's lines end, on most
-baselines, well before the next column starts (two columns of running text fill their width). A baseline under a table
-row with fewer cells, or all of them closer than the table's row spacing, is that row's cells wrapped
-onto another line. Where a column other than the first goes on right above or below the rows, the
-page is in columns of running text, not a table. Each table row becomes one ``Row`` whose ``cells`` say where its cells start; its
-lines leave the page's lines, so they neither make columns nor join paragraphs.
+baselines, well before the next column starts (two columns of running text fill their width). A
+baseline under a table row with fewer cells, or all of them closer than the table's row spacing, is
+that row's cells wrapped onto another line. Where a column other than the first goes on right above
+or below the rows, the page is in columns of running text, not a table. Each table row becomes one
+``Row`` whose ``cells`` say where its cells start; its lines leave the page's lines, so they neither
+make columns nor join paragraphs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ SHORT = 0.6  # the first column's lines end before this share of the way to the 
 SLACK = 6.0  # points a cell's line may start off its column (a wrapped line set in a little)
 
 
-def _starts(baseline: list[Line]) -> tuple[float, ...]:
+def cell_starts(baseline: list[Line]) -> tuple[float, ...]:
     """Where the cells of one baseline start: a gap wider than twice the type size opens a new cell."""
     xs = sorted(baseline, key=lambda ln: ln.box[0])
     out = [xs[0].box[0]]
@@ -37,7 +38,7 @@ def _at(x: float, table: tuple[float, ...]) -> bool:
 
 def _aligned(baseline: list[Line], table: tuple[float, ...]) -> bool:
     """Every cell of the baseline starts where a column of the table does."""
-    return all(_at(x, table) for x in _starts(baseline))
+    return all(_at(x, table) for x in cell_starts(baseline))
 
 
 def _full(baseline: list[Line], table: tuple[float, ...]) -> bool:
@@ -92,7 +93,7 @@ def find_tables(lines: list[Line]) -> tuple[list[Row], list[Line]]:
     taken: set[int] = set()
     i = 0
     while i < len(baselines):
-        table = _starts(baselines[i])
+        table = cell_starts(baselines[i])
         j = i + 1
         while len(table) >= 2 and j < len(baselines) and _aligned(baselines[j], table) and (
                 min(ln.box[1] for ln in baselines[j]) - max(ln.box[3] for ln in baselines[j - 1])
@@ -101,7 +102,8 @@ def find_tables(lines: list[Line]) -> tuple[list[Row], list[Line]]:
         run = baselines[i:j]
         full = [b for b in run if _full(b, table)]
         code = all(ln.mono for b in run for ln in b)  # aligned code keeps its lines as they are
-        if len(table) >= 2 and len(full) >= MIN_ROWS and not code and _short(run, table) and not _goes_on(baselines, i, j, table):
+        if (len(table) >= 2 and len(full) >= MIN_ROWS and not code and _short(run, table)
+                and not _goes_on(baselines, i, j, table)):
             rows += _table_rows(run, table)
             taken |= {id(ln) for b in run for ln in b}
             i = j
