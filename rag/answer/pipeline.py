@@ -147,12 +147,9 @@ class AnswerPipeline:
         """Aligned pairs from one snapshot of the index, all of the best pair's document, and their units."""
         s = self.settings
         versions = self.retriever.store.versions()
-        cache: dict[str, Document | None] = {}
 
-        def lookup(doc_id: str) -> Document | None:
-            if doc_id not in cache:
-                cache[doc_id] = self.retriever.document(doc_id, versions)
-            return cache[doc_id]
+        def lookup(doc_id: str) -> Document | None:  # the retriever keeps one document per version
+            return self.retriever.document(doc_id, versions)
 
         k = k or s.select_pairs
         pairs, hits = self.retriever.pairs(asked.search, k=k, docs=docs, versions=versions)
