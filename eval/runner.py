@@ -24,14 +24,10 @@ def _naive(app):
     return NaivePipeline(app.retriever, app.chat_backend)
 
 
-def _retrieval_mode(mode: str):
-    """The same parts with another retrieval mode (dense or BM25 alone)."""
-    return lambda app: app.sharing(app.settings.model_copy(update={"retrieval_mode": mode})).pipeline
-
-
-def _chooser(name: str):
-    """The answer path with another chooser of the units it quotes (``model`` alone, ``top`` alone)."""
-    return lambda app: app.sharing(app.settings.model_copy(update={"select_chooser": name})).pipeline
+def _with(**update):
+    """The answer path over the same models and index with other settings: another chooser of the
+    units it quotes (``model`` alone, ``top`` alone), another retrieval mode (dense or BM25 alone)."""
+    return lambda app: app.sharing(app.settings.model_copy(update=update)).pipeline
 
 
 WHERE = ("pair", "format", "script")  # what a result of a library run keeps of where its question's gold is
@@ -41,11 +37,11 @@ WHERE = ("pair", "format", "script")  # what a result of a library run keeps of 
 PIPELINES: dict[str, Callable] = {
     "full": _full,
     "select": _full,  # the one answer path (the name of published runs)
-    "select-model": _chooser("model"),
-    "select-top": _chooser("top"),
+    "select-model": _with(select_chooser="model"),
+    "select-top": _with(select_chooser="top"),
     "naive": _naive,
-    "dense": _retrieval_mode("dense"),
-    "bm25": _retrieval_mode("bm25"),
+    "dense": _with(retrieval_mode="dense"),
+    "bm25": _with(retrieval_mode="bm25"),
 }
 
 
