@@ -178,6 +178,12 @@ def _line(kept: list, pno: int, direction, doubled: bool) -> Line | None:
                 mono > len(latin) / 2, bool(_SYMBOL_FONT.search(first)), abs(direction[1]) < 0.1)
 
 
+def _glyphs(ln: Line) -> bool:
+    """A glyph or two alone (a bullet, an item number, a superscript out of place): no line of text, so
+    it neither makes nor closes a column, and may sit in a gutter."""
+    return len(ln.text.strip()) <= 2
+
+
 def gutters(lines: list[Line]) -> list[tuple[float, float]]:
     """Vertical gaps between columns: x-ranges that no narrow line of three characters or more crosses,
     at least 6 pt wide, with text on both sides and the next column's margin at their right edge
@@ -186,8 +192,8 @@ def gutters(lines: list[Line]) -> list[tuple[float, float]]:
     if len(upright) < 6:
         return []
     left, right = min(ln.box[0] for ln in upright), max(ln.box[2] for ln in upright)
-    narrow = sorted((ln.box[0], ln.box[2]) for ln in upright  # a glyph or two (a superscript, a mark) may sit in a gutter
-                    if ln.box[2] - ln.box[0] < 0.55 * (right - left) and len(ln.text.strip()) > 2)
+    narrow = sorted((ln.box[0], ln.box[2]) for ln in upright
+                    if ln.box[2] - ln.box[0] < 0.55 * (right - left) and not _glyphs(ln))
     out: list[tuple[float, float]] = []
     reach = None
     for x0, x1 in narrow:
@@ -201,8 +207,8 @@ def _is_gutter(lines: list[Line], a: float, b: float) -> bool:
     """Three lines of text end left of it (bullets or item numbers alone, one under another, are no
     column), three lie right of it and two of those start at its right edge (a column of indented
     items and set-in formulas has few lines at its margin)."""
-    on_left = sum(1 for ln in lines if ln.box[2] <= a + 0.5 and len(ln.text.strip()) > 2)
-    on_right = sum(1 for ln in lines if ln.box[0] >= b - 0.5 and len(ln.text.strip()) > 2)
+    on_left = sum(1 for ln in lines if ln.box[2] <= a + 0.5 and not _glyphs(ln))
+    on_right = sum(1 for ln in lines if ln.box[0] >= b - 0.5 and not _glyphs(ln))
     margin = sum(1 for ln in lines if abs(ln.box[0] - b) <= 3)
     return on_left >= 3 and on_right >= 3 and margin >= 2
 
@@ -254,7 +260,7 @@ def _band_rows(band: list[Line], columns: list[tuple[float, float]], n: int,
     """A band's rows, column by column; a glyph or two standing in a gutter (a superscript out of place)
     is a row of its own after them, so it neither joins nor splits a column's paragraph."""
     stray = {id(ln): g for ln in band for g in gaps
-             if len(ln.text.strip()) <= 2 and g[0] - 1 <= ln.box[0] and ln.box[2] <= g[1] + 1}
+             if _glyphs(ln) and g[0] - 1 <= ln.box[0] and ln.box[2] <= g[1] + 1}
     out: list[Row] = []
     for col in columns:
         mine = [ln for ln in band if id(ln) not in stray and _column_of(ln, columns) == col]
