@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-from rag.text.chinese import to_simplified
+from rag.text.chinese import folded
 
 _MARKER = re.compile(r"\s*\[(?:EN|ZH) ¶\d+\]")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -26,14 +25,9 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])")
 
 
-def _fold(text: str) -> str:
-    """Width and script folded: NFKC, simplified."""
-    return to_simplified(unicodedata.normalize("NFKC", text))
-
-
 def plain(text: str) -> str:
     """Width and script folded, whitespace removed."""
-    return re.sub(r"\s+", "", _fold(text))
+    return re.sub(r"\s+", "", folded(text))
 
 
 def _prompts() -> list[dict]:
@@ -60,7 +54,7 @@ def differs_patterns() -> tuple[re.Pattern, ...]:
             if not key.startswith("differs_"):
                 continue
             bare = re.sub(r"\s*\[\{\w+_label\}\]|\s*\[\{label\}\]", "", template)
-            bare = _fold(bare)
+            bare = folded(bare)
             parts = _FIELD.split(bare)  # text, field, text, field, …
             rx = "".join(re.escape(p) if i % 2 == 0 else (f"(?P<{p}>.+?)" if p in ("first", "second") else ".+?")
                          for i, p in enumerate(parts))
@@ -72,9 +66,9 @@ _LIST_SEP = re.compile(r", |、|，")  # how a line lists several values ("5月1
 
 
 def _differs_stated(line: str, texts: list[str]) -> bool:
-    folded = _fold(line)  # a traditional answer's line too
+    line = folded(line)  # a traditional answer's line too
     for rx in differs_patterns():
-        m = rx.match(folded)
+        m = rx.match(line)
         if m:
             values = [v for group in m.groupdict().values() for v in _LIST_SEP.split(group) if v.strip()]
             return all(any(plain(v) in t for t in texts) for v in values)

@@ -5,14 +5,13 @@ model seldom says it): the selected units must also hold the question's key term
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Mapping, Sequence
 
 from rag.answer.units import Unit
-from rag.text.chinese import to_simplified
+from rag.text.chinese import folded
 from rag.text.tokens import tokenize
 from rag.types import Verdict
 
@@ -44,10 +43,6 @@ def question_words() -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _folded(text: str) -> str:
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
-
-
 def _holds(text: str, term: str) -> bool:
     """A term occurs in a text, or a word of it without one or two final letters does (plurals, -ed)."""
     if term in text:
@@ -67,7 +62,8 @@ def coverage(question: str, units: Sequence[Unit], idf: Mapping[str, float] | No
     by the units' paragraphs and twins, in either language, or by what scopes them (the document's
     title, the headings above them: "the Qwen README's table" names where to look)."""
     terms = key_terms(question)
-    text = _folded(" ".join([*(p.text for u in units for p in (*u.paragraphs, *u.twins)), *(c for u in units for c in u.context)]))
+    said = [*(p.text for u in units for p in (*u.paragraphs, *u.twins)), *(c for u in units for c in u.context)]
+    text = folded(" ".join(said)).lower()
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
     return Coverage(terms, tuple(t for t in terms if _holds(text, t)), weights)
 

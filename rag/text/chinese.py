@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from functools import lru_cache
 
 from rag.text.script import HAN_RE
@@ -27,6 +28,11 @@ def _opencc(config: str):
 
 def to_simplified(text: str) -> str:
     return _opencc("t2s.json").convert(text)
+
+
+def folded(text: str) -> str:
+    """Width and script folded (NFKC, then simplified: ＡＢＣ = ABC, 通義 = 通义): how texts are compared."""
+    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 def to_traditional(text: str) -> str:

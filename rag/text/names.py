@@ -52,9 +52,9 @@ def _data() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 
 def flat(text: str) -> str:
     """Lower case, NFKC, simplified script, without spaces and punctuation: how names are compared."""
-    from rag.text.chinese import to_simplified
+    from rag.text.chinese import folded
 
-    return _FLAT.sub("", to_simplified(unicodedata.normalize("NFKC", text)).lower())
+    return _FLAT.sub("", folded(text).lower())
 
 
 def _is_number(token: str) -> bool:
