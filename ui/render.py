@@ -89,8 +89,10 @@ def evidence_html(ans_or_evidence, coming: bool = False) -> str:
 def _selected(ans: Answer | None, n: int) -> set[int]:
     """The evidence items the answer quotes (its checks list the units in evidence order); none when it
     refused (the model may have selected units that lack the question's key terms)."""
-    units = [c for c in ans.checks if c.outcome in ("selected", "not selected")] if ans is not None else []
-    if ans is None or ans.refused or len(units) != n or not any(c.outcome == "selected" for c in units):
+    if ans is None or ans.refused:
+        return set()
+    units = [c for c in ans.checks if c.outcome in ("selected", "not selected")]
+    if len(units) != n or not any(c.outcome == "selected" for c in units):
         return set()
     return {i for i, c in enumerate(units) if c.outcome == "selected"}
 

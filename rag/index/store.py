@@ -10,7 +10,6 @@ then old chunks are deleted; queries only see chunks of current versions, so nev
 from __future__ import annotations
 
 import functools
-
 import json
 import logging
 import time
