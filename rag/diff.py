@@ -157,7 +157,7 @@ def numbers(link: Link) -> Discrepancy | None:
     if zh_only:
         parts.append("the Chinese states " + ", ".join(zh_only))
     reason = "; ".join(parts) + (" (not in the other version)" if not (en_only and zh_only) else "")
-    return Discrepancy("numbers", *_ids(link), reason, "high", link.similarity)
+    return Discrepancy("numbers", *_ids(link), reason, "high", link.similarity, tuple(en_only), tuple(zh_only))
 
 
 def _cells(link: Link) -> list[tuple[str, str]] | None:
@@ -204,7 +204,8 @@ def names(link: Link, vocab) -> Discrepancy | None:
     if not sides["en"] and not sides["zh"]:
         return None
     parts = [f"only the {'English' if lang == 'en' else 'Chinese'} writes {', '.join(v)}" for lang, v in sides.items() if v]
-    return Discrepancy("names", *_ids(link), "; ".join(parts), "medium", link.similarity)
+    return Discrepancy("names", *_ids(link), "; ".join(parts), "medium", link.similarity, tuple(sides["en"]),
+                       tuple(sides["zh"]))
 
 
 def _items(ps: tuple[Paragraph, ...]) -> int:

@@ -169,6 +169,8 @@ class Discrepancy:
     reason: str
     severity: str  # high | medium | low
     similarity: float | None = None  # the link's cosine (stale)
+    en_only: tuple[str, ...] = ()  # numbers or names, as written, only the English states (numbers, names)
+    zh_only: tuple[str, ...] = ()  # … only the Chinese states
 
     @property
     def where(self) -> str:
@@ -195,7 +197,8 @@ class Discrepancy:
 
         return {"doc": doc.doc_id, "kind": self.kind, "severity": self.severity, "reason": self.reason,
                 "where": self.where, "en": paras("en", self.en), "zh": paras("zh", self.zh),
-                "similarity": None if self.similarity is None else round(self.similarity, 3)}
+                "similarity": None if self.similarity is None else round(self.similarity, 3),
+                "only": {"en": list(self.en_only), "zh": list(self.zh_only)}}
 
 
 @dataclass(frozen=True)
