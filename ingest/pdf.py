@@ -80,9 +80,14 @@ def _headish(r: Row, st: Style) -> bool:
     return r.size >= st.body * 1.1 or (r.bold and len(r.text) < 120 and not _listish(r))
 
 
-def _ink_words(t: str) -> tuple[int, int]:
-    """Characters drawn, and those in words (Latin runs of three letters or more, Han characters)."""
-    return len(re.sub(r"\s", "", t)), sum(len(w) for w in re.findall(r"[A-Za-z]{3,}", t)) + len(HAN_RE.findall(t))
+HAN_WEIGHT = 2.5  # a Han character says about as much as two and a half Latin letters
+
+
+def _ink_words(t: str) -> tuple[float, float]:
+    """Characters drawn, and those in words (Latin runs of three letters or more, Han characters), a Han
+    character weighing ``HAN_WEIGHT`` in both (種類分佈 is as much a word as "Type Distribution")."""
+    han = len(HAN_RE.findall(t)) * (HAN_WEIGHT - 1)
+    return len(re.sub(r"\s", "", t)) + han, sum(len(w) for w in re.findall(r"[A-Za-z]{3,}", t)) + len(HAN_RE.findall(t)) + han
 
 
 def _listish(r: Row) -> bool:

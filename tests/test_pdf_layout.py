@@ -298,3 +298,22 @@ def test_the_cheat_sheets_table_header_is_a_table_row_in_both_languages(cheat):
     the two kinds kept the rows apart in the alignment."""
     tables = {lang: [b.text for b in cheat[lang].blocks if b.kind == "table"] for lang in ("en", "zh")}
     assert tables == {"en": ["Norm | Notation Deﬁnition | Use case"], "zh": ["范数 | 符号 | 定义 | 用例"]}
+
+
+def test_a_header_row_of_han_words_over_formulas_is_words_not_a_formula():
+    """A Han character weighs as a word as much as two and a half Latin letters: the probability sheet's
+    Chinese header row (種類 分佈 PDF ψ(ω) E[X] Var(X)) was read into the formula block under it, where
+    its English header ("Type Distribution …") was a row of its own."""
+    from ingest.layout import Line, Row
+    from ingest.pdf import Style, _math
+
+    def row(*cells):
+        return Row(tuple(Line(1, t, (x, 246, x + 6 * len(t), 254), 8.0, False, False, False) for x, t in cells),
+                   (402, 755), 0)
+
+    st = Style(8.0, 14.7)
+    header = [(419, "種類"), (463, "分佈"), (546, "PDF"), (630, "ψ(ω)"), (675, "E[X]"), (709, "Var(X)")]
+    assert not _math(row(*header), st)
+    assert not _math(row((419, "Type"), (463, "Distribution"), *header[2:]), st)
+    assert _math(row((449, "X ∼B(n, p)"), (508, "P(X = x) ="), (574, "pxqn−x"), (618, "(peiω + q)n"), (680, "np")), st)
+    assert _math(row((455, "二项"), (508, "x ∈[[0,n]]"), (560, "µx x! e−µ eµ(eiω−1)")), st)
