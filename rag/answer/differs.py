@@ -11,10 +11,9 @@ line in the answer's checks (outcome ``noted``).
 
 from __future__ import annotations
 
-import statistics
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 from rag.answer import prompts
 from rag.answer.compose import cite
@@ -22,14 +21,8 @@ from rag.text.chinese import in_script
 from rag.text.sentences import split_sentences
 from rag.types import Citation, Discrepancy, Document, Paragraph, SentenceCheck, doc_lang
 
-if TYPE_CHECKING:
-    from rag.answer.units import Unit
-    from rag.index.embedder import Embedder
-
 NOTED = ("numbers", "names", "missing")  # the kinds an answer mentions, in this order for one paragraph
 MOST = 2  # lines at most under one answer
-ADDED_BELOW = 0.3  # a sentence this far below the document's typical link similarity has no counterpart
-PROSE = ("prose", "list", "quote")
 
 
 @dataclass(frozen=True)
@@ -135,13 +128,10 @@ def _missing_line(d: Discrepancy, doc: Document, words: dict, keys: set[tuple[st
 
 class Differences:
     """Each document's discrepancies, worked out once per stored version (the retriever keeps one
-    ``Document`` object per version, so a new object is a new version); with an embedder, also the
-    sentences of a quoted paragraph's twin that no sentence of the paragraph translates."""
+    ``Document`` object per version, so a new object is a new version)."""
 
-    def __init__(self, keep: int = 8, embedder: Embedder | None = None, below: float = ADDED_BELOW) -> None:
+    def __init__(self, keep: int = 8) -> None:
         self.keep = keep
-        self.embedder = embedder
-        self.below = below
         self._seen: dict[str, tuple[Document, list[Discrepancy]]] = {}
 
     def of(self, doc: Document) -> list[Discrepancy]:
@@ -165,57 +155,6 @@ class Differences:
             if len(out) >= most:
                 break
         return out
-
-    def added(self, units: Sequence[Unit], lookup: Callable[[str], Document | None], question: str,
-              answer_lang: str, most: int = 1) -> list[Note]:
-        """Lines quoting a sentence the other version adds to a quoted prose paragraph: a sentence of its
-        twins whose best match among the paragraph's sentences (all the paragraphs linked with those
-        twins) lies ``below`` under the document's typical link similarity; the one nearest the question
-        when several do. Only where the twins have more sentences than the paragraphs, so most answers
-        embed nothing."""
-        own = doc_lang(answer_lang)
-        words = prompts.load(own)
-        out: list[Note] = []
-        for u in units:
-            doc = lookup(u.doc)
-            if (self.embedder is None or doc is None or u.lang != own or not u.twins or len(u.paragraphs) > 3
-                    or any(p.kind not in PROSE for p in (*u.paragraphs, *u.twins))):
-                continue
-            found = self._added(doc, u, question)
-            if found is not None:
-                p, sentence = found
-                line = in_script(words["differs_adds"].format(version=words[f"version_name_{p.lang}"],
-                                                              quote=sentence, label=p.label), answer_lang)
-                out.append(Note(line, (cite(p),), SentenceCheck(line, "noted", f"added sentence of {p.label}")))
-            if len(out) >= most:
-                break
-        return out
-
-    def _added(self, doc: Document, u: Unit, question: str) -> tuple[Paragraph, str] | None:
-        sims = [s for _, _, s in doc.similarity]
-        if len(sims) < 3:
-            return None
-        mine = [q for t in u.twins for n in doc.twins(t.lang, t.n) if (q := doc.get(u.lang, n)) is not None]
-        ours = [s for q in dict.fromkeys(mine) for s in _sentences(q)]
-        theirs = [(t, s) for t in u.twins for s in _sentences(t)]
-        if not ours or len(theirs) <= len(ours):
-            return None
-        import numpy as np
-
-        v = np.asarray(self.embedder.embed_documents(ours + [s for _, s in theirs]), dtype=float)
-        v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-12
-        best = (v[len(ours):] @ v[: len(ours)].T).max(axis=1)
-        lonely = [pair for pair, b in zip(theirs, best) if b < statistics.median(sims) - self.below]
-        if not lonely:
-            return None
-        if len(lonely) > 1:
-            q = np.asarray(self.embedder.embed_query(question), dtype=float)
-            lonely.sort(key=lambda pair: -float(v[len(ours) + theirs.index(pair)] @ q))
-        return lonely[0]
-
-
-def _sentences(p: Paragraph) -> list[str]:
-    return [s.strip() for s in split_sentences(p.text) if len(s.strip()) >= 8]
 
 
 def with_notes(text: str, citations: Sequence[Citation], notes: Sequence[Note]) -> tuple[str, tuple[Citation, ...]]:

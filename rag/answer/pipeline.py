@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, cite, compose
-from rag.answer.differs import MOST, Differences, Note, with_notes
+from rag.answer.differs import Differences, Note, with_notes
 from rag.answer.query import is_follow_up, question_language, rewrite, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
@@ -133,7 +133,7 @@ class AnswerPipeline:
         self.settings = settings
         self.chat = Chat(chat_backend)
         self.selector = chooser(self.chat, settings)
-        self.differences = Differences(embedder=retriever.embedder)
+        self.differences = Differences()
 
     def analyze(self, question: str, history: Sequence[Turn], lang: str | None) -> Asked:
         text = validate_question(question)
@@ -179,7 +179,7 @@ class AnswerPipeline:
         cov = coverage(asked.search, chosen, got.idf) if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
-        notes = self.notes(draft.units and chosen, asked, got.versions)
+        notes = self.notes(draft.units and chosen, asked.lang, got.versions)
         if notes:
             text, citations = with_notes(draft.text, draft.citations, notes)
             draft = replace(draft, text=text, citations=citations)
@@ -191,25 +191,15 @@ class AnswerPipeline:
         checks = unit_checks(got.units, chosen) + tuple(n.check for n in notes)
         yield Event("answer", answer=self._answer(asked, got, draft, text, verdict, evidence, checks, clock))
 
-    def notes(self, quoted: Sequence[Unit], asked: Asked, versions: Mapping[str, str]) -> list[Note]:
+    def notes(self, quoted: Sequence[Unit], lang: str, versions: Mapping[str, str]) -> list[Note]:
         """The lines on the discrepancies of the units quoted from the asker's version or of their twins,
         the units in the order chosen (a unit only the other version has is already quoted under a line
-        saying so), then a sentence the other version adds to one of them; from the documents of the
-        answer's snapshot ``versions``."""
-        own = doc_lang(asked.lang)
+        saying so), from the documents of the answer's snapshot ``versions``."""
+        own = doc_lang(lang)
         cited = [cite(p) for u in quoted if u.lang == own for p in (*u.paragraphs, *u.twins)]
         if not cited:
             return []
-
-        def lookup(doc_id: str) -> Document | None:
-            return self.retriever.document(doc_id, versions)
-
-        notes = self.differences.notes(cited, lookup, asked.lang)
-        if len(notes) < MOST:  # a paragraph a line already speaks of is not quoted again
-            spoken = {c.key for n in notes for c in n.citations}
-            notes += [n for n in self.differences.added(quoted, lookup, asked.search, asked.lang)
-                      if not spoken & {c.key for c in n.citations}]
-        return notes
+        return self.differences.notes(cited, lambda doc_id: self.retriever.document(doc_id, versions), lang)
 
     def _answer(self, asked: Asked, got: Retrieved, draft: Draft, text: str, verdict: Verdict, evidence, checks,
                 clock) -> Answer:
