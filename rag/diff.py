@@ -185,7 +185,10 @@ def _one_sided(mine: list[tuple[str, str]], lang: str, other: str, vocab) -> lis
                                         or not vocab.has(other, name)):
                 continue
             if name.text not in found and not written(name, theirs, ft):
-                found.append(name.text)
+                if found and f"{found[-1]} {name.text}" in text:  # "Hugging" and "Face": one name said
+                    found[-1] = f"{found[-1]} {name.text}"
+                else:
+                    found.append(name.text)
     return found
 
 

@@ -79,6 +79,14 @@ def test_a_name_only_one_side_writes():
     assert (d.en_only, d.zh_only) == (("@ant-design/cssinjs",), ())
 
 
+def test_a_name_of_two_words_is_said_as_one():
+    doc = make_doc(["We release it on ModelScope and Hugging Face.", "Hugging Face and ModelScope host it."],
+                   ["我们发布了它。", "Hugging Face 和 ModelScope 托管它。"], [(1, 1), (2, 2)])
+    (d,) = discrepancies(doc)
+    assert d.reason == "only the English writes ModelScope, Hugging Face"
+    assert d.en_only == ("ModelScope", "Hugging Face")
+
+
 def test_a_word_name_the_other_version_never_writes_is_a_translation():
     # "Ascend" is nowhere in the Chinese version (it writes 昇腾); "DashScope" is, elsewhere
     doc = make_doc(["Inference on Ascend 910 is supported.", "Use the DashScope API.", "DashScope is a service."],
