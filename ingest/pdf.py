@@ -86,8 +86,9 @@ HAN_WEIGHT = 2.5  # a Han character says about as much as two and a half Latin l
 def _ink_words(t: str) -> tuple[float, float]:
     """Characters drawn, and those in words (Latin runs of three letters or more, Han characters), a Han
     character weighing ``HAN_WEIGHT`` in both (種類分佈 is as much a word as "Type Distribution")."""
-    han = len(HAN_RE.findall(t)) * (HAN_WEIGHT - 1)
-    return len(re.sub(r"\s", "", t)) + han, sum(len(w) for w in re.findall(r"[A-Za-z]{3,}", t)) + len(HAN_RE.findall(t)) + han
+    han = len(HAN_RE.findall(t)) * HAN_WEIGHT
+    latin = sum(len(w) for w in re.findall(r"[A-Za-z]{3,}", t))
+    return len(re.sub(r"\s|" + HAN_RE.pattern, "", t)) + han, latin + han
 
 
 def _listish(r: Row) -> bool:
