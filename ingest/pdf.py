@@ -37,7 +37,7 @@ from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines
 from ingest.layout import DUPLICATE, Line, Row, page_lines, reading_order, union
 from ingest.pdftable import cell_starts, find_tables
 from rag.errors import DocumentError
-from rag.text.script import HAN_RE
+from rag.text.script import HAN_RE, HAN_WEIGHT, latin_length
 from rag.text.sentences import ends_sentence
 
 MARGIN = 0.08  # top and bottom share of the page where running headers and footers live
@@ -80,15 +80,11 @@ def _headish(r: Row, st: Style) -> bool:
     return r.size >= st.body * 1.1 or (r.bold and len(r.text) < 120 and not _listish(r))
 
 
-HAN_WEIGHT = 2.5  # a Han character says about as much as two and a half Latin letters
-
-
 def _ink_words(t: str) -> tuple[float, float]:
-    """Characters drawn, and those in words (Latin runs of three letters or more, Han characters), a Han
-    character weighing ``HAN_WEIGHT`` in both (種類分佈 is as much a word as "Type Distribution")."""
-    han = len(HAN_RE.findall(t)) * HAN_WEIGHT
+    """Characters drawn, and those in words (Latin runs of three letters or more, Han characters), in
+    Latin letters (``latin_length``: 種類分佈 is as much a word as "Type Distribution")."""
     latin = sum(len(w) for w in re.findall(r"[A-Za-z]{3,}", t))
-    return len(re.sub(r"\s|" + HAN_RE.pattern, "", t)) + han, latin + han
+    return latin_length(re.sub(r"\s", "", t)), latin + HAN_WEIGHT * len(HAN_RE.findall(t))
 
 
 def _listish(r: Row) -> bool:

@@ -22,6 +22,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from rag.text.script import latin_length
 from rag.types import DISCREPANCY_KINDS, Discrepancy, Document, Paragraph
 
 ITEM_KINDS = ("list", "table")
@@ -264,12 +265,6 @@ def tables(doc: Document, all_links: list[Link]) -> list[Discrepancy]:
     return out
 
 
-def _weight(text: str) -> float:
-    """Length in English characters: a Han character counts as about two and a half."""
-    han = len(re.findall(r"[\u4e00-\u9fff]", text))
-    return len(text) - han + 2.5 * han
-
-
 def _robust(values: list[float], least: float) -> tuple[float, float]:
     """Median and spread (the median absolute deviation, scaled like a standard deviation; at least ``least``)."""
     med = statistics.median(values)
@@ -280,10 +275,10 @@ def _robust(values: list[float], least: float) -> tuple[float, float]:
 def stale(all_links: list[Link], cfg: DiffConfig) -> list[Discrepancy]:
     """Links far less alike than the document's typical link."""
     prose = [k for k in all_links if all(p.kind not in ("code", "table", "figure", "heading") for p in k.en + k.zh)
-             and max(_weight(k.en_text), _weight(k.zh_text)) >= cfg.stale_min_chars]
+             and max(latin_length(k.en_text), latin_length(k.zh_text)) >= cfg.stale_min_chars]
     if len(prose) < cfg.stale_min_links:
         return []
-    ratios = [math.log(_weight(k.zh_text) / _weight(k.en_text)) for k in prose]
+    ratios = [math.log(latin_length(k.zh_text) / latin_length(k.en_text)) for k in prose]
     r_med, r_mad = _robust(ratios, cfg.stale_len_spread)
     sims = [k.similarity for k in prose if k.similarity is not None]
     s_med, s_mad = _robust(sims, cfg.stale_sim_spread) if len(sims) >= cfg.stale_min_links else (None, None)

@@ -13,6 +13,15 @@ OTHER_LETTER_RE = re.compile(
     r"\u3040-\u30ff\uac00-\ud7af]"
 )
 
+HAN_WEIGHT = 2.5  # a Han character says about as much as two and a half Latin letters
+
+
+def latin_length(text: str) -> float:
+    """The length of a text in Latin letters: a Han character counts ``HAN_WEIGHT``."""
+    han = len(HAN_RE.findall(text))
+    return len(text) - han + HAN_WEIGHT * han
+
+
 def count_scripts(text: str) -> tuple[int, int, int]:
     """(han characters, latin letters, letters of other scripts)."""
     return len(HAN_RE.findall(text)), len(LATIN_RE.findall(text)), len(OTHER_LETTER_RE.findall(text))
