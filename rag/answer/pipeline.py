@@ -18,14 +18,14 @@ from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, cite, compose
 from rag.answer.differs import Differences, Note, with_note
-from rag.answer.query import is_follow_up, question_language, rewrite, validate_question
+from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
 from rag.answer.verdict import coverage, decide, key_terms
 from rag.index.retrieve import PairHit, Retriever
 from rag.llm import ChatBackend
 from rag.settings import Settings
-from rag.text.chinese import in_script, to_simplified
+from rag.text.chinese import in_script
 from rag.types import Answer, Document, Evidence, Hit, Quote, SentenceCheck, Verdict, doc_lang
 
 
@@ -61,6 +61,7 @@ class Asked:
     lang: str  # the answer's language: en | zh | zh-Hant
     standalone: str  # a follow-up rewritten to stand alone, else the question
     search: str  # the standalone question in simplified script
+    forms: tuple[str, ...] = ()  # ``search`` and, where it differs, the question in mainland words
 
     @property
     def prompt_lang(self) -> str:
@@ -141,7 +142,8 @@ class AnswerPipeline:
         standalone = text
         if history and is_follow_up(text):
             standalone = rewrite(self.chat, text, history, doc_lang(answer_lang))
-        return Asked(text, answer_lang, standalone, to_simplified(standalone))
+        forms = search_forms(standalone)
+        return Asked(text, answer_lang, standalone, forms[0], forms)
 
     def retrieve(self, asked: Asked, k: int | None, docs: list[str] | None) -> Retrieved:
         """Aligned pairs from one snapshot of the index, all of the best pair's document, and their units."""
@@ -157,7 +159,8 @@ class AnswerPipeline:
             pairs, hits = self.retriever.pairs(asked.search, k=k, docs=[pairs[0].doc], versions=versions)
         units = build_units(pairs, lookup, doc_lang(asked.lang), s.select_budget_tokens, s.select_block_items,
                             s.select_sentence_chars)
-        idf = self.retriever.lexical.idf(list(key_terms(asked.search)), versions)
+        terms = dict.fromkeys(t for form in asked.forms or (asked.search,) for t in key_terms(form))
+        idf = self.retriever.lexical.idf(list(terms), versions)
         return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf), versions)
 
     def stream(
@@ -176,7 +179,8 @@ class AnswerPipeline:
         selection = self.selector.select(asked.standalone, got.units, asked.prompt_lang) if got.units else Selection(())
         clock.mark("select")
         chosen = [got.units[i - 1] for i in selection.ids]
-        cov = coverage(asked.search, chosen, got.idf) if chosen else None
+        cov = max((coverage(f, chosen, got.idf) for f in asked.forms or (asked.search,)), key=lambda c: c.share) \
+            if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
         note = self.note(draft, asked.lang, got.versions)

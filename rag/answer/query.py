@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Sequence
 
 from rag.answer import prompts
 from rag.answer.markers import strip_markers
 from rag.errors import InputError
+from rag.text.chinese import to_simplified
 from rag.text.language import answer_language, detect_language
+from rag.text.script import HAN_RE
 
 MAX_QUESTION_CHARS = 2000
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -41,6 +44,23 @@ def question_language(text: str, forced_lang: str | None = None) -> tuple[str, s
     if lang not in ("en", "zh", "zh-Hant"):
         raise InputError(f"unknown answer language {lang!r}", hint="use en, zh or zh-Hant")
     return detected, lang
+
+
+@lru_cache(maxsize=1)
+def _taiwan_to_mainland():
+    import opencc
+
+    return opencc.OpenCC("tw2sp.json")
+
+
+def search_forms(text: str) -> tuple[str, ...]:
+    """The question in simplified script, then, where it differs, in mainland words too (OpenCC's
+    phrase table: 軟體 → 软件, 記憶體 → 内存, 伺服器 → 服务器): a question asked in Taiwan's words
+    about a document written in the mainland's."""
+    simple = to_simplified(text)
+    if not HAN_RE.search(text):
+        return (simple,)
+    return tuple(dict.fromkeys((simple, _taiwan_to_mainland().convert(text))))
 
 
 _FOLLOWUP_START = re.compile(r"^\s*(and|but|also|so|what about|how about|那么?|还有|那第|而)\b|^\s*(那|还有|而)", re.I)

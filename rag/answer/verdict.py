@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from importlib import import_module, resources
 from typing import Mapping, Sequence
 
 from rag.answer.units import Unit
-from rag.text.chinese import folded
+from rag.text.chinese import folded, jieba_lib
+from rag.text.script import HAN_RE
 from rag.text.tokens import tokenize
 from rag.types import Verdict
 
@@ -43,6 +44,27 @@ def question_words() -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def function_tags() -> tuple[str, ...]:
+    """jieba part-of-speech tags of Chinese words that name nothing (data: ``prompts/function_tags.txt``)."""
+    text = resources.files("rag.answer.prompts").joinpath("function_tags.txt").read_text(encoding="utf-8")
+    return tuple(t.strip() for t in text.splitlines() if t.strip() and not t.startswith("#"))
+
+
+def _tagged(flag: str, tags: Sequence[str]) -> bool:
+    return any(flag == t or (t.endswith("*") and flag.startswith(t[:-1])) for t in tags)
+
+
+def function_words(question: str) -> frozenset[str]:
+    """The question's Chinese words whose part of speech names nothing (如果, 按照, 不, 什么, 里…)."""
+    if not HAN_RE.search(question):
+        return frozenset()
+    tags = function_tags()
+    jieba_lib()  # quiet
+    pos = import_module("jieba.posseg")
+    return frozenset(w.word for w in pos.cut(question) if HAN_RE.search(w.word) and _tagged(w.flag, tags))
+
+
 def _holds(text: str, term: str) -> bool:
     """A term occurs in a text, or a word of it without one or two final letters does (plurals, -ed)."""
     if term in text:
@@ -52,7 +74,7 @@ def _holds(text: str, term: str) -> bool:
 
 def key_terms(question: str) -> tuple[str, ...]:
     """The question's content words: BM25 tokens, question words out, an English possessive's 's too."""
-    skip = question_words()
+    skip = question_words() | function_words(question)
     words = (t[:-2] if t.endswith("'s") else t for t in tokenize(question))
     return tuple(dict.fromkeys(t for t in words if t and t not in skip))
 
