@@ -5,6 +5,7 @@ model seldom says it): the selected units must also hold the question's key term
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module, resources
@@ -12,6 +13,7 @@ from typing import Mapping, Sequence
 
 from rag.answer.units import Unit
 from rag.text.chinese import folded, jieba_lib
+from rag.text.numerals import stated
 from rag.text.script import HAN_RE
 from rag.text.tokens import tokenize
 from rag.types import Verdict
@@ -25,6 +27,7 @@ class Coverage:
     terms: tuple[str, ...]
     found: tuple[str, ...]
     weights: tuple[float, ...] = ()  # one per term; () = every term weighs 1
+    numbers: tuple[str, ...] | None = None  # a question that asks for a number: those the units add to it
 
     @property
     def share(self) -> float:
@@ -65,6 +68,24 @@ def function_words(question: str) -> frozenset[str]:
     return frozenset(w.word for w in pos.cut(question) if HAN_RE.search(w.word) and _tagged(w.flag, tags))
 
 
+@lru_cache(maxsize=1)
+def _number_patterns() -> tuple[re.Pattern[str], ...]:
+    """What a question that asks for a number says (data: ``prompts/asks_number.txt``)."""
+    text = resources.files("rag.answer.prompts").joinpath("asks_number.txt").read_text(encoding="utf-8")
+    return tuple(re.compile(t.strip(), re.I) for t in text.splitlines() if t.strip() and not t.startswith("#"))
+
+
+def asks_number(question: str) -> bool:
+    """Does the question ask for a number (how many, 多少, which year…)?"""
+    return any(p.search(question) for p in _number_patterns())
+
+
+def added_numbers(question: str, texts: Sequence[str]) -> tuple[str, ...]:
+    """The numbers the texts state that the question does not (canonical: 一千三百五十 = 1,350)."""
+    asked = {n.value for n in stated(question)}
+    return tuple(dict.fromkeys(n.value for t in texts for n in stated(t) if n.value not in asked))
+
+
 def _holds(text: str, term: str) -> bool:
     """A term occurs in a text, or a word of it without one or two final letters does (plurals, -ed)."""
     if term in text:
@@ -84,14 +105,15 @@ def coverage(question: str, units: Sequence[Unit], idf: Mapping[str, float] | No
     by the units' paragraphs and twins, in either language, or by what scopes them (the document's
     title, the headings above them: "the Qwen README's table" names where to look)."""
     terms = key_terms(question)
-    said = [*(p.text for u in units for p in (*u.paragraphs, *u.twins)), *(c for u in units for c in u.context)]
-    text = folded(" ".join(said)).lower()
+    quoted = [p.text for u in units for p in (*u.paragraphs, *u.twins)]
+    text = folded(" ".join([*quoted, *(c for u in units for c in u.context)])).lower()
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
-    return Coverage(terms, tuple(t for t in terms if _holds(text, t)), weights)
+    numbers = added_numbers(question, quoted) if asks_number(question) else None
+    return Coverage(terms, tuple(t for t in terms if _holds(text, t)), weights, numbers)
 
 
 def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, min_coverage: float) -> Verdict:
-    """no-sources → none-selected → terms-missing → selected."""
+    """no-sources → none-selected → terms-missing → no-number → selected."""
     if not units:
         return Verdict(True, "no-sources", "nothing in the library matches the question")
     if not chosen:
@@ -101,4 +123,7 @@ def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, 
     if cov.share < min_coverage:
         return Verdict(True, "terms-missing", f"units {ids} hold {cov.share:.2f} of the question's key terms "
                        f"(below {min_coverage:.2f}); missing: {', '.join(cov.missing)}")
+    if cov.numbers == ():
+        return Verdict(True, "no-number", f"the question asks for a number; units {ids} state none it does not "
+                       f"(they hold {cov.share:.2f} of its key terms)")
     return Verdict(False, "selected", f"units {ids} selected; they hold {cov.share:.2f} of the question's key terms")
