@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.units import build_units
-from rag.answer.verdict import coverage, decide, question_words
+from rag.answer.query import search_forms
+from rag.answer.verdict import asks_number, coverage, decide, key_terms, question_words
 from rag.index.retrieve import PairHit
 from rag.types import Document, DocumentMeta, Hit, Paragraph
 from tests.answer.conftest import pair, small_doc
@@ -52,3 +53,38 @@ def test_a_missing_word_most_paragraphs_have_weighs_less_than_a_rare_one():
     common = coverage(question, units, {"three": 2.0, "longer": 2.0, "errata": 0.1})
     assert common.share == pytest.approx(4.0 / 4.1)
     assert coverage(question, units).share == pytest.approx(2 / 3)  # unweighed
+
+
+def test_chinese_words_that_name_nothing_are_not_key_terms():
+    """Conjunctions, prepositions, adverbs, pronouns and particles (by jieba's part of speech, the tags
+    in prompts/function_tags.txt) shape a Chinese question; the nouns and verbs it asks about stay."""
+    terms = key_terms("按照 CNCF 术语表，如果不采用多租户模式，每个租户需要怎样部署软件？")
+    assert not {"按照", "如果", "不", "每个"} & set(terms), terms
+    assert {"cncf", "租户", "部署", "软件"} <= set(terms), terms
+
+
+def test_a_question_in_taiwan_words_is_also_read_in_mainland_words():
+    paras = (Paragraph("m", "zh", 1, "多租户软件通过网络接口连接到在服务器上运行的软件。", ("多租户",)),)
+    doc = Document("m", "m.md", DocumentMeta(), paras)
+    units = build_units([PairHit("m", None, Hit("m", "zh", 1, paras[0].text, 0.9), 0.9)], lambda _: doc, "zh")
+    forms = search_forms("多租戶軟體在伺服器上執行嗎？")
+    assert forms[0] == "多租户软体在伺服器上执行吗？" and "软件" in forms[1] and "服务器" in forms[1]
+    as_written, mainland = (coverage(f, units) for f in forms)
+    assert as_written.share < 0.5 and mainland.share == 1.0, (as_written.missing, mainland.missing)
+    assert search_forms("What is it?") == ("What is it?",)
+
+
+def test_a_question_that_asks_for_a_number_is_refused_when_the_units_state_none_it_does_not():
+    doc = small_doc()
+    units = build_units([pair(doc, 4, 4)], lambda _: doc, "en")  # "One. Two is here…", "一。二在这里。"
+    assert asks_number("How many volunteers meet?") and asks_number("封禁的期限是多少天？")
+    assert not asks_number("How often do they meet?") and not asks_number("他们多久开一次会？")
+    assert not asks_number("比较了哪几种策略？")
+    cov = coverage("How many errata were found in 2019?", units)
+    assert cov.numbers == () and decide(units, units, cov, 0.0).rule == "no-number"
+    themes = (Paragraph("t", "en", 1, "The first release came out in 2019. It had 12 themes.", ("T",)),)
+    tdoc = Document("t", "t.md", DocumentMeta(), themes)
+    tunits = build_units([PairHit("t", Hit("t", "en", 1, themes[0].text, 0.9), None, 0.9)], lambda _: tdoc, "en")
+    cov = coverage("How many themes did the 2019 release have?", tunits)
+    assert cov.numbers == ("12",) and decide(tunits, tunits, cov, 0.0).rule == "selected"
+    assert coverage("What came out?", tunits).numbers is None  # not asked: not checked
