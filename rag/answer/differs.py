@@ -102,8 +102,8 @@ def _values_line(d: Discrepancy, doc: Document, words: dict, other: str) -> tupl
     own = "en" if other == "zh" else "zh"
     if not paras["en"] or not paras["zh"] or not (said["en"] or said["zh"]):
         return None
-    p = _holding(paras[other], said[other]) if said[other] else None
-    if p is not None and p.kind != "code" and not (said[own] and d.kind == "numbers"):  # code is not quoted in a line
+    if said[other] and not (said[own] and d.kind == "numbers"):
+        p = _holding(paras[other], said[other])
         return words["differs_adds"].format(version=words[f"version_name_{other}"], quote=_quote(p, said[other]),
                                             label=p.label), [p]
     if d.kind != "numbers":
