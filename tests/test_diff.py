@@ -61,6 +61,8 @@ def test_a_changed_date_is_numbers():
     (d,) = discrepancies(doc)
     assert d.kind == "numbers" and d.severity == "high"
     assert "2024.07.03" in d.reason and "2024.06.30" in d.reason
+    assert (d.en_only, d.zh_only) == (("2024.07.03",), ("2024.06.30",))  # as each version writes them
+    assert d.record(doc)["only"] == {"en": ["2024.07.03"], "zh": ["2024.06.30"]}
 
 
 def test_a_number_in_words_is_the_same_number():
@@ -74,6 +76,7 @@ def test_a_name_only_one_side_writes():
                    ["首先配置 antd。", "然后运行 show_source。"], [(1, 1), (2, 2)])
     (d,) = discrepancies(doc)
     assert (d.kind, d.en, d.zh) == ("names", (1,), (1,)) and "@ant-design/cssinjs" in d.reason
+    assert (d.en_only, d.zh_only) == (("@ant-design/cssinjs",), ())
 
 
 def test_a_name_of_two_words_is_said_as_one():

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, cite, compose
-from rag.answer.differs import Differences, Note, with_notes
+from rag.answer.differs import Differences, Note, with_note
 from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
@@ -183,27 +183,27 @@ class AnswerPipeline:
             if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
-        notes = self.notes(draft.units and chosen, asked.lang, got.versions)
-        if notes:
-            text, citations = with_notes(draft.text, draft.citations, notes)
+        note = self.note(draft, asked.lang, got.versions)
+        if note is not None:
+            text, citations = with_note(draft.text, draft.citations, note)
             draft = replace(draft, text=text, citations=citations)
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
         clock.mark("first_token")
         for piece in text.splitlines(keepends=True):
             yield Event("token", piece)
         clock.mark("total")
-        checks = unit_checks(got.units, chosen) + tuple(n.check for n in notes)
+        checks = unit_checks(got.units, chosen) + ((note.check,) if note is not None else ())
         yield Event("answer", answer=self._answer(asked, got, draft, text, verdict, evidence, checks, clock))
 
-    def notes(self, quoted: Sequence[Unit], lang: str, versions: Mapping[str, str]) -> list[Note]:
-        """The lines on the discrepancies of the units quoted from the asker's version or of their twins,
-        the units in the order chosen (a unit only the other version has is already quoted under a line
-        saying so), from the documents of the answer's snapshot ``versions``."""
+    def note(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> Note | None:
+        """The line on a discrepancy of the paragraphs quoted from the asker's version or of their twins (a
+        unit only the other version has is already quoted under a line saying so), from the documents of
+        the answer's snapshot ``versions``."""
         own = doc_lang(lang)
-        cited = [cite(p) for u in quoted if u.lang == own for p in (*u.paragraphs, *u.twins)]
+        cited = [cite(p) for u in draft.units if u.lang == own for p in (*u.paragraphs, *u.twins)]
         if not cited:
-            return []
-        return self.differences.notes(cited, lambda doc_id: self.retriever.document(doc_id, versions), lang)
+            return None
+        return self.differences.note(cited, lambda doc_id: self.retriever.document(doc_id, versions), lang)
 
     def _answer(self, asked: Asked, got: Retrieved, draft: Draft, text: str, verdict: Verdict, evidence, checks,
                 clock) -> Answer:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.differs import discrepancy_note, discrepancy_notes
+from rag.answer.differs import discrepancy_note
 from rag.diff import discrepancies
-from rag.types import Citation, Document, DocumentMeta, Paragraph
+from rag.types import Citation
 
 DATA = Path(__file__).resolve().parent.parent / "data"  # fees.en.md, fees.zh.md: a fees table and a payment term
 # EN ¶5 (the oil tanker's row) has no Chinese counterpart; EN ¶6 ↔ ZH ¶5 differ in the payment term
@@ -63,11 +63,8 @@ def test_a_cited_paragraph_the_other_version_lacks_is_said_to_have_no_counterpar
     note = discrepancy_note(_cited(("en", 5)), doc, found, "en")
     assert note.line == "The Chinese version has no counterpart of this paragraph [EN ¶5]."
     assert note.check.reason.startswith("missing discrepancy EN ¶5 ↔ no ZH")
-    # the paragraph cited first first, one line each; nothing for paragraphs that agree
-    lines = [n.line for n in discrepancy_notes(_cited(("en", 5), ("en", 6)), doc, found, "en")]
-    assert lines == ["The Chinese version has no counterpart of this paragraph [EN ¶5].",
-                     "The Chinese version says 45 [ZH ¶5]; the English version says 30 [EN ¶6]."]
-    assert "30" in discrepancy_note(_cited(("en", 6), ("en", 5)), doc, found, "en").line
+    # numbers before missing when the answer cites both; nothing for paragraphs that agree
+    assert "30" in discrepancy_note(_cited(("en", 5), ("en", 6)), doc, found, "en").line
     assert discrepancy_note(_cited(("en", 4), ("zh", 4), ("en", 2)), doc, found, "en") is None
     assert discrepancy_note([Citation("other", "en", 6, "")], doc, found, "en") is None
 
@@ -91,37 +88,3 @@ def test_an_answer_from_a_row_the_other_version_lacks_says_so_and_one_that_agree
     agree = app.pipeline.answer("From which date do the fees below apply to every ship?")  # 1 March 2024 = 2024 年 3 月 1 日
     assert "1 March 2024" in agree.text and "version" not in agree.text
     assert not [c for c in agree.checks if c.outcome == "noted"]
-
-
-def _pair(en: str, zh: str) -> Document:
-    ps = (Paragraph("d", "en", 1, en, ("Speed",), "prose"), Paragraph("d", "zh", 1, zh, ("速度",), "prose"))
-    return Document("d", "d.en.md + d.zh.md", DocumentMeta(title="D"), ps, alignment=((1, 1),),
-                    similarity=((1, 1, 0.9),))
-
-
-def test_a_fact_only_the_other_version_states_is_quoted_from_it_sentence_and_all():
-    doc = _pair("The evaluation runs on one A100 GPU. It uses PyTorch 2.0.1 and CUDA 11.4 on x86_64. Speed is averaged.",
-                "评测运行于单张 A100 GPU。速度取平均值。")
-    found = discrepancies(doc)
-    cited = [Citation("d", "zh", 1, ""), Citation("d", "en", 1, "")]
-    notes = discrepancy_notes(cited, doc, found, "zh")
-    # one line, not one per kind (the numbers, then the name x86_64)
-    assert [n.line for n in notes] == ["英文版还写道：“It uses PyTorch 2.0.1 and CUDA 11.4 on x86_64.” [EN ¶1]"]
-    assert [c.label for c in notes[0].citations] == ["EN ¶1"]
-    assert discrepancy_notes(cited, doc, found, "zh-Hant")[0].line.startswith("英文版還寫道：“It uses PyTorch")
-    # read in English, the same numbers are the reader's own: the line says the other version lacks them
-    (en,) = discrepancy_notes(cited, doc, found, "en")
-    assert en.line == "The English version says 2.0.1, 11.4 [EN ¶1]; the Chinese version does not [ZH ¶1]."
-
-
-def test_the_quote_runs_from_the_first_to_the_last_sentence_stating_a_value_and_names_alone_quote_too():
-    doc = _pair("Install it with pip. Then run `rag serve` on port 8080. Open the page.",
-                "用 pip 安装。然后运行 `rag serve`。打开页面。")
-    (note,) = discrepancy_notes([Citation("d", "zh", 1, "")], doc, discrepancies(doc), "zh")
-    assert note.line == "英文版还写道：“Then run `rag serve` on port 8080.” [EN ¶1]"
-    doc = _pair("Models come from PyPI. We pin them by hash. The hash is sha256.",
-                "模型来自 PyPI，用 models_pull 下载。我们按哈希固定版本。哈希是 sha256。")
-    (note,) = discrepancy_notes([Citation("d", "en", 1, "")], doc, discrepancies(doc), "en")
-    assert note.line == "The Chinese version also says: “模型来自 PyPI，用 models_pull 下载。” [ZH ¶1]"
-    # a name only the reader's own version writes makes no line
-    assert discrepancy_notes([Citation("d", "zh", 1, "")], doc, discrepancies(doc), "zh") == []
