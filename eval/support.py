@@ -7,7 +7,8 @@ verbatim in a cited paragraph's text, whitespace, character width (ＡＢＣ = A
 aside; a line that does not occur whole is supported when each of its sentences does (sentences of one
 paragraph quoted together, with one left out between them). A line on where the versions disagree
 (the prompts' ``differs_*`` templates: "The Chinese version says 45 [ZH ¶5]; …") is supported when
-every value it quotes occurs in a cited paragraph. ``unsupported`` returns the lines that are not.
+every value it quotes occurs in a cited paragraph (a quoted sentence whole). ``unsupported`` returns
+the lines that are not.
 """
 
 from __future__ import annotations
@@ -42,12 +43,13 @@ def note_lines() -> frozenset[str]:
 
 
 _FIELD = re.compile(r"\{(\w+)\}")
+CAPTURED = ("first", "second", "quote")  # the fields whose text a cited paragraph must hold
 
 
 @lru_cache(maxsize=1)
 def differs_patterns() -> tuple[re.Pattern, ...]:
     """The prompts' ``differs_*`` templates as patterns over a line without its markers: the version
-    names match anything, each quoted value (``first``, ``second``) is captured."""
+    names match anything, each quoted value (``first``, ``second``, ``quote``) is captured."""
     out = []
     for data in _prompts():
         for key, template in data.items():
@@ -56,7 +58,7 @@ def differs_patterns() -> tuple[re.Pattern, ...]:
             bare = re.sub(r"\s*\[\{\w+_label\}\]|\s*\[\{label\}\]", "", template)
             bare = folded(bare)
             parts = _FIELD.split(bare)  # text, field, text, field, …
-            rx = "".join(re.escape(p) if i % 2 == 0 else (f"(?P<{p}>.+?)" if p in ("first", "second") else ".+?")
+            rx = "".join(re.escape(p) if i % 2 == 0 else (f"(?P<{p}>.+?)" if p in CAPTURED else ".+?")
                          for i, p in enumerate(parts))
             out.append(re.compile(f"^{rx}$"))
     return tuple(out)
@@ -70,7 +72,8 @@ def _differs_stated(line: str, texts: list[str]) -> bool:
     for rx in differs_patterns():
         m = rx.match(line)
         if m:
-            values = [v for group in m.groupdict().values() for v in _LIST_SEP.split(group) if v.strip()]
+            values = [v for name, group in m.groupdict().items()
+                      for v in ([group] if name == "quote" else _LIST_SEP.split(group)) if v.strip()]
             return all(any(plain(v) in t for t in texts) for v in values)
     return False
 

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, cite, compose
-from rag.answer.differs import Differences, Note, with_note
+from rag.answer.differs import Differences, Note, twin_adds, with_note
 from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
@@ -183,8 +183,9 @@ class AnswerPipeline:
             if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
-        note = self.note(draft, asked.lang, got.versions)
-        if note is not None:
+        notes = [*(twin_adds(draft.units, cov.terms, asked.lang) if cov is not None else ()),
+                 *filter(None, [self.note(draft, asked.lang, got.versions)])]
+        for note in notes:
             text, citations = with_note(draft.text, draft.citations, note)
             draft = replace(draft, text=text, citations=citations)
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
@@ -192,7 +193,7 @@ class AnswerPipeline:
         for piece in text.splitlines(keepends=True):
             yield Event("token", piece)
         clock.mark("total")
-        checks = unit_checks(got.units, chosen) + ((note.check,) if note is not None else ())
+        checks = unit_checks(got.units, chosen) + tuple(n.check for n in notes)
         yield Event("answer", answer=self._answer(asked, got, draft, text, verdict, evidence, checks, clock))
 
     def note(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> Note | None:

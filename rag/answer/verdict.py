@@ -86,7 +86,7 @@ def added_numbers(question: str, texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.value for t in texts for n in stated(t) if n.value not in asked))
 
 
-def _holds(text: str, term: str) -> bool:
+def holds(text: str, term: str) -> bool:
     """A term occurs in a text, or a word of it without one or two final letters does (plurals, -ed)."""
     if term in text:
         return True
@@ -109,7 +109,7 @@ def coverage(question: str, units: Sequence[Unit], idf: Mapping[str, float] | No
     text = folded(" ".join([*quoted, *(c for u in units for c in u.context)])).lower()
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
     numbers = added_numbers(question, quoted) if asks_number(question) else None
-    return Coverage(terms, tuple(t for t in terms if _holds(text, t)), weights, numbers)
+    return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers)
 
 
 def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, min_coverage: float) -> Verdict:

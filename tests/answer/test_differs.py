@@ -88,3 +88,38 @@ def test_an_answer_from_a_row_the_other_version_lacks_says_so_and_one_that_agree
     agree = app.pipeline.answer("From which date do the fees below apply to every ship?")  # 1 March 2024 = 2024 年 3 月 1 日
     assert "1 March 2024" in agree.text and "version" not in agree.text
     assert not [c for c in agree.checks if c.outcome == "noted"]
+
+
+def _twin_pair(zh_text: str, en_text: str, en_kind: str = "prose", heading: str = "基准"):
+    from rag.answer.units import build_units
+    from rag.index.retrieve import PairHit
+    from rag.types import Document, DocumentMeta, Hit, Paragraph
+
+    paras = (Paragraph("b", "zh", 1, zh_text, (heading,)), Paragraph("b", "en", 1, en_text, ("Benchmark",), kind=en_kind))
+    doc = Document("b", "b.md", DocumentMeta(), paras, alignment=((1, 1),))
+    hit = PairHit("b", Hit("b", "en", 1, en_text, 0.9), Hit("b", "zh", 1, zh_text, 0.9), 0.9)
+    return build_units([hit], lambda _: doc, "zh")
+
+
+def test_the_other_version_s_sentence_that_writes_what_the_quoted_paragraph_lacks_is_quoted():
+    """A question's word only the twin writes ("PyTorch"): the twin's sentence that writes it, verbatim and
+    cited, under the answer; a word the heading over the quoted paragraph writes says where to look and
+    brings nothing; a code twin and a sentence across lines are not quoted; the line passes the checker
+    that shares no code with the composer."""
+    from eval.support import unsupported
+    from rag.answer.differs import twin_adds
+    from rag.answer.verdict import key_terms
+
+    en = "The benchmark ran on one GPU. It used PyTorch 2.0.1 and CUDA 11.4. It took an hour."
+    units = _twin_pair("基准测试在一块 GPU 上运行，耗时一小时。", en)
+    terms = key_terms("基准测试用的是哪个 PyTorch 版本？")
+    (note,) = twin_adds(units, terms, "zh")
+    assert note.line == "英文版还写道：“It used PyTorch 2.0.1 and CUDA 11.4.” [EN ¶1]"
+    assert note.citations[0].label == "EN ¶1" and note.check.outcome == "noted" and "pytorch" in note.check.reason
+    assert twin_adds(units, terms, "zh-Hant")[0].line.startswith("英文版還寫道：")
+    assert unsupported(f"{units[0].paragraphs[0].text} [ZH ¶1]\n\n{note.line}", [units[0].paragraphs[0].text, en]) == []
+    assert unsupported("英文版还写道：“It used PyTorch 3.0.” [EN ¶1]", [en]) != []
+    assert twin_adds(units, key_terms("基准测试在哪一块 GPU 上运行？"), "zh") == []  # the quoted one writes GPU
+    assert twin_adds(_twin_pair("在一块 GPU 上运行。", en, heading="PyTorch 基准"), terms, "zh") == []
+    assert twin_adds(_twin_pair("运行如下：", "pip install torch  # PyTorch 2.0.1", "code"), terms, "zh") == []
+    assert twin_adds(_twin_pair("运行如下。", "It used\nPyTorch 2.0.1."), terms, "zh") == []
