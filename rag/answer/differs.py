@@ -1,15 +1,16 @@
-"""The answer's line on where the two versions disagree (issue #35).
-
-When a paragraph an answer cites has a ``numbers`` or ``missing`` discrepancy (``rag.diff``), the
-answer says so in one line composed here, never by the model: the numbers each version states that the
-other does not, as the paragraphs write them, or that the other version has no counterpart; every
-paragraph the line speaks of is cited. Both answer paths call ``Differences.note`` where they finish
-the answer text, and record the line in the answer's checks (outcome ``noted``).
+"""The answer's lines on what the other version says (issues #33, #35), composed here, never by the model.
 
 ``twin_adds``: where the other version of a quoted paragraph (its aligned twin) writes words of the
-question that the quoted paragraph lacks, its sentences that write them are quoted under the answer,
+question that no quoted paragraph writes, its sentences that write them are quoted under the answer,
 verbatim ("英文版还写道：“… with PyTorch 2.0.1 and CUDA 11.4.” [EN ¶133]"): a fact only the other
 version states reaches the reader, found by what was asked.
+
+``Differences.note``: when a paragraph an answer cites has a ``numbers`` or ``missing`` discrepancy
+(``rag.diff``), one line says so: the numbers each version states that the other does not, as the
+paragraphs write them, or that the other version has no counterpart.
+
+Every paragraph a line speaks of is cited; the pipeline adds the lines where it finishes the answer
+text and records each in the answer's checks (outcome ``noted``).
 """
 
 from __future__ import annotations
