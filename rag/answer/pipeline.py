@@ -21,7 +21,7 @@ from rag.answer.differs import Differences, Note, twin_adds, with_note
 from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
-from rag.answer.verdict import coverage, decide, key_terms
+from rag.answer.verdict import Coverage, coverage, decide, key_terms
 from rag.index.retrieve import PairHit, Retriever
 from rag.llm import ChatBackend
 from rag.settings import Settings
@@ -183,8 +183,7 @@ class AnswerPipeline:
             if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
-        notes = [*(twin_adds(draft.units, cov.terms, asked.lang) if cov is not None else ()),
-                 *filter(None, [self.note(draft, asked.lang, got.versions)])]
+        notes = self.lines(draft, cov, asked.lang, got.versions)
         for note in notes:
             text, citations = with_note(draft.text, draft.citations, note)
             draft = replace(draft, text=text, citations=citations)
@@ -195,6 +194,13 @@ class AnswerPipeline:
         clock.mark("total")
         checks = unit_checks(got.units, chosen) + tuple(n.check for n in notes)
         yield Event("answer", answer=self._answer(asked, got, draft, text, verdict, evidence, checks, clock))
+
+    def lines(self, draft: Draft, cov: Coverage | None, lang: str, versions: Mapping[str, str]) -> list[Note]:
+        """The lines under the answer: the other version's sentences that write what the question asks
+        and no quoted paragraph writes, then the line on a discrepancy of the quoted paragraphs."""
+        adds = twin_adds(draft.units, cov.terms, lang) if cov is not None else []
+        note = self.note(draft, lang, versions)
+        return [*adds, *([note] if note is not None else [])]
 
     def note(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> Note | None:
         """The line on a discrepancy of the paragraphs quoted from the asker's version or of their twins (a
