@@ -79,7 +79,8 @@ def test_a_question_that_asks_for_a_number_is_refused_when_the_units_state_none_
     units = build_units([pair(doc, 4, 4)], lambda _: doc, "en")  # "One. Two is here…", "一。二在这里。"
     assert asks_number("How many volunteers meet?") and asks_number("封禁的期限是多少天？")
     assert not asks_number("How often do they meet?") and not asks_number("他们多久开一次会？")
-    assert not asks_number("比较了哪几种策略？")
+    assert not asks_number("比较了哪几种策略？") and not asks_number("什么是几何分布？")
+    assert not asks_number("在多大程度上影响性能？") and asks_number("几何分布的期望值是多少？")
     cov = coverage("How many errata were found in 2019?", units)
     assert cov.numbers == () and decide(units, units, cov, 0.0).rule == "no-number"
     themes = (Paragraph("t", "en", 1, "The first release came out in 2019. It had 12 themes.", ("T",)),)
