@@ -1,6 +1,7 @@
 """Refuse or answer: one ordered list of named rules, the first that fires decides,
 and the answer records it (``decided_by``). Refusal does not rest on the model's "none" alone (a small
-model seldom says it): the selected units must also hold the question's key terms.
+model seldom says it): the selected units must also hold the question's key terms, and state a number
+when the question asks for one. The words and patterns these rules read are data, ``prompts/*.txt``.
 """
 
 from __future__ import annotations
@@ -40,18 +41,22 @@ class Coverage:
         return tuple(t for t in self.terms if t not in self.found)
 
 
+def _data_lines(name: str) -> tuple[str, ...]:
+    """The lines of a data file under ``rag/answer/prompts``, comments (#) and blank lines out."""
+    text = resources.files("rag.answer.prompts").joinpath(name).read_text(encoding="utf-8")
+    return tuple(t.strip() for t in text.splitlines() if t.strip() and not t.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def question_words() -> frozenset[str]:
     """Words that shape a question and name nothing (data: ``prompts/question_words.txt``)."""
-    text = resources.files("rag.answer.prompts").joinpath("question_words.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    return frozenset(_data_lines("question_words.txt"))
 
 
 @lru_cache(maxsize=1)
 def function_tags() -> tuple[str, ...]:
     """jieba part-of-speech tags of Chinese words that name nothing (data: ``prompts/function_tags.txt``)."""
-    text = resources.files("rag.answer.prompts").joinpath("function_tags.txt").read_text(encoding="utf-8")
-    return tuple(t.strip() for t in text.splitlines() if t.strip() and not t.startswith("#"))
+    return _data_lines("function_tags.txt")
 
 
 def _tagged(flag: str, tags: Sequence[str]) -> bool:
@@ -71,8 +76,7 @@ def function_words(question: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _number_patterns() -> tuple[re.Pattern[str], ...]:
     """What a question that asks for a number says (data: ``prompts/asks_number.txt``)."""
-    text = resources.files("rag.answer.prompts").joinpath("asks_number.txt").read_text(encoding="utf-8")
-    return tuple(re.compile(t.strip(), re.I) for t in text.splitlines() if t.strip() and not t.startswith("#"))
+    return tuple(re.compile(t, re.I) for t in _data_lines("asks_number.txt"))
 
 
 def asks_number(question: str) -> bool:
