@@ -22,8 +22,8 @@ from typing import Callable, Sequence
 from rag.answer import prompts
 from rag.answer.compose import cite
 from rag.answer.units import Unit
-from rag.answer.verdict import holds
-from rag.text.chinese import folded, in_script
+from rag.answer.verdict import holds, said
+from rag.text.chinese import in_script
 from rag.text.sentences import split_sentences
 from rag.types import Citation, Discrepancy, Document, Paragraph, SentenceCheck, doc_lang
 
@@ -133,22 +133,20 @@ def with_note(text: str, citations: Sequence[Citation], note: Note) -> tuple[str
     return f"{text.rstrip()}\n\n{note.line}", (*citations, *(c for c in note.citations if c.key not in have))
 
 
-def _said(text: str) -> str:
-    return folded(text).lower()
-
-
 def _span(text: str, terms: Sequence[str], most: int = 3) -> str:
     """The sentences of ``text`` from the first to the last that writes one of ``terms``, verbatim (the
     first such sentence alone when that span is longer than ``most`` sentences or crosses a line; "" when
     that sentence does too: a quote is one line)."""
     sentences = split_sentences(text)
-    hits = [i for i, s in enumerate(sentences) if any(holds(_said(s), t) for t in terms)]
+    hits = [i for i, s in enumerate(sentences) if any(holds(said(s), t) for t in terms)]
     if not hits:
         return ""
     a, b = hits[0], hits[-1] if hits[-1] - hits[0] < most else hits[0]
     start = text.find(sentences[a])
-    span = text[start:text.find(sentences[b], start) + len(sentences[b])].strip()
-    return span if "\n" not in span else sentences[a].strip() if "\n" not in sentences[a].strip() else ""
+    for span in (text[start:text.find(sentences[b], start) + len(sentences[b])].strip(), sentences[a].strip()):
+        if "\n" not in span:
+            return span
+    return ""
 
 
 def twin_adds(units: Sequence[Unit], terms: Sequence[str], answer_lang: str, most: int = 2) -> list[Note]:
@@ -158,19 +156,17 @@ def twin_adds(units: Sequence[Unit], terms: Sequence[str], answer_lang: str, mos
     twin is not quoted."""
     words = prompts.load(doc_lang(answer_lang))
     mine = [u for u in units if u.lang == doc_lang(answer_lang)]  # a unit only the other version has is quoted
-    shown = _said(" ".join([*(p.text for u in mine for p in u.paragraphs), *(c for u in mine for c in u.context)]))
+    shown = said(" ".join([*(p.text for u in mine for p in u.paragraphs), *(c for u in mine for c in u.context)]))
     asked = [x for x in terms if not holds(shown, x)]  # what the quoted paragraphs and their scope do not write
     out: list[Note] = []
-    for u in mine:
-        for t in u.twins:
-            extra = [x for x in asked if t.kind != "code" and holds(_said(t.text), x)]
-            quote = _span(t.text, extra) if extra and len(out) < most else ""
-            if not quote:
-                continue
-            line = in_script(words["differs_adds"].format(version=words[f"version_name_{t.lang}"], quote=quote,
-                                                       label=t.label), answer_lang)
-            if all(n.line != line for n in out):
-                why = f"{t.label} writes {', '.join(extra)}; no quoted {u.lang.upper()} paragraph does"
-                out.append(Note(line, (cite(t),), SentenceCheck(line, "noted", why)))
+    for u, t in ((u, t) for u in mine for t in u.twins if t.kind != "code"):
+        extra = [x for x in asked if holds(said(t.text), x)]
+        quote = _span(t.text, extra) if extra else ""
+        line = quote and in_script(words["differs_adds"].format(version=words[f"version_name_{t.lang}"],
+                                                                 quote=quote, label=t.label), answer_lang)
+        if line and all(n.line != line for n in out):
+            why = f"{t.label} writes {', '.join(extra)}; no quoted {u.lang.upper()} paragraph does"
+            out.append(Note(line, (cite(t),), SentenceCheck(line, "noted", why)))
+        if len(out) >= most:
+            break
     return out
-

@@ -60,8 +60,12 @@ class Asked:
     text: str  # as typed, validated
     lang: str  # the answer's language: en | zh | zh-Hant
     standalone: str  # a follow-up rewritten to stand alone, else the question
-    search: str  # the standalone question in simplified script
-    forms: tuple[str, ...] = ()  # ``search`` and, where it differs, the question in mainland words
+    forms: tuple[str, ...]  # the standalone question in simplified script, then (if other) in mainland words
+
+    @property
+    def search(self) -> str:
+        """The standalone question in simplified script: what retrieval reads."""
+        return self.forms[0]
 
     @property
     def prompt_lang(self) -> str:
@@ -142,8 +146,7 @@ class AnswerPipeline:
         standalone = text
         if history and is_follow_up(text):
             standalone = rewrite(self.chat, text, history, doc_lang(answer_lang))
-        forms = search_forms(standalone)
-        return Asked(text, answer_lang, standalone, forms[0], forms)
+        return Asked(text, answer_lang, standalone, search_forms(standalone))
 
     def retrieve(self, asked: Asked, k: int | None, docs: list[str] | None) -> Retrieved:
         """Aligned pairs from one snapshot of the index, all of the best pair's document, and their units."""
@@ -159,7 +162,7 @@ class AnswerPipeline:
             pairs, hits = self.retriever.pairs(asked.search, k=k, docs=[pairs[0].doc], versions=versions)
         units = build_units(pairs, lookup, doc_lang(asked.lang), s.select_budget_tokens, s.select_block_items,
                             s.select_sentence_chars)
-        terms = dict.fromkeys(t for form in asked.forms or (asked.search,) for t in key_terms(form))
+        terms = dict.fromkeys(t for form in asked.forms for t in key_terms(form))
         idf = self.retriever.lexical.idf(list(terms), versions)
         return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf), versions)
 
@@ -179,8 +182,7 @@ class AnswerPipeline:
         selection = self.selector.select(asked.standalone, got.units, asked.prompt_lang) if got.units else Selection(())
         clock.mark("select")
         chosen = [got.units[i - 1] for i in selection.ids]
-        cov = max((coverage(f, chosen, got.idf) for f in asked.forms or (asked.search,)), key=lambda c: c.share) \
-            if chosen else None
+        cov = max((coverage(f, chosen, got.idf) for f in asked.forms), key=lambda c: c.share) if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
         notes = self.lines(draft, cov, asked.lang, got.versions)

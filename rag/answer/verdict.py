@@ -90,6 +90,11 @@ def added_numbers(question: str, texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.value for t in texts for n in stated(t) if n.value not in asked))
 
 
+def said(text: str) -> str:
+    """A text as key terms are looked for in it: width and script folded, lower case."""
+    return folded(text).lower()
+
+
 def holds(text: str, term: str) -> bool:
     """A term occurs in a text, or a word of it without one or two final letters does (plurals, -ed)."""
     if term in text:
@@ -110,7 +115,7 @@ def coverage(question: str, units: Sequence[Unit], idf: Mapping[str, float] | No
     title, the headings above them: "the Qwen README's table" names where to look)."""
     terms = key_terms(question)
     quoted = [p.text for u in units for p in (*u.paragraphs, *u.twins)]
-    text = folded(" ".join([*quoted, *(c for u in units for c in u.context)])).lower()
+    text = said(" ".join([*quoted, *(c for u in units for c in u.context)]))
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
     numbers = added_numbers(question, quoted) if asks_number(question) else None
     return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers)
