@@ -84,6 +84,15 @@ def tidy(text: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+def labelled_rows(head: list[str], rows: list[list[str]]) -> list[str]:
+    """A table's body rows as blocks' text, each cell carrying its column header ("Model: Qwen-7B | …");
+    a table with no body rows keeps its header row."""
+    if not rows:
+        return [" | ".join(c for c in head if c)] if any(head) else []
+    padded = head + [""] * max(0, max(len(r) for r in rows) - len(head))
+    return [" | ".join(f"{h}: {c}" if h and c else c for h, c in zip(padded, row) if c) for row in rows]
+
+
 class Sections:
     """The heading path as headings go by: a heading of level n closes every open level >= n."""
 

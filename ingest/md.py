@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ingest.blocks import _CJK_START, Block, Parsed, Sections, Skipped, excerpt, tidy
+from ingest.blocks import _CJK_START, Block, Parsed, Sections, Skipped, excerpt, labelled_rows, tidy
 from ingest.web import html_blocks
 
 HEADING_ID = re.compile(r"\s*\{#[^}\s]*\}\s*$")  # "## When to use {#when-to-use}" (Pandoc/dumi heading id)
@@ -223,14 +223,10 @@ class _Reader:
             self.emit_table()
 
     def emit_table(self) -> None:
-        """Each body row is a block whose cells carry their column header ("Model: Qwen-7B | …");
-        a table with no body rows keeps its header row."""
+        """Each body row is a block whose cells carry their column header (``labelled_rows``)."""
         head, rows = (self.table[0], self.table[1:]) if self.table else ([], [])
-        if not rows:
-            self.emit(" | ".join(c for c in head if c), "table")
-        for row in rows:
-            cells = [f"{h}: {c}" if h and c else c for h, c in zip(head + [""] * len(row), row)]
-            self.emit(" | ".join(c for c in cells if c), "table")
+        for text in labelled_rows(head, rows):
+            self.emit(text, "table")
 
 
 def front_matter_meta(yaml_text: str) -> tuple[dict[str, str], str, list[Skipped]]:

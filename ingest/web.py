@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines, tidy
+from ingest.blocks import Block, Parsed, Sections, Skipped, excerpt, join_lines, labelled_rows, tidy
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 KIND_OF = {"li": "list", "dt": "list", "dd": "list", "tr": "table", "pre": "code", "blockquote": "quote"}
@@ -36,6 +36,7 @@ class _Walker:
         self.skipped: list[Skipped] = []
         self.buf: list[str] = []
         self.alts: list[str] = []  # image alt texts in ``buf``: a block of nothing else is a figure
+        self.item = ""  # "list" while inside a list item
 
     # --- inline text ---
     def inline(self, el) -> str:
@@ -99,24 +100,48 @@ class _Walker:
             self.flush()
             self.buf.append("".join(el.itertext()))
             self.flush("code")
-        elif tag == "tr":
+        elif tag == "table":
             self.flush()
-            cells = [tidy(self.inline(c)).replace("\n", " ") for c in el if isinstance(c.tag, str)]
-            self.buf.append(" | ".join(c for c in cells if c))
+            self._table(el)
+        elif tag == "tr":  # a row outside any table
+            self.flush()
+            self.buf.append(" | ".join(c for c in self._cells(el) if c))
             self.flush("table")
         elif tag in BLOCK_TAGS:
             self.flush()
+            outer = self.item
+            self.item = "list" if KIND_OF.get(tag) == "list" else outer
             self._walk_children(el)
-            self.flush(KIND_OF.get(tag, "prose"))
+            self.flush(self._kind(tag))
+            self.item = outer
         else:
             self.buf.append(self.inline(el))
+
+    def _kind(self, tag: str) -> str:
+        """A block's kind; a paragraph inside a list item is that item (``<li><p>…</p></li>``)."""
+        return KIND_OF.get(tag) or (self.item if tag in ("p", "div") else "") or "prose"
+
+    def _cells(self, tr) -> list[str]:
+        return [tidy(self.inline(c)).replace("\n", " ") for c in tr if isinstance(c.tag, str)]
+
+    def _table(self, el) -> None:
+        """Its caption, then a block per row; a header row (in ``<thead>``, or a first row of ``<th>``
+        cells only) labels each body row's cells, as a Markdown table's header does."""
+        for caption in el.findall("caption"):
+            self.walk(caption)
+        rows = [tr for tr in el.iter("tr") if next(tr.iterancestors("table"), None) is el]
+        grid = [self._cells(tr) for tr in rows]
+        first = [c for c in rows[0] if isinstance(c.tag, str)] if rows else []
+        header = len(rows) > 1 and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in first))
+        for text in labelled_rows(grid[0], grid[1:]) if header else [" | ".join(c for c in r if c) for r in grid]:
+            self.buf.append(text)
+            self.flush("table")
 
     def _walk_children(self, el) -> None:
         self.buf.append(_source_text(el.text or ""))
         for child in el:
             if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or child.find(".//p") is not None):
-                kind = KIND_OF.get(el.tag, "prose")
-                self.flush(kind)
+                self.flush(self._kind(el.tag))
                 self.walk(child)
             else:
                 self.buf.append(self.inline(child))

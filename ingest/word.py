@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from ingest.blocks import Block, Parsed, Sections, tidy
+from ingest.blocks import Block, Parsed, Sections, labelled_rows, tidy
 from rag.errors import DocumentError
 
 
@@ -21,10 +21,7 @@ def _heading_level(style_name: str) -> int:
 
 def _table_rows(table) -> list[str]:
     rows = [[tidy(c.text).replace("\n", " ") for c in r.cells] for r in table.rows]
-    if len(rows) < 2:
-        return [" | ".join(c for c in r if c) for r in rows]
-    head = rows[0]
-    return [" | ".join(f"{h}: {c}" if h and c else c for h, c in zip(head, r) if c) for r in rows[1:]]
+    return labelled_rows(rows[0], rows[1:]) if rows else []
 
 
 def parse_docx(data: bytes, name: str) -> Parsed:

@@ -241,12 +241,40 @@ def test_html_file():
         ("heading", "Known issues", ("Release notes", "Known issues")),
         ("list", "One", ("Release notes", "Known issues")),
         ("list", "Two bold", ("Release notes", "Known issues")),
-        ("table", "Key | Value", ("Release notes", "Known issues")),
-        ("table", "port | 8000", ("Release notes", "Known issues")),
+        ("table", "Key: port | Value: 8000", ("Release notes", "Known issues")),
         ("code", "  indented\n  code", ("Release notes", "Known issues")),
     ]
     assert doc.meta.title == "Release notes"
     assert {s.reason for s in doc.skipped} == {"HTML comment", "<script> content is not document text"}
+
+
+def test_an_html_tables_header_row_labels_its_cells_as_a_markdown_tables_does():
+    """A first row of <th> cells only (with an empty corner cell over a column of row headers), or a
+    <thead> of <td> cells, labels each body row's cells; a table without one keeps its rows as they are."""
+    page = (
+        "<table><caption>Gaps</caption><tr><th></th><th>Traditional app</th><th>Twelve-factor app</th></tr>"
+        "<tr><th>Time between deploys</th><td>Weeks</td><td>Hours</td></tr></table>"
+        "<table><thead><tr><td>Key</td><td>Value</td></tr></thead><tbody><tr><td>port</td><td>8000</td></tr></tbody></table>"
+        "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>"
+    )
+    doc = build_document(parse_bytes(page.encode(), "t.html"), "t", "t.html")
+    assert [(p.kind, p.text) for p in doc.by_lang("en")] == [
+        ("prose", "Gaps"),
+        ("table", "Time between deploys | Traditional app: Weeks | Twelve-factor app: Hours"),
+        ("table", "Key: port | Value: 8000"),
+        ("table", "a | b"),
+        ("table", "c | d"),
+    ]
+
+
+def test_a_paragraph_inside_an_html_list_item_is_a_list_item():
+    """``<li><p>…</p></li>`` (a loose list, as W3C pages write them) is a list item, so a lead-in keeps
+    its items; a paragraph after the list is prose again."""
+    page = "<p>The drawbacks are:</p><ul><li><p>one</p></li><li><p>two</p><ul><li><p>two a</p></li></ul></li></ul><p>After.</p>"
+    doc = build_document(parse_bytes(page.encode(), "l.html"), "l", "l.html")
+    assert [(p.kind, p.text) for p in doc.by_lang("en")] == [
+        ("prose", "The drawbacks are:"), ("list", "one"), ("list", "two"), ("list", "two a"), ("prose", "After."),
+    ]
 
 
 def make_pdf(paragraphs: list[tuple[str, str]], cjk: bool) -> bytes:
