@@ -62,11 +62,15 @@ def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragrap
     i = index.get(p.n)
     if i is None:
         return (p,)
+    if p.kind == "table":  # a row is a record of its own, its header in its cells
+        return (p,)
     if p.kind in BLOCK_KINDS:
         start = i
         while start > 0 and same[start - 1].kind == p.kind:
             start -= 1
         lead = [same[start - 1]] if start > 0 and _COLON_END.search(same[start - 1].text) else []
+        if i - start >= max_items:  # a long table or list: the items around the retrieved one, under the lead-in
+            start = i - max_items // 2
         end = i
         while end + 1 < len(same) and same[end + 1].kind == p.kind and end + 1 - start < max_items:
             end += 1

@@ -44,3 +44,34 @@ def test_units_stop_at_the_token_budget_but_the_first_always_comes():
     doc = small_doc()
     units = build_units([pair(doc, 4, 4), pair(doc, 3, 3)], lambda _: doc, "en", budget_tokens=1)
     assert len(units) == 1
+
+
+def _table_doc(rows: int):
+    """A lead-in, then ``rows`` table rows (English and Chinese, aligned one to one), then a list of as
+    many items under a second lead-in."""
+    from rag.types import Document, DocumentMeta, Paragraph
+
+    paras = [Paragraph("t", "en", 1, "The options are as follows:", ("T",))]
+    paras += [Paragraph("t", "en", 1 + i, f"Option: o{i} | Default: {i}", ("T",), kind="table") for i in range(1, rows + 1)]
+    paras += [Paragraph("t", "en", rows + 2, "The steps are:", ("T",))]
+    paras += [Paragraph("t", "en", rows + 2 + i, f"step {i}", ("T",), kind="list") for i in range(1, rows + 1)]
+    zh = [Paragraph("t", "zh", p.n, f"中文 {p.text}", p.section, kind=p.kind) for p in paras]
+    return Document("t", "t.md", DocumentMeta(), tuple(paras + zh), alignment=tuple((p.n, p.n) for p in paras))
+
+
+def test_a_retrieved_table_row_is_a_unit_of_its_own_with_its_twin():
+    """A row is a record (its cells carry their headers): the select call chooses rows, and the answer
+    quotes the chosen rows, not the table."""
+    doc = _table_doc(20)
+    units = build_units([pair(doc, 16, 16), pair(doc, 4, 4)], lambda _: doc, "en")
+    assert [[p.n for p in u.paragraphs] for u in units] == [[16], [4]]
+    assert [t.n for t in units[0].twins] == [16]
+
+
+def test_a_long_list_offers_the_items_around_the_retrieved_one_under_its_lead_in():
+    doc = _table_doc(20)
+    item = 22 + 17  # step 17 of 20
+    (unit,) = build_units([pair(doc, item, item)], lambda _: doc, "en", max_items=6)
+    ns = [p.n for p in unit.paragraphs]
+    assert ns[0] == 22 and item in ns and len(ns) == 1 + 6, ns
+    assert ns[1:] == list(range(item - 3, item + 3))
