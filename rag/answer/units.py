@@ -62,8 +62,6 @@ def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragrap
     i = index.get(p.n)
     if i is None:
         return (p,)
-    if p.kind == "table":  # a row is a record of its own, its header in its cells
-        return (p,)
     if p.kind in BLOCK_KINDS:
         start = i
         while start > 0 and same[start - 1].kind == p.kind:

@@ -59,15 +59,6 @@ def _table_doc(rows: int):
     return Document("t", "t.md", DocumentMeta(), tuple(paras + zh), alignment=tuple((p.n, p.n) for p in paras))
 
 
-def test_a_retrieved_table_row_is_a_unit_of_its_own_with_its_twin():
-    """A row is a record (its cells carry their headers): the select call chooses rows, and the answer
-    quotes the chosen rows, not the table."""
-    doc = _table_doc(20)
-    units = build_units([pair(doc, 16, 16), pair(doc, 4, 4)], lambda _: doc, "en")
-    assert [[p.n for p in u.paragraphs] for u in units] == [[16], [4]]
-    assert [t.n for t in units[0].twins] == [16]
-
-
 def test_a_long_list_offers_the_items_around_the_retrieved_one_under_its_lead_in():
     doc = _table_doc(20)
     item = 22 + 17  # step 17 of 20
