@@ -7,8 +7,10 @@ verbatim in a cited paragraph's text, whitespace, character width (ＡＢＣ = A
 aside; a line that does not occur whole is supported when each of its sentences does (sentences of one
 paragraph quoted together, with one left out between them). A line on where the versions disagree
 (the prompts' ``differs_*`` templates: "The Chinese version says 45 [ZH ¶5]; …") is supported when
-every value it quotes occurs in a cited paragraph (a quoted sentence whole). ``unsupported`` returns
-the lines that are not.
+every value it quotes occurs in a cited paragraph (a quoted sentence whole). A line that writes a
+quoted paragraph in the asker's language (the prompts' ``rendered`` template: "中文大意：…") cannot
+occur verbatim; it is supported when each of its numbers and Latin words occurs in a cited paragraph.
+``unsupported`` returns the lines that are not.
 """
 
 from __future__ import annotations
@@ -78,6 +80,42 @@ def _differs_stated(line: str, texts: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def rendered_patterns() -> tuple[re.Pattern, ...]:
+    """The prompts' ``rendered`` templates ("中文大意：{text} [{label}]") as patterns over a line without
+    its marker, ``text`` captured."""
+    out = []
+    for data in _prompts():
+        if "rendered" in data:
+            head, _, tail = folded(re.sub(r"\s*\[\{label\}\]", "", data["rendered"])).partition("{text}")
+            out.append(re.compile(f"^{re.escape(head)}(?P<text>.+?){re.escape(tail)}$"))
+    return tuple(out)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.+#-]*[A-Za-z0-9]")
+_NAMEISH = re.compile(r"[A-Z].*[A-Z]|\d|_")  # an acronym, an inner capital, a digit, an underscore
+
+
+def _kept_as_written(text: str) -> list[str]:
+    """What a translation keeps as written: numbers; in Chinese every Latin word, in English the words
+    spelt like names (API, DashScope, Qwen-7B), a plural "s" off."""
+    han = re.search(r"[\u4e00-\u9fff]", text)
+    words = [w for w in _LATIN.findall(text) if han or _NAMEISH.search(w)]
+    return _NUMBER.findall(text) + [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
+
+
+def _rendered_stated(line: str, texts: list[str]) -> bool:
+    """A line that writes a cited paragraph in the other language: each number and name it keeps as
+    written occurs in a cited paragraph."""
+    line = folded(line)
+    for rx in rendered_patterns():
+        m = rx.match(line)
+        if m:
+            return all(any(plain(w).lower() in t.lower() for t in texts) for w in _kept_as_written(m.group("text")))
+    return False
+
+
 def answer_lines(answer: str) -> list[str]:
     """The lines of an answer that state something: markers and bullets off; empty lines, code fences
     and the prompts' note lines left out."""
@@ -92,7 +130,7 @@ def answer_lines(answer: str) -> list[str]:
 
 
 def _stated(line: str, texts: list[str]) -> bool:
-    if any(plain(line) in t for t in texts) or _differs_stated(line, texts):
+    if any(plain(line) in t for t in texts) or _differs_stated(line, texts) or _rendered_stated(line, texts):
         return True
     sentences = [s for s in _SENTENCE_END.split(line) if s.strip()]
     return len(sentences) > 1 and all(any(plain(s) in t for t in texts) for s in sentences)

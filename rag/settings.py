@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # by its idf over the library (fitted on the dev split, sixth session: pass rate 0.651 at 0.40 and 0.45, 0.656
     # at 0.42, with 6 false refusals where 0.45 has 12; 0.651 with the rule off)
     select_min_coverage: float = Field(0.42, ge=0.0, le=1.0)
+    # a quoted unit only the other version has is also written in the asker's language, one line that is
+    # shown only when it states no number, name or meaning the unit does not (one model call per unit)
+    render_other_version: bool = True
 
     # chunking and retrieval
     chunk_chars: int = 900

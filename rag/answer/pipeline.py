@@ -18,6 +18,7 @@ from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, cite, compose
 from rag.answer.differs import Differences, Note, twin_adds, with_note
+from rag.answer.render import Renderer
 from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
@@ -41,6 +42,12 @@ class Event:
     text: str = ""
     answer: Answer | None = None
     evidence: tuple[Evidence, ...] = ()
+
+
+def _pieces(text: str) -> Iterator[Event]:
+    """Answer text as token events, a line at a time."""
+    for piece in text.splitlines(keepends=True):
+        yield Event("token", piece)
 
 
 def last_answer(events: Iterable[Event]) -> Answer:
@@ -139,6 +146,7 @@ class AnswerPipeline:
         self.chat = Chat(chat_backend)
         self.selector = chooser(self.chat, settings)
         self.differences = Differences()
+        self.renderer = Renderer(self.chat, retriever.embedder) if settings.render_other_version else None
 
     def analyze(self, question: str, history: Sequence[Turn], lang: str | None) -> Asked:
         text = validate_question(question)
@@ -185,17 +193,25 @@ class AnswerPipeline:
         cov = max((coverage(f, chosen, got.idf) for f in asked.forms), key=lambda c: c.share) if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
-        notes = self.lines(draft, cov, asked.lang, got.versions)
-        for note in notes:
-            text, citations = with_note(draft.text, draft.citations, note)
-            draft = replace(draft, text=text, citations=citations)
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
         clock.mark("first_token")
-        for piece in text.splitlines(keepends=True):
-            yield Event("token", piece)
+        yield from _pieces(text)
+        added = [*self.renderings(draft, asked.lang, got.versions), *self.lines(draft, cov, asked.lang, got.versions)]
+        for note in (n for n in added if n.check.outcome != "dropped"):
+            yield from _pieces(f"\n\n{note.line}")
+            text, citations = with_note(draft.text, draft.citations, note)
+            draft = replace(draft, text=text, citations=citations)
         clock.mark("total")
-        checks = unit_checks(got.units, chosen) + tuple(n.check for n in notes)
+        checks = unit_checks(got.units, chosen) + tuple(n.check for n in added)
         yield Event("answer", answer=self._answer(asked, got, draft, text, verdict, evidence, checks, clock))
+
+    def renderings(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> list[Note]:
+        """The shown units only the other version has, written in the asker's language and checked
+        (``render.py``); none when ``RAG_RENDER_OTHER_VERSION`` is off."""
+        if self.renderer is None:
+            return []
+        return [self.renderer.render(u, lang, self.retriever.document(u.doc, versions))
+                for u in self.renderer.wanted(draft.units, lang)]
 
     def lines(self, draft: Draft, cov: Coverage | None, lang: str, versions: Mapping[str, str]) -> list[Note]:
         """The lines under the answer: the other version's sentences that write what the question asks

@@ -120,3 +120,37 @@ def test_json_shape(app):
     assert isinstance(js["citations"][0]["paragraph"], int)
     assert {c["outcome"] for c in js["checks"]} == {"selected", "not selected"}
     assert set(js["checks"][0]) == {"sentence", "outcome", "reason"}
+
+
+class _Alike:
+    def embed_documents(self, texts):
+        return [[1.0, 0.0] for _ in texts]
+
+
+def test_a_unit_only_the_other_version_has_is_also_written_in_the_askers_language_after_it(pair_app):
+    """The rendering is one more model call after the select call; its line is streamed after the
+    quoted units and recorded in the checks; a rendering that states what the unit does not is not shown."""
+    question = "themes 目录"  # asked in English (lang="en"): the fake embedder finds the Chinese-only paragraph by its words
+    probe = pair_app(['{"ids": []}'], select_chooser="model")
+    units = [c.sentence for c in probe.pipeline.answer(question, lang="en").checks]
+    only_zh = next(i for i, u in enumerate(units, 1) if "themes 目录" in u)
+    app = pair_app([f'{{"ids": [{only_zh}]}}', "Only the Chinese version writes this: theme files go in the themes directory."],
+                   select_chooser="model")
+    app.pipeline.renderer.embedder = _Alike()
+    events = _events(app, question, lang="en")
+    ans = events[-1].answer
+    assert ans.text.startswith("Only the Chinese version states this:\n只有中文版写了这一段：主题文件放在 themes 目录下。 [ZH ¶")
+    assert ans.text.endswith("\n\nIn English: Only the Chinese version writes this: theme files go in the themes directory. "
+                             f"[{ans.citations[0].label}]")
+    assert "".join(e.text for e in events if e.kind == "token") == ans.text
+    assert [c.outcome for c in ans.checks if c.outcome in ("rendered", "dropped")] == ["rendered"]
+    assert len(app.chat_backend.llm.calls) == 2
+
+    wrong = pair_app([f'{{"ids": [{only_zh}]}}', "Theme files go in the /etc/Themes directory, 3 of them."], select_chooser="model")
+    ans = wrong.pipeline.answer(question, lang="en")
+    assert "In English" not in ans.text and "/etc/Themes" not in ans.text
+    (dropped,) = [c for c in ans.checks if c.outcome == "dropped"]
+    assert "states 3" in dropped.reason
+
+    off = pair_app([f'{{"ids": [{only_zh}]}}'], select_chooser="model", render_other_version=False)
+    assert "In English" not in off.pipeline.answer(question, lang="en").text and len(off.chat_backend.llm.calls) == 1
