@@ -248,6 +248,18 @@ def test_the_line_on_differing_versions_is_in_the_details_and_leaves_the_evidenc
     assert shown.count("✓ in the answer") == 1 and shown.index("✓ in the answer") < shown.index("The fees apply")
 
 
+def test_the_details_say_which_rendering_was_shown_and_which_was_dropped_and_why():
+    checks = (SentenceCheck("[1] 只有中文。", "selected", "ZH ¶5"),
+              SentenceCheck("In English: Only in Chinese. [ZH ¶5]", "rendered", "renders ZH ¶5: similarity 0.84 (document: 0.71)"),
+              SentenceCheck("In English: Only in Chinese, 3 times. [ZH ¶6]", "dropped", "states 3, which the ZH text does not"))
+    ans = Answer("q", "Only the Chinese version states this:\n只有中文。 [ZH ¶5]\n\nIn English: Only in Chinese. [ZH ¶5]", "en",
+                 False, verdict=Verdict(False, "selected", "selected"), checks=checks)
+    out = details_markdown(ans)
+    assert "**Written in your language**: renders ZH ¶5: similarity 0.84" in out
+    assert "**A rendering not shown**: In English: Only in Chinese, 3 times. [ZH ¶6] (states 3, which the ZH text does not)" in out
+    assert "**Units**: 1 of 1 candidates selected" in out
+
+
 def test_example_questions_come_from_the_document_not_a_fixed_list(seeded_fake_app):
     faq = Document("d", "d.md", DocumentMeta(title="Button"), (
         Paragraph("d", "en", 1, "When To Use", ("When To Use",), "heading"),

@@ -125,6 +125,8 @@ def _decision_lines(ans: Answer) -> list[str]:
     if ans.verdict:
         out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
     out += [f"**The versions differ**: {_md(c.reason)}" for c in ans.checks if c.outcome == "noted"]
+    out += [f"**Written in your language**: {_md(c.reason)}" for c in ans.checks if c.outcome == "rendered"]
+    out += [f"**A rendering not shown**: {_md(c.sentence)} ({_md(c.reason)})" for c in ans.checks if c.outcome == "dropped"]
     units = [c for c in ans.checks if c.outcome in ("selected", "not selected")]
     if units:
         chosen = [c for c in units if c.outcome == "selected"]
