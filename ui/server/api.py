@@ -69,9 +69,9 @@ def _ask_routes(app: App) -> APIRouter:
     @r.post("/ask", responses={200: {"content": {"text/event-stream": {}}}})
     def ask(body: AskRequest, request: Request):
         """Answer a question with checked citations: the `rag ask --json` object, or, when the client
-        accepts `text/event-stream`, server-sent events `status`, `evidence` (the best-matching source
-        sentences, before any model call), `token` (the draft as the model writes it), then `answer`
-        (the checked answer, that same object)."""
+        accepts `text/event-stream`, server-sent events `status`, `evidence` (the candidate passages,
+        before any model call), `token` (the answer's lines: the quoted passages as soon as the model has
+        chosen them, then any line under them), then `answer` (that same object)."""
         from rag.answer.query import validate_question
 
         validate_question(body.question)
