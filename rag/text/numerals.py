@@ -248,7 +248,8 @@ def _zh_stated(text: str) -> tuple[str, list[Number]]:
             continue  # plain digits: read as an Arabic number
         marked = before.endswith(w.ordinal) or before.endswith(w.percent)
         counted = any(after.startswith(c) for c in w.counters) and run != "一"
-        compound = len(run) > 1 and any(ch in w.zh_places or ch in w.zh_sections for ch in run)
+        compound = (len(run) > 1 and any(ch in w.zh_places or ch in w.zh_sections for ch in run)
+                    and (run[0] in w.zh_digits or run[0] == "十" or run[0].isdigit()))  # not 万一, 千万
         if arabic or marked or counted or compound:
             found.append(Number(m.group(0).strip(), canonical(value)))
             text = _blank(text, m)
