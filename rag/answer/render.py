@@ -90,8 +90,8 @@ class Renderer:
         why = unfaithful(unit.shown, unit.lang, text, doc_lang(answer_lang))
         if not why:
             cos, bar = _cosine(*self.embedder.embed_documents([unit.shown, text])), floor(doc)
-            why = f"similarity {cos:.2f} to {label}, under the document's {bar:.2f}" if cos < bar else ""
-            reason = why or f"renders {label}: numbers and names as written there, similarity {cos:.2f} (document: {bar:.2f})"
-        else:
-            reason = why
-        return Note(line, (), SentenceCheck(line, "dropped" if why else "rendered", reason))
+            if cos >= bar:
+                reason = f"renders {label}: numbers and names as written there, similarity {cos:.2f} (document: {bar:.2f})"
+                return Note(line, (), SentenceCheck(line, "rendered", reason))
+            why = f"similarity {cos:.2f} to {label}, under the document's {bar:.2f}"
+        return Note(line, (), SentenceCheck(line, "dropped", why))
