@@ -45,3 +45,15 @@ def test_idf_is_highest_for_a_word_no_chunk_has():
 
     idx = BM25Index([["harbor", "fee"], ["harbor", "boat"], ["harbor", "crane"]])
     assert idx.idf("harbor") < idx.idf("fee") < idx.idf("climate")
+
+
+def test_the_documents_holding_a_token():
+    idx = BM25Index([["a", "b"], ["b"], []])
+    assert list(idx.holders("b")) == [0, 1] and list(idx.holders("a")) == [0] and not len(idx.holders("z"))
+
+
+def test_the_words_of_a_documents_name():
+    from rag.index.retrieve import name_words
+
+    assert name_words("contributor_covenant.code-of-conduct-2.1") == {"contributor", "covenant", "code", "conduct", "2.1"}
+    assert {"贡献者", "公约", "4.0.3"} <= name_words("《貢獻者公約》4.0.3 版") and "版" not in name_words("《貢獻者公約》4.0.3 版")

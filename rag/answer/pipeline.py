@@ -157,7 +157,8 @@ class AnswerPipeline:
         return Asked(text, answer_lang, standalone, search_forms(standalone))
 
     def retrieve(self, asked: Asked, k: int | None, docs: list[str] | None) -> Retrieved:
-        """Aligned pairs from one snapshot of the index, all of the best pair's document, and their units."""
+        """Aligned pairs from one snapshot of the index, all of the best pair's document (or of the
+        document the question names, ``Retriever.named``), and their units."""
         s = self.settings
         versions = self.retriever.store.versions()
 
@@ -166,6 +167,9 @@ class AnswerPipeline:
 
         k = k or s.select_pairs
         pairs, hits = self.retriever.pairs(asked.search, k=k, docs=docs, versions=versions)
+        named = self.retriever.named(asked.standalone, pairs[0].doc, versions, docs) if pairs else []
+        if named:
+            pairs, hits = self.retriever.pairs(asked.search, k=k, docs=named, versions=versions)
         if pairs and len({p.doc for p in pairs}) > 1:
             pairs, hits = self.retriever.pairs(asked.search, k=k, docs=[pairs[0].doc], versions=versions)
         units = build_units(pairs, lookup, doc_lang(asked.lang), s.select_budget_tokens, s.select_block_items,

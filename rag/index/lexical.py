@@ -35,6 +35,11 @@ class BM25Index:
         post = self._post.get(tok)
         return post[2] if post is not None else math.log((self.n + 0.5) / 0.5 + 1.0)
 
+    def holders(self, tok: str) -> np.ndarray:
+        """The indices of the documents that contain ``tok``."""
+        post = self._post.get(tok)
+        return post[0] if post is not None else np.empty(0, dtype=np.int32)
+
     def top(self, query: list[str], k: int) -> list[tuple[int, float]]:
         """The k best (doc index, score) pairs with a positive score."""
         if not self.n:

@@ -7,6 +7,7 @@ dense similarities (findings: the cheap cross-lingual fix) plus a bounded lexica
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from rag.index.embedder import Embedder
 from rag.index.lexical import BM25Index
 from rag.index.store import ChunkHit, Store, Versions
 from rag.text.chinese import to_simplified
+from rag.text.script import HAN_RE
 from rag.text.tokens import tokenize
 from rag.types import Document, Hit
 
@@ -76,6 +78,30 @@ class LexicalIndex:
         self._ensure(versions)
         return {t: (self._bm25.idf(t) if self._bm25 is not None else 1.0) for t in tokens}
 
+    def writers(self, token: str, versions: dict[str, str] | None = None) -> set[str]:
+        """The documents that write ``token`` (in a paragraph or a heading over it), in either language."""
+        self._ensure(versions)
+        if self._bm25 is None:
+            return set()
+        return {self._chunks[i].doc for i in self._bm25.holders(token)}
+
+
+def _current(cache: dict, versions: dict[str, str]) -> dict:
+    """``cache`` (keyed by document id, version, title) without the versions long replaced."""
+    if len(cache) > 4 * len(versions) + 64:
+        return {k: v for k, v in cache.items() if versions.get(k[0]) == k[1]}
+    return cache
+
+
+_NAME_SEP = re.compile(r"(?<!\d)[._]|[._](?!\d)|[-/]")
+
+
+def name_words(text: str) -> set[str]:
+    """The words of a document's name or of a question, as names are written: a file name's parts
+    ("code-of-conduct-2.1" → code, conduct, 2.1; a version keeps its dots), title words, Chinese words
+    of two characters or more."""
+    return {t for t in tokenize(_NAME_SEP.sub(" ", text)) if not (HAN_RE.match(t) and len(t) < 2)}
+
 
 class Retriever:
     def __init__(self, store: Store, embedder: Embedder, dense_k: int = 12, lexical_weight: float = 0.5, mode: str = "hybrid") -> None:
@@ -88,6 +114,7 @@ class Retriever:
         self.lexical_weight = lexical_weight
         self.lexical = LexicalIndex(store)
         self._docs: dict[tuple[str, str | None, str], Document] = {}  # (id, version, title) → document
+        self._names: dict[tuple[str, str | None, str], set[str]] = {}  # (id, version, title) → name words
 
     def document(self, doc_id: str, versions: dict[str, str] | None = None) -> Document | None:
         versions = self.store.versions() if versions is None else versions
@@ -100,10 +127,36 @@ class Retriever:
             doc = self.store.get_document(doc_id)
             if doc is None:
                 return None
-            if len(self._docs) > 4 * len(versions) + 64:  # forget versions and titles long replaced
-                self._docs = {k: d for k, d in self._docs.items() if versions.get(k[0]) == k[1]}
+            self._docs = _current(self._docs, versions)
             self._docs[key] = doc
         return self._docs[key]
+
+    def name(self, doc_id: str, versions: dict[str, str]) -> set[str]:
+        """The words a document is called by: its id and its titles in both languages."""
+        key = (doc_id, *Versions.of(versions).cache_key(doc_id))
+        if key not in self._names:
+            doc = self.store.get_document(doc_id)
+            titles = [key[2], doc.meta.title, doc.meta.title_zh] if doc is not None else [key[2]]
+            self._names = _current(self._names, versions)
+            self._names[key] = name_words(" ".join([doc_id, *titles]))
+        return self._names[key]
+
+    def named(self, question: str, top: str, versions: dict[str, str], among: list[str] | None = None) -> list[str]:
+        """The documents the question names better than ``top``, the document retrieval read, by name
+        words ``top`` never writes: "Contributor Covenant 2.1" over a 2.0 that never writes "2.1", or
+        "the CNCF Glossary on multitenancy" over the glossary's other entry. Only when the question names
+        ``top`` too (a question that names no document, or another document alone, is read as
+        retrieved); several when they are named as well as each other."""
+        asked = name_words(question)
+        have = self.name(top, versions) & asked
+        if not have:
+            return []
+        better = {}
+        for d in among or versions:
+            called = self.name(d, versions) & asked if d != top else set()
+            if called > have and not any(top in self.lexical.writers(w, versions) for w in called - have):
+                better[d] = len(called)
+        return sorted(d for d, n in better.items() if n == max(better.values()))
 
     def paragraphs(
         self, query: str, k: int = 5, docs: list[str] | None = None, versions: dict[str, str] | None = None

@@ -154,3 +154,47 @@ def test_a_unit_only_the_other_version_has_is_also_written_in_the_askers_languag
 
     off = pair_app([f'{{"ids": [{only_zh}]}}'], select_chooser="model", render_other_version=False)
     assert "In English" not in off.pipeline.answer(question, lang="en").text and len(off.chat_backend.llm.calls) == 1
+
+
+GUIDE = {"en": "# Team guide\n\nThe team meets every {when}. {extra}\n", "zh": "# 团队指南\n\n团队每{zh}开会一次。\n"}
+
+
+def _guides(tmp_path, settings, extra: str = ""):
+    """Two versions of one guide whose paragraphs the fake embedder finds equally alike (1.0 ranks
+    first): 1.0 meets every month, 2.0 every week."""
+    from ingest.indexer import indexer_for
+    from ingest.targets import Target
+    from rag.compose import App
+    from rag.index.embedder import FakeEmbedder
+    from rag.llm import FakeBackend
+
+    targets = []
+    for version, when, zh in (("1.0", "month", "月"), ("2.0", "week", "周")):
+        paths = [tmp_path / f"guide-{version}.{lang}.md" for lang in ("en", "zh")]
+        paths[0].write_text(GUIDE["en"].format(when=when, extra=extra if version == "1.0" else ""), encoding="utf-8")
+        paths[1].write_text(GUIDE["zh"].format(zh=zh), encoding="utf-8")
+        targets.append(Target(f"guide-{version}", *paths))
+    app = App(settings, embedder=FakeEmbedder(), chat_backend=FakeBackend([]))
+    indexer_for(app).ingest(targets, progress=False)
+    return app
+
+
+def _read(app, question, **kw) -> tuple[set[str], str]:
+    """The documents the answer's candidates came from, and the candidates' text."""
+    ans = app.pipeline.answer(question, **kw)
+    return {e.quote.doc for e in ans.evidence} | {h.doc for h in ans.retrieved}, " ".join(e.quote.sentence for e in ans.evidence)
+
+
+def test_a_question_that_names_a_version_of_a_document_is_answered_from_that_version(tmp_path, settings):
+    app = _guides(tmp_path, settings)
+    assert _read(app, "In the team guide 2.0, how often does the team meet?") == ({"guide-2.0"}, "The team meets every week. 团队每周开会一次。")
+    assert _read(app, "团队指南 2.0 规定团队多久开会一次？") == ({"guide-2.0"}, "团队每周开会一次。 The team meets every week.")
+    assert _read(app, "In the team guide, how often does the team meet?") == ({"guide-1.0"}, "The team meets every month. 团队每月开会一次。")
+    # the reader's scope outranks the name
+    assert _read(app, "In the team guide 2.0, how often does the team meet?", docs=["guide-1.0"])[0] == {"guide-1.0"}
+
+
+def test_a_name_word_the_retrieved_document_writes_does_not_move_the_question(tmp_path, settings):
+    """1.0 itself writes "2.0", so "2.0" in the question does not say which document is meant."""
+    app = _guides(tmp_path, settings, extra="Version 2.0 is planned.")
+    assert _read(app, "In the team guide 2.0, how often does the team meet?")[0] == {"guide-1.0"}
