@@ -18,6 +18,8 @@ from rag.text.tokens import tokenize
         ("What does 建设性战略稳定关系 mean?", "mixed:en"),
         ("APEC 峰会在哪里举行?", "mixed:zh"),
         ("特朗普 visit China 是什么时候?", "mixed:zh"),
+        ("Ant Design 的 collaborator 合并 PR 时，通常应该用 Squash and merge 还是 Merge pull request？", "mixed:zh"),
+        ("In the guide, what does 合并 mean and when is it used?", "mixed:en"),
     ],
 )
 def test_detect_language(q, expected):

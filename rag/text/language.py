@@ -24,12 +24,12 @@ def detect_language(text: str) -> str:
     if latin == 0:
         return zh
     words = len(LATIN_WORD_RE.findall(text))
-    en_frame = bool(_EN_FRAME.search(text))
-    zh_frame = bool(_ZH_FRAME.search(text))
-    if en_frame and not zh_frame:
-        main = "en"
-    elif zh_frame and not en_frame:
-        main = zh
+    # the sentence frame: the language more of whose question and function words it uses (an English
+    # term may bring one: "Squash and merge" in "…通常应该用 Squash and merge 还是…？")
+    en_frame = len(_EN_FRAME.findall(text))
+    zh_frame = len(_ZH_FRAME.findall(text))
+    if en_frame != zh_frame:
+        main = "en" if en_frame > zh_frame else zh
     else:
         main = "en" if words * 2 > han else zh
     return f"mixed:{main}"
