@@ -116,3 +116,10 @@ def test_a_name_written_another_way(name, kind, text):
 ])
 def test_a_name_not_written(name, kind, text):
     assert not written(Name(name, kind), text)
+
+
+def test_a_version_at_a_sentence_end_and_a_major_version_are_versions():
+    assert [n.value for n in stated("Shown by default since 4.1.0. You can turn it off.")] == ["v:4.1.0"]
+    assert [n.value for n in stated("vite 从 3.x 升级到了 5.x。")] == ["v:3.x", "v:5.x"]
+    assert [n.value for n in stated("Released on 2022-07-01.")] == ["date:2022-07-01"]
+    assert not stated("1.Introduction") and [n.value for n in stated("Build 4.1.0.2 failed")] == ["v:4.1.0.2"]

@@ -100,15 +100,16 @@ def _patterns() -> _Patterns:
     zh_chars = "".join(sorted({*w.zh_digits, *w.zh_places, *w.zh_sections}))
     sections = "".join(sorted(w.zh_sections))
     return _Patterns(
-        # "1. ", "2) ", "(3)", "（4）", "一、", "（二）", "1）" opening an item or a clause
+        # "1. ", "2) ", "(3)", "（4）", "一、", "（二）", "1）" opening an item or a clause (not the version "3.x")
         enumerator=re.compile(r"[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]|(?:^|(?<=[\s:：;；。，,]))"
-                              r"(?:\d{1,2}\s*[)）]|\d{1,2}\.(?=\s|[^\d\s.])|[一二三四五六七八九十]{1,3}、)"),
+                              r"(?:\d{1,2}\s*[)）]|\d{1,2}\.(?!x(?![A-Za-z]))(?=\s|[^\d\s.])|[一二三四五六七八九十]{1,3}、)"),
         date_en=re.compile(rf"\b({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?|"
                            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({months})\.?(?:,?\s+(\d{{4}})\b)?", re.I),
         month_year=re.compile(rf"\b({months})\.?,?\s+(\d{{4}})\b", re.I),
-        date_num=re.compile(r"(?<![A-Za-z0-9_.])(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?![A-Za-z0-9_.]|\.\d)"),
+        date_num=re.compile(r"(?<![A-Za-z0-9_.])(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?![A-Za-z0-9_]|\.\w)"),
         date_zh=re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号號])?|(\d{4})\s*年(?!代)"),
-        version=re.compile(r"(?<![A-Za-z0-9_.])v?(\d+(?:\.\d+){2,}|\d+\.x)(?![A-Za-z0-9_.]|\.\d)", re.I),
+        # (a period after it ends the sentence: "since 4.1.0." is the version 4.1.0, "4.1.0.2" is not)
+        version=re.compile(r"(?<![A-Za-z0-9_.])v?(\d+(?:\.\d+){2,}|\d+\.x)(?![A-Za-z0-9_]|\.\w)", re.I),
         number=re.compile(rf"(?<![A-Za-z0-9_#@$.\\/])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?"
                           rf"(?:[\s-]?({scales})\b|\s?({suffix})(?![A-Za-z0-9]))?(?![A-Za-z0-9_])", re.I),
         zh_numeral=re.compile(rf"(\d+(?:\.\d+)?\s*[{sections}]+|[{zh_chars}]+)"),
