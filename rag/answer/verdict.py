@@ -1,12 +1,14 @@
 """Refuse or answer: one ordered list of named rules, the first that fires decides,
 and the answer records it (``decided_by``). Refusal does not rest on the model's "none" alone (a small
 model seldom says it): the selected units must also hold the question's key terms, and state a number
-when the question asks for one. The words and patterns these rules read are data, ``prompts/*.txt``.
+when the question asks for one (of the kind it asks). The words and patterns these rules read are data,
+``prompts/*.txt`` and ``prompts/asks_number.toml``.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module, resources
@@ -28,7 +30,8 @@ class Coverage:
     terms: tuple[str, ...]
     found: tuple[str, ...]
     weights: tuple[float, ...] = ()  # one per term; () = every term weighs 1
-    numbers: tuple[str, ...] | None = None  # a question that asks for a number: those the units add to it
+    numbers: tuple[str, ...] | None = None  # a question that asks for a number: those of its kind the units add
+    asked: str = ""  # the kind of number asked (``asked_number``)
 
     @property
     def share(self) -> float:
@@ -74,20 +77,35 @@ def function_words(question: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _number_patterns() -> tuple[re.Pattern[str], ...]:
-    """What a question that asks for a number says (data: ``prompts/asks_number.txt``)."""
-    return tuple(re.compile(t, re.I) for t in _data_lines("asks_number.txt"))
+def _number_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    """What a question that asks for a number says, by kind (data: ``prompts/asks_number.toml``)."""
+    text = resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8")
+    return tuple((kind, tuple(re.compile(p, re.I) for p in pats)) for kind, pats in tomllib.loads(text).items())
 
 
-def asks_number(question: str) -> bool:
-    """Does the question ask for a number (how many, 多少, which year…)?"""
-    return any(p.search(question) for p in _number_patterns())
+def asked_number(question: str) -> str | None:
+    """The kind of number the question asks for (date, version, duration, count), or None."""
+    return next((kind for kind, pats in _number_patterns() if any(p.search(question) for p in pats)), None)
 
 
-def added_numbers(question: str, texts: Sequence[str]) -> tuple[str, ...]:
-    """The numbers the texts state that the question does not (canonical: 一千三百五十 = 1,350)."""
+def _is_year(value: str) -> bool:
+    return value.isdigit() and 1900 <= int(value) <= 2099
+
+
+def answers(kind: str, value: str) -> bool:
+    """Can a stated number (its canonical form, ``numerals.stated``) answer a question that asks for
+    this kind of number? A date or a year answers "which year", not "how many"; a version answers
+    "which version", not "how much"; any number a span of time ("2001-2006" took five years)."""
+    dated = value.startswith("date:") or _is_year(value)
+    return {"date": dated, "version": not value.startswith("date:"),
+            "count": not dated and not value.startswith("v:")}.get(kind, True)
+
+
+def added_numbers(question: str, texts: Sequence[str], kind: str = "count") -> tuple[str, ...]:
+    """The numbers of the kind asked that the texts state and the question does not (canonical:
+    一千三百五十 = 1,350)."""
     asked = {n.value for n in stated(question)}
-    return tuple(dict.fromkeys(n.value for t in texts for n in stated(t) if n.value not in asked))
+    return tuple(dict.fromkeys(n.value for t in texts for n in stated(t) if n.value not in asked and answers(kind, n.value)))
 
 
 def said(text: str) -> str:
@@ -117,8 +135,9 @@ def coverage(question: str, units: Sequence[Unit], idf: Mapping[str, float] | No
     quoted = [p.text for u in units for p in (*u.paragraphs, *u.twins)]
     text = said(" ".join([*quoted, *(c for u in units for c in u.context)]))
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
-    numbers = added_numbers(question, quoted) if asks_number(question) else None
-    return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers)
+    kind = asked_number(question)
+    numbers = added_numbers(question, quoted, kind) if kind else None
+    return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers, kind or "")
 
 
 def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, min_coverage: float) -> Verdict:
@@ -133,6 +152,6 @@ def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, 
         return Verdict(True, "terms-missing", f"units {ids} hold {cov.share:.2f} of the question's key terms "
                        f"(below {min_coverage:.2f}); missing: {', '.join(cov.missing)}")
     if cov.numbers == ():
-        return Verdict(True, "no-number", f"the question asks for a number; units {ids} state none it does not "
-                       f"(they hold {cov.share:.2f} of its key terms)")
+        return Verdict(True, "no-number", f"the question asks for a number ({cov.asked}); units {ids} state none "
+                       f"of that kind it does not (they hold {cov.share:.2f} of its key terms)")
     return Verdict(False, "selected", f"units {ids} selected; they hold {cov.share:.2f} of the question's key terms")

@@ -6,7 +6,7 @@ import pytest
 
 from rag.answer.units import build_units
 from rag.answer.query import search_forms
-from rag.answer.verdict import asks_number, coverage, decide, key_terms, question_words
+from rag.answer.verdict import asked_number, coverage, decide, key_terms, question_words
 from rag.index.retrieve import PairHit
 from rag.types import Document, DocumentMeta, Hit, Paragraph
 from tests.answer.conftest import pair, small_doc
@@ -77,10 +77,10 @@ def test_a_question_in_taiwan_words_is_also_read_in_mainland_words():
 def test_a_question_that_asks_for_a_number_is_refused_when_the_units_state_none_it_does_not():
     doc = small_doc()
     units = build_units([pair(doc, 4, 4)], lambda _: doc, "en")  # "One. Two is here…", "一。二在这里。"
-    assert asks_number("How many volunteers meet?") and asks_number("封禁的期限是多少天？")
-    assert not asks_number("How often do they meet?") and not asks_number("他们多久开一次会？")
-    assert not asks_number("比较了哪几种策略？") and not asks_number("什么是几何分布？")
-    assert not asks_number("在多大程度上影响性能？") and asks_number("几何分布的期望值是多少？")
+    assert asked_number("How many volunteers meet?") == asked_number("封禁的期限是多少天？") == "count"
+    assert not asked_number("How often do they meet?") and not asked_number("他们多久开一次会？")
+    assert not asked_number("比较了哪几种策略？") and not asked_number("什么是几何分布？")
+    assert not asked_number("在多大程度上影响性能？") and asked_number("几何分布的期望值是多少？") == "count"
     cov = coverage("How many errata were found in 2019?", units)
     assert cov.numbers == () and decide(units, units, cov, 0.0).rule == "no-number"
     themes = (Paragraph("t", "en", 1, "The first release came out in 2019. It had 12 themes.", ("T",)),)
@@ -89,3 +89,32 @@ def test_a_question_that_asks_for_a_number_is_refused_when_the_units_state_none_
     cov = coverage("How many themes did the 2019 release have?", tunits)
     assert cov.numbers == ("12",) and decide(tunits, tunits, cov, 0.0).rule == "selected"
     assert coverage("What came out?", tunits).numbers is None  # not asked: not checked
+
+
+def test_a_question_that_asks_for_a_kind_of_number_needs_a_number_of_that_kind():
+    """A year answers "which year", not "how many"; a version "which version", not "how many"; a span
+    of years "how long"."""
+    text = "Since 4.1.0. the RFC 6067 registry has run the project (2001-2006) with 12 volunteers."
+    doc = Document("t", "t.md", DocumentMeta(), (Paragraph("t", "en", 1, text, ("T",)),))
+    units = build_units([PairHit("t", Hit("t", "en", 1, text, 0.9), None, 0.9)], lambda _: doc, "en")
+    asked = {
+        "In which year was the u extension registered?": ("date", ("2001", "2006")),
+        "In which antd version was it first released?": ("version", ("v:4.1.0", "6067", "2001", "2006", "12")),
+        "How long did the relicensing take?": ("duration", ("v:4.1.0", "6067", "2001", "2006", "12")),
+        "重新授权花了多长时间？": ("duration", ("v:4.1.0", "6067", "2001", "2006", "12")),
+        "How many volunteers run it?": ("count", ("6067", "12")),
+        "12-Factor 推荐使用哪个具体版本的 PostgreSQL？": ("version", ("v:4.1.0", "6067", "2001", "2006")),
+    }
+    for question, (kind, numbers) in asked.items():
+        cov = coverage(question, units)
+        assert (cov.asked, set(cov.numbers)) == (kind, set(numbers)), question
+    lone = Document("t", "t.md", DocumentMeta(), (Paragraph("t", "en", 1, "It ran in 2014 under RFC 6067.", ("T",)),))
+    lunits = build_units([PairHit("t", Hit("t", "en", 1, lone.paragraphs[0].text, 0.9), None, 0.9)], lambda _: lone, "en")
+    verdict = decide(lunits, lunits, coverage("How many full-time members does it have?", lunits), 0.0)
+    assert verdict.rule == "selected"  # 6067 is a count as far as the text shows
+    verdict = decide(lunits, lunits, coverage("What version of the RFC was it?", lunits), 0.0)
+    assert verdict.rule == "selected"
+    year_only = Document("t", "t.md", DocumentMeta(), (Paragraph("t", "en", 1, "It was created in 2014.", ("T",)),))
+    yunits = build_units([PairHit("t", Hit("t", "en", 1, "It was created in 2014.", 0.9), None, 0.9)], lambda _: year_only, "en")
+    verdict = decide(yunits, yunits, coverage("How many full-time members does it have?", yunits), 0.0)
+    assert verdict.rule == "no-number" and "(count)" in verdict.reason
