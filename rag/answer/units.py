@@ -52,24 +52,6 @@ def tokens_estimate(text: str) -> int:
     return han + (len(text) - han) // 4 + 1
 
 
-def _in_list(same: Sequence[Paragraph], j: int) -> bool:
-    """Is ``same[j]`` code between two items of a list (the example under an item, "2. Cannot replace
-    the object:" and its snippet, before "3. …")?"""
-    if same[j].kind != "code":
-        return False
-    before, after = j, j
-    while before > 0 and same[before].kind == "code":
-        before -= 1
-    while after + 1 < len(same) and same[after].kind == "code":
-        after += 1
-    return same[before].kind == "list" and same[after].kind == "list"
-
-
-def _of_block(same: Sequence[Paragraph], j: int, kind: str) -> bool:
-    """Does ``same[j]`` belong to a block of ``kind`` (a list keeps the code between its items)?"""
-    return same[j].kind == kind or (kind == "list" and _in_list(same, j))
-
-
 def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragraph, ...]:
     """A lead-in and its block: from a retrieved item (its lead-in and siblings) or from a lead-in;
     ``max_items`` 0: the paragraph alone."""
@@ -81,20 +63,19 @@ def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragrap
     if i is None:
         return (p,)
     if p.kind in BLOCK_KINDS:
-        kind = "list" if _in_list(same, i) else p.kind
         start = i
-        while start > 0 and _of_block(same, start - 1, kind):
+        while start > 0 and same[start - 1].kind == p.kind:
             start -= 1
         lead = [same[start - 1]] if start > 0 and _COLON_END.search(same[start - 1].text) else []
         if i - start >= max_items:  # a long table or list: the items around the retrieved one, under the lead-in
             start = i - max_items // 2
         end = i
-        while end + 1 < len(same) and _of_block(same, end + 1, kind) and end + 1 - start < max_items:
+        while end + 1 < len(same) and same[end + 1].kind == p.kind and end + 1 - start < max_items:
             end += 1
         return tuple(lead + same[start:end + 1])
     if _COLON_END.search(p.text) and i + 1 < len(same) and same[i + 1].kind in BLOCK_KINDS:
         kind, end = same[i + 1].kind, i + 1
-        while end + 1 < len(same) and _of_block(same, end + 1, kind) and end - i < max_items:
+        while end + 1 < len(same) and same[end + 1].kind == kind and end - i < max_items:
             end += 1
         return tuple(same[i:end + 1])
     return (p,)

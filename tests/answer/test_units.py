@@ -66,18 +66,3 @@ def test_a_long_list_offers_the_items_around_the_retrieved_one_under_its_lead_in
     ns = [p.n for p in unit.paragraphs]
     assert ns[0] == 22 and item in ns and len(ns) == 1 + 6, ns
     assert ns[1:] == list(range(item - 3, item + 3))
-
-
-def test_a_list_keeps_the_code_between_its_items_and_stops_at_code_after_its_last():
-    from rag.types import Document, DocumentMeta, Paragraph
-
-    kinds = [("prose", "The API has a few limitations:"), ("list", "1. Limited value types."),
-             ("list", "2. Cannot replace the object:"), ("code", "let state = reactive({})"),
-             ("list", "3. Not destructure-friendly."), ("code", "const { count } = state"), ("prose", "So use ref().")]
-    paras = tuple(Paragraph("d", "en", n, text, ("T",), kind=kind) for n, (kind, text) in enumerate(kinds, 1))
-    doc = Document("d", "d.md", DocumentMeta(), paras)
-    for retrieved in (1, 2, 4, 5):  # the lead-in, an item, the snippet under an item, the last item
-        (unit,) = build_units([pair(doc, retrieved, None)], lambda _: doc, "en")
-        assert [p.n for p in unit.paragraphs] == [1, 2, 3, 4, 5], retrieved
-    (alone,) = build_units([pair(doc, 6, None)], lambda _: doc, "en")
-    assert [p.n for p in alone.paragraphs] == [6]  # code after the last item is not the list's
