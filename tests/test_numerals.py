@@ -74,8 +74,8 @@ def test_readable_includes_words_months_and_digits_in_names():
     assert {"12", "5", "date:--05", "3", "1"} <= seen
 
 
-def names_of(text: str, lang: str) -> dict[str, str]:
-    return {n.text: n.kind for n in names(text, lang)}
+def names_of(text: str, lang: str, kind: str = "prose") -> dict[str, str]:
+    return {n.text: n.kind for n in names(text, lang, kind)}
 
 
 def test_code_names_and_word_names():
@@ -103,6 +103,10 @@ def test_chinese_text_names_every_latin_word_but_plain_lower_case():
     ("WeChat", "word", "加入我们的微信群"),
     ("Weibo", "word", "腾讯、微博、哔哩哔哩"),
     ("DM-master", "code", "DM-Master 与 DM-worker"),
+    ("aScope", "word", "语言子标签的 Scope 字段"),  # "has aScope field": the article glued to a bold field name
+    ("K8s", "code", "在 Kubernetes 集群中"),  # a numeronym and its word
+    ("Kubernetes", "word", "K8s 集群"),
+    ("i18n", "code", "internationalization"),
 ])
 def test_a_name_written_another_way(name, kind, text):
     assert written(Name(name, kind), text)
@@ -113,6 +117,7 @@ def test_a_name_written_another_way(name, kind, text):
     ("Qwen-Chat", "code", "how to use Qwen-7B with ModelScope"),
     ("internlm2_5-1_8b-chat", "code", "ModelScope(HF): internlm2_5-1_8b"),
     ("TS", "word", "tests and tools"),
+    ("K8s", "code", "Kubelets"),
 ])
 def test_a_name_not_written(name, kind, text):
     assert not written(Name(name, kind), text)
@@ -123,3 +128,10 @@ def test_a_version_at_a_sentence_end_and_a_major_version_are_versions():
     assert [n.value for n in stated("vite 从 3.x 升级到了 5.x。")] == ["v:3.x", "v:5.x"]
     assert [n.value for n in stated("Released on 2022-07-01.")] == ["date:2022-07-01"]
     assert not stated("1.Introduction") and [n.value for n in stated("Build 4.1.0.2 failed")] == ["v:4.1.0.2"]
+
+
+def test_a_sentence_end_glued_to_the_next_sentence_is_no_name():
+    """W3C's page writes "Think about letter-case.By convention, …" (a heading run into its text)."""
+    assert names_of("Think about letter-case.By convention, primary language subtags are lowercase.", "en") == {}
+    assert names_of("The release expands the field.PaddlePaddle 3.0 brings parallelism.", "en") == {"PaddlePaddle": "word"}
+    assert names_of("client = openai.Client()", "en", "code") == {"openai.Client": "code"}

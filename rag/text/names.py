@@ -12,7 +12,7 @@ Two kinds of name, told apart by their spelling:
 
 A name is written by another text when its letters and digits appear there whatever the case,
 spacing, hyphens or a plural "s" (x86-64 = x86_64, Long Context = LongContext, annotations =
-annotation), as its initials (JavaScript = JS), as the pinyin of its Han characters (Weibo = 微博), or
+annotation), as its initials (JavaScript = JS), as its numeronym (K8s = Kubernetes), as the pinyin of its Han characters (Weibo = 微博), or
 as a rendering listed in ``rag/text/data/names.toml`` (WeChat = 微信).
 """
 
@@ -35,6 +35,8 @@ _WORDISH = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]")
 _CELL_LABEL = re.compile(r"(?:^|(?<=\| ))[^|:\n]{1,40}: ")  # "Global Config: " of a table row's cell
 _VOCAB = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*")
 _FLAT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+_SENTENCE_GLUE = re.compile(r"([a-z][a-z-]*[a-z])\.([A-Z][A-Za-z]*)")  # "field.PaddlePaddle" in prose
+_NUMERONYM = re.compile(r"([A-Za-z])(\d{1,2})([A-Za-z]{1,2})")  # K8s, i18n, a11y
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,12 @@ def names(text: str, lang: str, kind: str = "prose") -> list[Name]:
         token = m.group(0).rstrip(".-/:+").lstrip(".-:+")
         if not token or _is_number(token):
             continue
+        glued = _SENTENCE_GLUE.fullmatch(token) if kind != "code" else None
+        if glued:  # "letter-case.By convention": a sentence end the source glued to the next sentence
+            tail = m.start() + glued.start(2)
+            if _word_name(glued.group(2), rest, tail, lang):
+                found.setdefault(glued.group(2), Name(glued.group(2), "word"))
+            continue
         if _is_code(token):
             found.setdefault(token, Name(token, "code"))
         elif "/" in token:
@@ -172,10 +180,24 @@ def _abbreviated(name: Name, text: str) -> bool:
 
 
 def _glued(name: Name, text: str) -> bool:
-    """Words the parser glued together ("avatarWe have…" after an image's alt text, "join us onDiscord"):
+    """Words the parser glued together ("avatarWe have…" after an image's alt text, "join us onDiscord",
+    "has aScope field" before a bold field name):
     the other text writes the lower-case head or the capitalised tail as a word of its own."""
-    m = re.fullmatch(r"([a-z]{2,})([A-Z][A-Za-z]*)", name.text)
+    m = re.fullmatch(r"([a-z]+)([A-Z][A-Za-z]*(?:-[A-Za-z]+)*)", name.text)
     return bool(m) and any(re.search(rf"(?<![A-Za-z]){part}(?![a-z])", text) is not None for part in m.groups())
+
+
+def _numeronym(name: str, text: str) -> bool:
+    """``name`` and a word of ``text`` are one another's numeronym: the first letter, the count of the
+    letters between, the last (K8s = Kubernetes, i18n = internationalization, a11y = accessibility)."""
+    m = _NUMERONYM.fullmatch(name)
+    if m:
+        head, count, tail = m.groups()
+        return re.search(rf"(?<![A-Za-z]){head}[a-z]{{{count}}}{tail}(?![A-Za-z])", text, re.I) is not None
+    if not re.fullmatch(r"[A-Za-z]{5,}", name):
+        return False
+    short = {f"{name[0]}{len(name) - 1 - k}{name[-k:]}" for k in (1, 2)}
+    return any(re.search(rf"(?<![A-Za-z0-9]){s}(?![A-Za-z0-9])", text, re.I) for s in short)
 
 
 def written(name: Name, text: str, flat_text: str | None = None) -> bool:
@@ -191,7 +213,7 @@ def written(name: Name, text: str, flat_text: str | None = None) -> bool:
             return True
     elif any(f in ft for f in forms):
         return True
-    if _abbreviated(name, text) or _glued(name, text):
+    if _abbreviated(name, text) or _glued(name, text) or _numeronym(name.text, text):
         return True
     if any(flat(r) in ft for r in _data()[0].get(name.text.lower(), ())):
         return True
