@@ -80,15 +80,7 @@ def function_words(question: str) -> frozenset[str]:
 def _number_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     """What a question that asks for a number says, by kind (data: ``prompts/asks_number.toml``)."""
     text = resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    return tuple((kind, tuple(re.compile(p, re.I) for p in data[kind])) for kind in ("date", "version", "duration", "count"))
-
-
-@lru_cache(maxsize=1)
-def _vague_durations() -> tuple[re.Pattern[str], ...]:
-    """A time written without a number ("Weeks", "数周"): data, ``prompts/asks_number.toml``."""
-    text = resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8")
-    return tuple(re.compile(p, re.I) for p in tomllib.loads(text)["vague_durations"])
+    return tuple((kind, tuple(re.compile(p, re.I) for p in pats)) for kind, pats in tomllib.loads(text).items())
 
 
 def asked_number(question: str) -> str | None:
@@ -111,12 +103,9 @@ def answers(kind: str, value: str) -> bool:
 
 def added_numbers(question: str, texts: Sequence[str], kind: str = "count") -> tuple[str, ...]:
     """The numbers of the kind asked that the texts state and the question does not (canonical:
-    一千三百五十 = 1,350); for a duration, a time written without a number too ("Weeks", "数周")."""
+    一千三百五十 = 1,350)."""
     asked = {n.value for n in stated(question)}
-    found = [n.value for t in texts for n in stated(t) if n.value not in asked and answers(kind, n.value)]
-    if kind == "duration":
-        found += [m.group(0) for t in texts for p in _vague_durations() for m in p.finditer(t) if m.group(0) not in question]
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(n.value for t in texts for n in stated(t) if n.value not in asked and answers(kind, n.value)))
 
 
 def said(text: str) -> str:
