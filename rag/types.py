@@ -326,7 +326,7 @@ class SentenceCheck:
     """One candidate unit of an answer and what the select call made of it (``--json``'s ``checks``)."""
 
     sentence: str  # "[3] the unit's text", numbered as the select call read it; or the line on a discrepancy
-    outcome: str  # selected | not selected | noted (a line on the versions) | rendered | dropped (a unit in the asker's language, shown or not)
+    outcome: str  # selected | not selected | noted (a line on the versions) | rendered | dropped (a unit in the asker's language, shown or not) | named (the document the question names, read instead of retrieval's first)
     reason: str = ""  # where it stands: "EN ¶12"; for a noted line, the discrepancy
 
     def to_json(self) -> dict:

@@ -256,6 +256,8 @@ def test_the_details_say_which_rendering_was_shown_and_which_was_dropped_and_why
                  False, verdict=Verdict(False, "selected", "selected"), checks=checks)
     out = details_markdown(ans)
     assert "**Written in your language**: renders ZH ¶5: similarity 0.84" in out
+    named = replace(ans, checks=(SentenceCheck("guide-2.0", "named", "the question names guide-2.0 by 2.0, which guide-1.0 never writes"), *checks))
+    assert "**Read from the document the question names**: the question names guide-2.0 by 2.0" in details_markdown(named)
     assert "**A rendering not shown**: In English: Only in Chinese, 3 times. [ZH ¶6] (states 3, which the ZH text does not)" in out
     assert "**Units**: 1 of 1 candidates selected" in out
 

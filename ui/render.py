@@ -124,6 +124,7 @@ def _decision_lines(ans: Answer) -> list[str]:
     out = []
     if ans.verdict:
         out.append(f"**Decided by** `{ans.verdict.rule}`: {_md(ans.verdict.reason)}")
+    out += [f"**Read from the document the question names**: {_md(c.reason)}" for c in ans.checks if c.outcome == "named"]
     out += [f"**The versions differ**: {_md(c.reason)}" for c in ans.checks if c.outcome == "noted"]
     out += [f"**Written in your language**: {_md(c.reason)}" for c in ans.checks if c.outcome == "rendered"]
     out += [f"**A rendering not shown**: {_md(c.sentence)} ({_md(c.reason)})" for c in ans.checks if c.outcome == "dropped"]

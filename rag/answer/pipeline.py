@@ -23,7 +23,7 @@ from rag.answer.query import is_follow_up, question_language, rewrite, search_fo
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
 from rag.answer.verdict import Coverage, coverage, decide, key_terms
-from rag.index.retrieve import PairHit, Retriever
+from rag.index.retrieve import Naming, PairHit, Retriever
 from rag.llm import ChatBackend
 from rag.settings import Settings
 from rag.text.chinese import in_script
@@ -86,6 +86,7 @@ class Retrieved:
     units: tuple[Unit, ...]
     idf: Mapping[str, float]  # the question's key terms' weights over the library
     versions: Mapping[str, str]  # the index snapshot the answer reads (documents for the note too)
+    naming: Naming | None = None  # the document the question names, read instead of retrieval's first
 
 
 class _Clock:
@@ -167,16 +168,16 @@ class AnswerPipeline:
 
         k = k or s.select_pairs
         pairs, hits = self.retriever.pairs(asked.search, k=k, docs=docs, versions=versions)
-        named = self.retriever.named(asked.standalone, pairs[0].doc, versions, docs) if pairs else []
-        if named:
-            pairs, hits = self.retriever.pairs(asked.search, k=k, docs=named, versions=versions)
+        naming = self.retriever.named(asked.standalone, pairs[0].doc, versions, docs) if pairs else None
+        if naming:
+            pairs, hits = self.retriever.pairs(asked.search, k=k, docs=list(naming.docs), versions=versions)
         if pairs and len({p.doc for p in pairs}) > 1:
             pairs, hits = self.retriever.pairs(asked.search, k=k, docs=[pairs[0].doc], versions=versions)
         units = build_units(pairs, lookup, doc_lang(asked.lang), s.select_budget_tokens, s.select_block_items,
                             s.select_sentence_chars)
         terms = dict.fromkeys(t for form in asked.forms for t in key_terms(form))
         idf = self.retriever.lexical.idf(list(terms), versions)
-        return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf), versions)
+        return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf), versions, naming)
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), lang: str | None = None, k: int | None = None,
@@ -206,7 +207,8 @@ class AnswerPipeline:
             text, citations = with_note(draft.text, draft.citations, note)
             draft = replace(draft, text=text, citations=citations)
         clock.mark("total")
-        checks = unit_checks(got.units, chosen) + tuple(n.check for n in added)
+        named = (SentenceCheck(", ".join(got.naming.docs), "named", got.naming.reason()),) if got.naming else ()
+        checks = named + unit_checks(got.units, chosen) + tuple(n.check for n in added)
         yield Event("answer", answer=self._answer(asked, got, draft, text, verdict, evidence, checks, clock))
 
     def renderings(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> list[Note]:

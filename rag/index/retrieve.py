@@ -34,6 +34,19 @@ class PairHit:
         return tuple(h for h in (self.en, self.zh) if h is not None)
 
 
+@dataclass(frozen=True)
+class Naming:
+    """The documents a question names better than the one retrieval read (``Retriever.named``)."""
+
+    docs: tuple[str, ...]  # read instead
+    words: tuple[str, ...]  # the name words the question writes and ``instead_of`` never does
+    instead_of: str  # the document retrieval read first
+
+    def reason(self) -> str:
+        return (f"the question names {', '.join(self.docs)} by {', '.join(self.words)}, which "
+                f"{self.instead_of}, the document retrieval found first, never writes")
+
+
 class LexicalIndex:
     """BM25 over the current chunks, each with the words of its heading path (as its vector has them),
     rebuilt when the stored versions change."""
@@ -141,7 +154,7 @@ class Retriever:
             self._names[key] = name_words(" ".join([doc_id, *titles]))
         return self._names[key]
 
-    def named(self, question: str, top: str, versions: dict[str, str], among: list[str] | None = None) -> list[str]:
+    def named(self, question: str, top: str, versions: dict[str, str], among: list[str] | None = None) -> Naming | None:
         """The documents the question names better than ``top``, the document retrieval read, by name
         words ``top`` never writes: "Contributor Covenant 2.1" over a 2.0 that never writes "2.1", or
         "the CNCF Glossary on multitenancy" over the glossary's other entry. Only when the question names
@@ -150,13 +163,17 @@ class Retriever:
         asked = name_words(question)
         have = self.name(top, versions) & asked
         if not have:
-            return []
-        better = {}
+            return None
+        better: dict[str, set[str]] = {}
         for d in among or versions:
             called = self.name(d, versions) & asked if d != top else set()
             if called > have and not any(top in self.lexical.writers(w, versions) for w in called - have):
-                better[d] = len(called)
-        return sorted(d for d, n in better.items() if n == max(better.values()))
+                better[d] = called
+        if not better:
+            return None
+        most = max(map(len, better.values()))
+        docs = tuple(sorted(d for d, words in better.items() if len(words) == most))
+        return Naming(docs, tuple(sorted(set().union(*(better[d] for d in docs)) - have)), top)
 
     def paragraphs(
         self, query: str, k: int = 5, docs: list[str] | None = None, versions: dict[str, str] | None = None

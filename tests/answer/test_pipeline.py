@@ -188,8 +188,13 @@ def _read(app, question, **kw) -> tuple[set[str], str]:
 def test_a_question_that_names_a_version_of_a_document_is_answered_from_that_version(tmp_path, settings):
     app = _guides(tmp_path, settings)
     assert _read(app, "In the team guide 2.0, how often does the team meet?") == ({"guide-2.0"}, "The team meets every week. 团队每周开会一次。")
+    (named,) = [c for c in app.pipeline.answer("In the team guide 2.0, how often?").checks if c.outcome == "named"]
+    assert named.sentence == "guide-2.0" and named.reason == (
+        "the question names guide-2.0 by 2.0, which guide-1.0, the document retrieval found first, never writes")
     assert _read(app, "团队指南 2.0 规定团队多久开会一次？") == ({"guide-2.0"}, "团队每周开会一次。 The team meets every week.")
+    unnamed = app.pipeline.answer("In the team guide, how often does the team meet?")
     assert _read(app, "In the team guide, how often does the team meet?") == ({"guide-1.0"}, "The team meets every month. 团队每月开会一次。")
+    assert not [c for c in unnamed.checks if c.outcome == "named"]
     # the reader's scope outranks the name
     assert _read(app, "In the team guide 2.0, how often does the team meet?", docs=["guide-1.0"])[0] == {"guide-1.0"}
 
