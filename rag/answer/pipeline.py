@@ -68,6 +68,7 @@ class Asked:
     lang: str  # the answer's language: en | zh | zh-Hant
     standalone: str  # a follow-up rewritten to stand alone, else the question
     forms: tuple[str, ...]  # the standalone question in simplified script, then (if other) in mainland words
+    terms: tuple[tuple[str, ...], ...] = ()  # each form's key terms (``verdict.key_terms``), computed once
 
     @property
     def search(self) -> str:
@@ -155,7 +156,8 @@ class AnswerPipeline:
         standalone = text
         if history and is_follow_up(text):
             standalone = rewrite(self.chat, text, history, doc_lang(answer_lang))
-        return Asked(text, answer_lang, standalone, search_forms(standalone))
+        forms = search_forms(standalone)
+        return Asked(text, answer_lang, standalone, forms, tuple(key_terms(f) for f in forms))
 
     def retrieve(self, asked: Asked, k: int | None, docs: list[str] | None) -> Retrieved:
         """Aligned pairs from one snapshot of the index, all of the best pair's document (or of the
@@ -175,7 +177,7 @@ class AnswerPipeline:
             pairs, hits = self.retriever.pairs(asked.search, k=k, docs=[pairs[0].doc], versions=versions)
         units = build_units(pairs, lookup, doc_lang(asked.lang), s.select_budget_tokens, s.select_block_items,
                             s.select_sentence_chars)
-        terms = dict.fromkeys(t for form in asked.forms for t in key_terms(form))
+        terms = dict.fromkeys(t for form_terms in asked.terms for t in form_terms)
         idf = self.retriever.lexical.idf(list(terms), versions)
         return Retrieved(tuple(pairs), tuple(hits[:10]), units, MappingProxyType(idf), versions, naming)
 
@@ -195,7 +197,8 @@ class AnswerPipeline:
         selection = self.selector.select(asked.standalone, got.units, asked.prompt_lang) if got.units else Selection(())
         clock.mark("select")
         chosen = [got.units[i - 1] for i in selection.ids]
-        cov = max((coverage(f, chosen, got.idf) for f in asked.forms), key=lambda c: c.share) if chosen else None
+        cov = max((coverage(f, chosen, got.idf, ts) for f, ts in zip(asked.forms, asked.terms)),
+                  key=lambda c: c.share) if chosen else None
         verdict = decide(got.units, chosen, cov, self.settings.select_min_coverage)
         draft = compose(chosen, asked.lang) if not verdict.refused else Draft("", (), ())
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)

@@ -127,11 +127,14 @@ def key_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in words if t and t not in skip))
 
 
-def coverage(question: str, units: Sequence[Unit], idf: Mapping[str, float] | None = None) -> Coverage:
+def coverage(
+    question: str, units: Sequence[Unit], idf: Mapping[str, float] | None = None, terms: Sequence[str] | None = None,
+) -> Coverage:
     """The question's content words (BM25 tokens, stop words out, an English possessive's 's too) held
     by the units' paragraphs and twins, in either language, or by what scopes them (the document's
-    title, the headings above them: "the Qwen README's table" names where to look)."""
-    terms = key_terms(question)
+    title, the headings above them: "the Qwen README's table" names where to look). ``terms``: the
+    question's key terms when the caller has them already."""
+    terms = tuple(terms) if terms is not None else key_terms(question)
     quoted = [p.text for u in units for p in (*u.paragraphs, *u.twins)]
     text = said(" ".join([*quoted, *(c for u in units for c in u.context)]))
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
