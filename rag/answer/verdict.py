@@ -105,7 +105,8 @@ def added_numbers(question: str, texts: Sequence[str], kind: str = "count") -> t
     """The numbers of the kind asked that the texts state and the question does not (canonical:
     一千三百五十 = 1,350)."""
     asked = {n.value for n in stated(question)}
-    return tuple(dict.fromkeys(n.value for t in texts for n in stated(t) if n.value not in asked and answers(kind, n.value)))
+    found = (n.value for t in texts for n in stated(t))
+    return tuple(dict.fromkeys(v for v in found if v not in asked and answers(kind, v)))
 
 
 def said(text: str) -> str:

@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from rag.errors import IndexCorruptError
 from rag.index.embedder import Embedder
 from rag.index.lexical import BM25Index
 from rag.index.store import ChunkHit, Store, Versions
@@ -148,7 +149,11 @@ class Retriever:
         """The words a document is called by: its id and its titles in both languages."""
         key = (doc_id, *Versions.of(versions).cache_key(doc_id))
         if key not in self._names:
-            doc = self.store.get_document(doc_id)
+            try:
+                doc = self.store.get_document(doc_id)
+            except IndexCorruptError:  # a damaged document elsewhere must not stop this answer: its id still names it
+                log.warning("document %s is damaged; named by its id and title only", doc_id)
+                doc = None
             titles = [key[2], doc.meta.title, doc.meta.title_zh] if doc is not None else [key[2]]
             self._names = _current(self._names, versions)
             self._names[key] = name_words(" ".join([doc_id, *titles]))

@@ -203,3 +203,16 @@ def test_a_name_word_the_retrieved_document_writes_does_not_move_the_question(tm
     """1.0 itself writes "2.0", so "2.0" in the question does not say which document is meant."""
     app = _guides(tmp_path, settings, extra="Version 2.0 is planned.")
     assert _read(app, "In the team guide 2.0, how often does the team meet?")[0] == {"guide-1.0"}
+
+
+def test_a_damaged_document_elsewhere_in_the_library_does_not_stop_reading_names(tmp_path, settings):
+    """Naming reads every document's titles; one whose stored record is damaged is named by its id."""
+    from ingest.indexer import indexer_for
+    from ingest.targets import Target
+
+    app = _guides(tmp_path, settings)
+    (tmp_path / "notes.md").write_text("# Notes\n\nThe garden club meets on Tuesdays.\n", encoding="utf-8")
+    indexer_for(app).ingest([Target("notes", tmp_path / "notes.md")], progress=False)
+    app.store.docs_coll.update(ids=["notes"], documents=["{not json"], embeddings=[[1.0, 0.0]])
+    naming = app.retriever.named("In the team guide 2.0, how often does the team meet?", "guide-1.0", app.store.versions())
+    assert naming is not None and naming.docs == ("guide-2.0",)
