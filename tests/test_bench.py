@@ -17,6 +17,7 @@ def test_bench_runs_tiny(tmp_path):
     assert "Where an answer's time goes" in text
     data = json.loads(raw.read_text())
     assert [r["chunks"] for r in data["retrieval"]] == [1000, 2000]
+    assert [r["docs"] for r in data["retrieval"]] == [10, 20] and "the named document over 20 documents" in text
     assert data["naive_answers"]["questions"] == data["answers"]["questions"] == 2
     assert data["prefill"] == {"error": "not the local model"}  # the fake model has no tokenizer
     main(["--tiny", "--fake", "--out", str(out), "--label", "smoke", "--skip-ui"])  # replaces its own table
