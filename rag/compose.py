@@ -94,8 +94,9 @@ class App:
         return ConversationStore(self.settings.conversations_path)
 
     def warm_up(self, chat: bool = True) -> None:
-        """Load both models (the embedder only, without ``chat``) and jieba's dictionary now (the UI and
-        `rag serve` do this at start, so the first question, Chinese or not, is fast)."""
+        """Load both models (the embedder only, without ``chat``), jieba's dictionary, the BM25 index and
+        the documents' names now (the UI and `rag serve` do this at start, so the first question,
+        Chinese or not, is fast)."""
         from rag.answer.verdict import function_words
         from rag.text.chinese import jieba_lib
 
@@ -104,6 +105,7 @@ class App:
             self.chat_backend.warm_up()
         jieba_lib().initialize()  # ~0.5 s the first Chinese question would otherwise wait
         function_words("预热")  # and ~0.3 s for jieba's part-of-speech table (the verdict's key terms)
+        self.retriever.warm_up()  # the BM25 index and the documents' names (the named document)
 
     def sharing(self, settings: Settings | None = None, chat_backend: ChatBackend | None = None) -> App:
         """Another App over the same models and index client, with other settings or another chat

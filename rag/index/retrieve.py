@@ -145,6 +145,14 @@ class Retriever:
             self._docs[key] = doc
         return self._docs[key]
 
+    def warm_up(self) -> None:
+        """Build the BM25 index and read every document's name now (about 1 s per 1,000 documents,
+        docs/benchmarks.md), so the first question does not wait for them."""
+        versions = self.store.versions()
+        self.lexical.idf([], versions)
+        for doc_id in versions:
+            self.name(doc_id, versions)
+
     def name(self, doc_id: str, versions: dict[str, str]) -> set[str]:
         """The words a document is called by: its id and its titles in both languages."""
         key = (doc_id, *Versions.of(versions).cache_key(doc_id))

@@ -216,3 +216,13 @@ def test_a_damaged_document_elsewhere_in_the_library_does_not_stop_reading_names
     app.store.docs_coll.update(ids=["notes"], documents=["{not json"], embeddings=[[1.0, 0.0]])
     naming = app.retriever.named("In the team guide 2.0, how often does the team meet?", "guide-1.0", app.store.versions())
     assert naming is not None and naming.docs == ("guide-2.0",)
+
+
+def test_warm_up_reads_the_documents_names_so_the_first_question_does_not(tmp_path, settings):
+    app = _guides(tmp_path, settings)
+    app.warm_up(chat=False)
+    read = []
+    real = app.store.get_document
+    app.store.get_document = lambda doc_id: read.append(doc_id) or real(doc_id)
+    naming = app.retriever.named("In the team guide 2.0, how often?", "guide-1.0", app.store.versions())
+    assert naming is not None and naming.docs == ("guide-2.0",) and read == []
