@@ -76,11 +76,15 @@ def function_words(question: str) -> frozenset[str]:
     return frozenset(w.word for w in pos.cut(question) if HAN_RE.search(w.word) and _tagged(w.flag, tags))
 
 
+NUMBER_KINDS = ("date", "version", "duration", "count")  # the order they are tried in: the first that matches is asked
+
+
 @lru_cache(maxsize=1)
 def _number_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     """What a question that asks for a number says, by kind (data: ``prompts/asks_number.toml``)."""
     text = resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8")
-    return tuple((kind, tuple(re.compile(p, re.I) for p in pats)) for kind, pats in tomllib.loads(text).items())
+    data = tomllib.loads(text)
+    return tuple((kind, tuple(re.compile(p, re.I) for p in data[kind])) for kind in NUMBER_KINDS)
 
 
 def asked_number(question: str) -> str | None:
@@ -97,11 +101,11 @@ def answers(kind: str, value: str) -> bool:
     this kind of number? A date or a year answers "which year", not "how many"; a version answers
     "which version", not "how much"; any number a span of time ("2001-2006" took five years)."""
     dated = value.startswith("date:") or _is_year(value)
-    return {"date": dated, "version": not value.startswith("date:"),
-            "count": not dated and not value.startswith("v:")}.get(kind, True)
+    return {"date": dated, "version": not value.startswith("date:"), "duration": True,
+            "count": not dated and not value.startswith("v:")}[kind]
 
 
-def added_numbers(question: str, texts: Sequence[str], kind: str = "count") -> tuple[str, ...]:
+def added_numbers(question: str, texts: Sequence[str], kind: str) -> tuple[str, ...]:
     """The numbers of the kind asked that the texts state and the question does not (canonical:
     一千三百五十 = 1,350)."""
     asked = {n.value for n in stated(question)}
