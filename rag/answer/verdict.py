@@ -34,14 +34,27 @@ class Coverage:
     asked: str = ""  # the kind of number asked (``asked_number``)
 
     @property
+    def words(self) -> tuple[str, ...]:
+        """The terms that are not part of a longer term of the question: jieba's search mode gives a
+        Chinese word and its parts (速查表, 速查, 查表), which are one word of the question, not three."""
+        return tuple(t for t in self.terms if not any(t != o and t in o for o in self.terms))
+
+    def credit(self, word: str) -> float:
+        """How much of a word the units hold: all of it, or the longest part of it they hold (速查 of 速查表: 2/3)."""
+        if word in self.found:
+            return 1.0
+        return max((len(t) / len(word) for t in self.found if t in word), default=0.0)
+
+    @property
     def share(self) -> float:
+        """The held share of the question's words, each weighed by its idf."""
         w = dict(zip(self.terms, self.weights or (1.0,) * len(self.terms)))
-        total = sum(w.values())
-        return sum(w[t] for t in self.found) / total if total else 1.0
+        total = sum(w[t] for t in self.words)
+        return sum(w[t] * self.credit(t) for t in self.words) / total if total else 1.0
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(t for t in self.terms if t not in self.found)
+        return tuple(t for t in self.words if self.credit(t) < 1.0)
 
 
 def _data_lines(name: str) -> tuple[str, ...]:
