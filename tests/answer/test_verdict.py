@@ -118,3 +118,16 @@ def test_a_question_that_asks_for_a_kind_of_number_needs_a_number_of_that_kind()
     yunits = build_units([PairHit("t", Hit("t", "en", 1, "It was created in 2014.", 0.9), None, 0.9)], lambda _: year_only, "en")
     verdict = decide(yunits, yunits, coverage("How many full-time members does it have?", yunits), 0.0)
     assert verdict.rule == "no-number" and "(count)" in verdict.reason
+
+
+def test_a_chinese_word_and_its_parts_count_once():
+    """jieba's search mode gives 速查表, 速查 and 查表 for one word of the question: the share counts the
+    word once, and a part the units hold gives its length's share of the word."""
+    paras = (Paragraph("c", "zh", 1, "这份速查提到方阵可逆的条件。", ("线性代数",)),)
+    doc = Document("c", "c.md", DocumentMeta(), paras)
+    units = build_units([PairHit("c", None, Hit("c", "zh", 1, paras[0].text, 0.9), 0.9)], lambda _: doc, "zh")
+    cov = coverage("速查表里的方阵可逆吗？", units)
+    assert {"速查", "查表", "速查表"} <= set(cov.terms) and "速查表" in cov.words and "速查" not in cov.words
+    assert cov.credit("速查表") == pytest.approx(2 / 3) and cov.missing == ("速查表",)
+    held = {"方阵": 1.0, "可逆": 1.0, "速查表": 2 / 3}
+    assert cov.share == pytest.approx(sum(held[w] for w in cov.words) / len(cov.words)), cov.words
