@@ -1,8 +1,7 @@
-"""A unit not written in the asker's language, written once more in it, and checked.
+"""A unit only the other version has, written once more in the asker's language, and checked.
 
-Compose quotes a unit the asker's version lacks as written, under the line ``only_other_version``, and a
-unit the Chinese version leaves in English (an untranslated sentence or heading) as that version writes
-it. A reader who asked in the other language also gets one line in their language (prompt data
+Compose quotes a unit the asker's version lacks as written, under the line ``only_other_version``. A
+reader who asked in the other language also gets one line in their language (prompt data
 ``render_system``/``render_user``, shown as ``rendered``), written by the model and shown only when it
 states nothing the unit does not:
 
@@ -74,14 +73,11 @@ class Renderer:
         self.most = most
 
     def wanted(self, units: Sequence[Unit], answer_lang: str) -> list[Unit]:
-        """The shown units not written in the asker's language (for a Chinese reader, a unit with no Chinese
-        character: the English version's, or an untranslated sentence or heading of the Chinese version; for
-        an English reader, the Chinese version's unit in Chinese), short enough to
-        write in one line and not code (a reader of either language reads code as it is), at most ``most``."""
+        """The shown units only the other version has, short enough to write in one line and not code (a
+        reader of either language reads code as it is), at most ``most``."""
         own = doc_lang(answer_lang)
-        foreign = [u for u in units if (not HAN_RE.search(u.shown) if own == "zh"
-                                        else u.lang != own and HAN_RE.search(u.shown))]
-        return [u for u in foreign if len(u.shown) <= MAX_CHARS and all(p.kind != "code" for p in u.paragraphs)][: self.most]
+        return [u for u in units if u.lang != own and len(u.shown) <= MAX_CHARS
+                and all(p.kind != "code" for p in u.paragraphs)][: self.most]
 
     def render(self, unit: Unit, answer_lang: str, doc: Document | None) -> Note:
         """The line, its check outcome ``rendered`` (to be shown) or ``dropped`` (not), and why."""

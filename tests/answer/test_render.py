@@ -7,8 +7,7 @@ from rag.answer.chat import Chat
 from rag.answer.render import Renderer, floor, unfaithful
 from rag.answer.units import build_units
 from rag.llm import FakeBackend
-from rag.index.retrieve import PairHit
-from rag.types import Document, DocumentMeta, Hit, Paragraph
+from rag.types import Document, DocumentMeta
 from tests.answer.conftest import pair, small_doc
 
 
@@ -72,14 +71,3 @@ def test_only_short_units_of_the_other_version_that_are_not_code_are_rendered_at
 
     code = replace(units[-1], paragraphs=(replace(units[-1].paragraphs[0], kind="code"),))
     assert renderer.wanted([code], "en") == []
-
-
-def test_a_unit_the_chinese_version_writes_in_english_is_rendered_for_a_chinese_reader():
-    """An untranslated sentence of the Chinese version is quoted as that version writes it; a reader
-    who asked in Chinese also gets the line, an English reader of the same unit does not."""
-    para = Paragraph("d", "zh", 7, "This page lists languages by their tags.", ("T",))
-    doc = Document("d", "d.md", DocumentMeta(), (para,))
-    units = build_units([PairHit("d", None, Hit("d", "zh", 7, para.text, 0.9), 0.9)], lambda _: doc, "zh")
-    renderer = Renderer(Chat(FakeBackend()), Alike(), most=2)
-    assert units[0].lang == "zh" and renderer.wanted(units, "zh") == list(units)
-    assert renderer.wanted(units, "en") == []  # English already
