@@ -22,7 +22,7 @@ from rag.answer.render import Renderer
 from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
-from rag.answer.verdict import Coverage, coverage, decide, key_terms
+from rag.answer.verdict import Coverage, coverage, decide, holds, key_terms, said
 from rag.index.retrieve import Naming, PairHit, Retriever
 from rag.llm import ChatBackend
 from rag.settings import Settings
@@ -125,12 +125,23 @@ class TopAndChosen:
     def select(self, question: str, units: Sequence[Unit], prompt_lang: str) -> Selection:
         if not units:
             return Selection(())
+        top = best_sentence(question, units)
         if self.selector is None:  # RAG_SELECT_CHOOSER=top: no model call
-            return Selection((1,))
+            return Selection((top,))
         chosen = self.selector.select(question, units, prompt_lang)
         if not chosen.ids:  # the model's "none" still refuses (none-selected)
             return chosen
-        return Selection(tuple(dict.fromkeys((1, *chosen.ids)))[: self.max_ids + 1], chosen.raw)
+        return Selection(tuple(dict.fromkeys((top, *chosen.ids)))[: self.max_ids + 1], chosen.raw)
+
+
+def best_sentence(question: str, units: Sequence[Unit]) -> int:
+    """The best-retrieved unit: the first, or, when the best-retrieved paragraph is offered sentence by
+    sentence, its sentence that writes the most of the question's key terms (the earliest of equals)."""
+    first = [u for u in units if u.paragraphs == units[0].paragraphs]
+    if len(first) == 1:
+        return units[0].id
+    terms = key_terms(question)
+    return max(first, key=lambda u: (sum(holds(said(u.shown), t) for t in terms), -u.id)).id
 
 
 def chooser(chat: Chat, settings: Settings):

@@ -226,3 +226,18 @@ def test_warm_up_reads_the_documents_names_so_the_first_question_does_not(tmp_pa
     app.store.get_document = lambda doc_id: read.append(doc_id) or real(doc_id)
     naming = app.retriever.named("In the team guide 2.0, how often?", "guide-1.0", app.store.versions())
     assert naming is not None and naming.docs == ("guide-2.0",) and read == []
+
+
+def test_the_best_retrieved_unit_is_the_sentence_of_the_first_paragraph_that_writes_the_question():
+    """A long first paragraph is offered sentence by sentence: the unit quoted as the best retrieved is its
+    sentence writing most of the question's key terms, not its opening sentence."""
+    from rag.answer.pipeline import best_sentence
+    from rag.answer.units import build_units
+    from tests.answer.conftest import pair, small_doc
+
+    doc = small_doc()  # EN ¶4: "One. Two is here. Three is longer than the others and ends."
+    units = build_units([pair(doc, 4, 4), pair(doc, 1, 1)], lambda _: doc, "en", sentence_chars=20)
+    assert [u.text for u in units[:3]] == ["One.", "Two is here.", "Three is longer than the others and ends."]
+    assert best_sentence("Which one is longer than the others?", units) == 3
+    assert best_sentence("Where are the zebras?", units) == 1  # no key term anywhere: the first
+    assert best_sentence("Which parts?", units[3:]) == units[3].id  # a whole paragraph: itself
