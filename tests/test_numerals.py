@@ -135,16 +135,3 @@ def test_a_sentence_end_glued_to_the_next_sentence_is_no_name():
     assert names_of("Think about letter-case.By convention, primary language subtags are lowercase.", "en") == {}
     assert names_of("The release expands the field.PaddlePaddle 3.0 brings parallelism.", "en") == {"PaddlePaddle": "word"}
     assert names_of("client = openai.Client()", "en", "code") == {"openai.Client": "code"}
-
-
-@pytest.mark.parametrize("text, want", [
-    ("There are three types of approvers:", {"3"}),  # = 有三種類型的審核者 (三種: a numeral before a counter)
-    ("The Glossary differentiates between two approvers", {"2"}),
-    ("Twelve volunteers meet", {"12"}),
-    ("two hundred people", set()),  # a cardinal before a scale is not read alone
-    ("one of them", set()),  # "one" is a pronoun as often as a number
-    ("Two is here.", set()),  # a cardinal as the subject of "is" counts nothing
-])
-def test_an_english_cardinal_before_a_word_states_a_count(text, want):
-    assert values(text) == want
-    assert values("有三種類型的審核者") == {"3"}

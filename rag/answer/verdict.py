@@ -157,7 +157,7 @@ def coverage(
     text = said(" ".join([*quoted, *(c for u in units for c in u.context)]))
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
     kind = asked_number(question)
-    numbers = added_numbers(question, [u.shown for u in units], kind) if kind else None  # what the answer quotes
+    numbers = added_numbers(question, quoted, kind) if kind else None
     return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers, kind or "")
 
 

@@ -11,8 +11,7 @@ other version writes in words:
 - ``stated``: the numbers a text clearly states: digits outside names (not the 3 of InternLM3, the
   64 of x86_64 or the 60376 of #60376), dates, versions, and Chinese numerals that count something
   (五大方向, 两种, 一千三百五十, 240 万; not 统一, 一些, 十分); enumerators that open an item ("1.",
-  "(2)", "一、") are not stated numbers; an English cardinal from two up before a word states a count
-  as a Chinese numeral before a counter does ("three types" = 三種);
+  "(2)", "一、") are not stated numbers;
 - ``readable``: every number a reader could see in it: those, plus every digit run (inside names too),
   English number words and ordinals (five, twice, first), month names, the parts of a date, and
   every Chinese numeral.
@@ -56,7 +55,6 @@ class _Words:
     ordinal: str
     percent: str
     half: str
-    counting: tuple[str, ...] = ()  # English cardinals that state a count before a word
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +63,7 @@ def words() -> _Words:
     zh = d["chinese"]
     return _Words(d["english"], d["scales"], d["suffixes"], frozenset(d["units"]["words"]), d["months"],
                   zh["digits"], zh["places"], zh["sections"], tuple(sorted(zh["counters"], key=len, reverse=True)),
-                  zh["ordinal"], zh["percent"], zh["half"], tuple(d["counting"]["english"]))
+                  zh["ordinal"], zh["percent"], zh["half"])
 
 
 def canonical(value: float | Decimal | str) -> str:
@@ -90,7 +88,6 @@ class _Patterns:
     number: re.Pattern[str]
     zh_numeral: re.Pattern[str]
     english_word: re.Pattern[str]
-    english_count: re.Pattern[str]
     month_word: re.Pattern[str]
 
 
@@ -117,10 +114,6 @@ def _patterns() -> _Patterns:
                           rf"(?:[\s-]?({scales})\b|\s?({suffix})(?![A-Za-z0-9]))?(?![A-Za-z0-9_])", re.I),
         zh_numeral=re.compile(rf"(\d+(?:\.\d+)?\s*[{sections}]+|[{zh_chars}]+)"),
         english_word=re.compile(r"\b(" + "|".join(sorted(w.english, key=len, reverse=True)) + r")\b", re.I),
-        # a cardinal before a word ("three types"), not before a scale or another number ("two hundred") nor as
-        # the subject of "is" ("Two is here")
-        english_count=re.compile(r"\b(" + "|".join(sorted(w.counting, key=len, reverse=True)) + r")\s+"
-                                 rf"(?!(?:{scales}|hundred|and|is|are|was|were)\b)(?=[A-Za-z])", re.I),
         month_word=re.compile(rf"\b({months})\b", re.I),
     )
 
@@ -287,8 +280,6 @@ def stated(text: str) -> list[Number]:
     t, got = _zh_stated(t)
     out += got
     t, got = _take(t, p.number, _read_number)
-    out += got
-    t, got = _take(t, p.english_count, lambda m: canonical(words().english[m.group(1).lower()]))
     return out + got
 
 
