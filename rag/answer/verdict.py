@@ -35,15 +35,17 @@ class Coverage:
 
     @property
     def words(self) -> tuple[str, ...]:
-        """The terms that are not part of a longer term of the question: jieba's search mode gives a
-        Chinese word and its parts (速查表, 速查, 查表), which are one word of the question, not three."""
-        return tuple(t for t in self.terms if not any(t != o and t in o for o in self.terms))
+        """The terms that are not part of a longer Chinese term of the question: jieba's search mode gives
+        a Chinese word and its parts (速查表, 速查, 查表), which are one word of the question, not three (an
+        English word is its own: "use" is not part of "user")."""
+        return tuple(t for t in self.terms if not _part(t, self.terms))
 
     def credit(self, word: str) -> float:
-        """How much of a word the units hold: all of it, or the longest part of it they hold (速查 of 速查表: 2/3)."""
+        """How much of a word the units hold: all of it, or, for a Chinese word, the longest part of it they
+        hold (速查 of 速查表: 2/3)."""
         if word in self.found:
             return 1.0
-        return max((len(t) / len(word) for t in self.found if t in word), default=0.0)
+        return max((len(t) / len(word) for t in self.found if t != word and _part(t, (word,))), default=0.0)
 
     @property
     def share(self) -> float:
@@ -55,6 +57,11 @@ class Coverage:
     @property
     def missing(self) -> tuple[str, ...]:
         return tuple(t for t in self.words if self.credit(t) < 1.0)
+
+
+def _part(term: str, others: Sequence[str]) -> bool:
+    """Is ``term`` a Chinese part of a longer Chinese term among ``others``?"""
+    return bool(HAN_RE.search(term)) and any(term != o and term in o and HAN_RE.search(o) for o in others)
 
 
 def _data_lines(name: str) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import pytest
 
 from rag.answer.units import build_units
 from rag.answer.query import search_forms
-from rag.answer.verdict import asked_number, coverage, decide, key_terms, question_words
+from rag.answer.verdict import Coverage, asked_number, coverage, decide, key_terms, question_words
 from rag.index.retrieve import PairHit
 from rag.types import Document, DocumentMeta, Hit, Paragraph
 from tests.answer.conftest import pair, small_doc
@@ -131,3 +131,5 @@ def test_a_chinese_word_and_its_parts_count_once():
     assert cov.credit("速查表") == pytest.approx(2 / 3) and cov.missing == ("速查表",)
     held = {"方阵": 1.0, "可逆": 1.0, "速查表": 2 / 3}
     assert cov.share == pytest.approx(sum(held[w] for w in cov.words) / len(cov.words)), cov.words
+    english = Coverage(("user", "use"), ("use",))  # an English word is its own, not part of a longer one
+    assert english.words == ("user", "use") and english.credit("user") == 0.0 and english.share == 0.5
