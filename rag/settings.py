@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     select_chooser: Literal["top+model", "model", "top"] = "top+model"
     # refuse when the selected units hold less than this share of the question's key terms, each weighed
     # by its idf over the library, a Chinese word and its parts once (fitted on the dev split, ninth session:
-    # 151/209 from 0.38 to 0.42, 5 false refusals at 0.40 and 6 at 0.42, 8 at 0.44; 150 at 0.30)
+    # 152/209 from 0.38 to 0.42, 5 false refusals at 0.38 and 0.40, 6 at 0.42, 8 at 0.44; 151 at 0.36)
     select_min_coverage: float = Field(0.40, ge=0.0, le=1.0)
     # a quoted unit only the other version has is also written in the asker's language, one line that is
     # shown only when it states no number, name or meaning the unit does not (one model call per unit)
