@@ -45,7 +45,7 @@ class Coverage:
         hold (速查 of 速查表: 2/3)."""
         if word in self.found:
             return 1.0
-        return max((len(t) / len(word) for t in self.found if t != word and _part(t, (word,))), default=0.0)
+        return max((len(t) / len(word) for t in self.found if _part(t, (word,))), default=0.0)
 
     @property
     def share(self) -> float:
@@ -145,8 +145,10 @@ def holds(text: str, term: str) -> bool:
     return term.isascii() and len(term) > 4 and (term[:-1] in text or (len(term) > 5 and term[:-2] in text))
 
 
+@lru_cache(maxsize=256)
 def key_terms(question: str) -> tuple[str, ...]:
-    """The question's content words: BM25 tokens, question words out, an English possessive's 's too."""
+    """The question's content words: BM25 tokens, question words out, an English possessive's 's too
+    (kept for the last questions: ``analyze`` and the chooser's best sentence read the same question)."""
     skip = question_words() | function_words(question)
     words = (t[:-2] if t.endswith("'s") else t for t in tokenize(question))
     return tuple(dict.fromkeys(t for t in words if t and t not in skip))
