@@ -58,7 +58,7 @@ class App:
     def store(self) -> Store:
         from rag.index.store import ChromaStore
 
-        return ChromaStore(self.client, self.embedder)
+        return ChromaStore(self.client, self.embedder, exact_max_chunks=self.settings.exact_search_max_chunks)
 
     @cached_property
     def retriever(self):

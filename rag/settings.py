@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     chunk_chars: int = 900
     chunk_overlap_sentences: int = 1
     dense_k: int = 12
+    exact_search_max_chunks: int = Field(20_000, ge=0)  # a library of at most this many chunks is searched exactly, every vector (61 MB at 20,000); a larger one through Chroma's HNSW index
     lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense = 1.0); docs/eval.md
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"  # dense or bm25 alone: baselines for eval
 

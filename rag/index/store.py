@@ -12,16 +12,20 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from rag.errors import ConfigError, IndexCorruptError
 from rag.index.embedder import Embedder, slug
 from rag.types import Chunk, Document, DocumentMeta, Paragraph, Skipped
+
+if TYPE_CHECKING:
+    from rag.index.exact import Vectors
 
 log = logging.getLogger(__name__)
 _DUMMY_VEC = [1.0, 0.0]
@@ -218,10 +222,13 @@ class Versions(dict):
 
 
 class ChromaStore:
-    def __init__(self, client, embedder: Embedder, batch_size: int = 64) -> None:
+    def __init__(self, client, embedder: Embedder, batch_size: int = 64, exact_max_chunks: int = 20_000) -> None:
         self.client = client
         self.embedder = embedder
         self.batch_size = batch_size
+        self.exact_max_chunks = exact_max_chunks  # a library of at most this many chunks is searched exactly
+        self._vectors: tuple[str, Vectors | None] | None = None  # (revision, its vectors or None: too many)
+        self._vectors_lock = threading.Lock()
         s = slug(embedder.name)
         self.chunk_name = f"rag-chunks-{s}"
         self.docs_name = f"rag-docs-{s}"
@@ -387,7 +394,7 @@ class ChromaStore:
                 self.client.delete_collection(name)
             except Exception:  # not there
                 pass
-        self.__init__(self.client, self.embedder, self.batch_size)
+        self.__init__(self.client, self.embedder, self.batch_size, self.exact_max_chunks)
 
     # --- queries ---------------------------------------------------------
     def _current(self, docs: Iterable[str] | None, versions: dict[str, str] | None = None) -> dict[str, str]:
@@ -403,11 +410,17 @@ class ChromaStore:
     ) -> list[ChunkHit]:
         """Nearest chunks of current document versions only.
 
-        Fast path: search without a version filter (a large ``$in`` filter makes HNSW slow) and drop
-        chunks of other versions; if that leaves too few (an ingest in flight), search again filtered."""
+        A library of at most ``exact_max_chunks`` chunks is searched exactly (`exact.py`: the same
+        chunks in every process); a larger one through Chroma's HNSW index. Its fast path: search
+        without a version filter (a large ``$in`` filter makes HNSW slow) and drop chunks of other
+        versions; if that leaves too few (an ingest in flight), search again filtered."""
+        revision = getattr(versions, "revision", None) or self.revision()
         versions = self._current(docs, versions)
         if not versions:
             return []
+        exact = self._exact(revision)
+        if exact is not None:
+            return self._hits(exact.top(vector, k, versions))
         current = set(versions.values())
         docs_list = sorted(versions)
         where = None if docs is None else ({"doc": docs_list[0]} if len(docs_list) == 1 else {"doc": {"$in": docs_list}})
@@ -424,6 +437,39 @@ class ChromaStore:
                 paragraph=int(d.metadata["paragraph"]), text=d.page_content, similarity=1.0 - float(dist),
             )
             for d, dist in hits[:k]
+        ]
+
+    def _exact(self, revision: str, page: int = 5000) -> Vectors | None:
+        """Every chunk's vector as of ``revision`` (read once per revision), or None for a library of
+        more than ``exact_max_chunks`` chunks. Chunks of every version are read; `Vectors.top` keeps
+        the current ones."""
+        from rag.index.exact import Vectors  # numpy, at the first search
+
+        with self._vectors_lock:
+            if self._vectors is not None and self._vectors[0] == revision:
+                return self._vectors[1]
+            vectors = None
+            if self.chunk_coll.count() <= self.exact_max_chunks:
+                rows: list[tuple[str, str, str, list[float]]] = []
+                for offset in range(0, self.exact_max_chunks + page, page):
+                    got = self.chunk_coll.get(include=["metadatas", "embeddings"], limit=page, offset=offset)
+                    rows += [(i, m["doc"], m.get("version", ""), e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+                    if len(got["ids"]) < page:
+                        break
+                vectors = Vectors.of(revision, rows)
+            self._vectors = (revision, vectors)
+            return vectors
+
+    def _hits(self, top: list[tuple[str, float]]) -> list[ChunkHit]:
+        """The chunks of ``top`` (id, similarity), read from the index in that order."""
+        if not top:
+            return []
+        got = self.chunk_coll.get(ids=[i for i, _ in top], include=["documents", "metadatas"])
+        rec = {i: (t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [
+            ChunkHit(chunk_id=i, doc=rec[i][1]["doc"], lang=rec[i][1]["lang"], paragraph=int(rec[i][1]["paragraph"]),
+                     text=rec[i][0], similarity=s)
+            for i, s in top if i in rec  # a chunk deleted since its vectors were read is left out
         ]
 
     def chunks(self, docs: Iterable[str] | None = None, page: int = 5000) -> list[ChunkHit]:
