@@ -439,14 +439,20 @@ def main(argv=None) -> None:
     section = render(results, args.label)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    existing = args.out.read_text() if args.out.exists() else "# Benchmarks\n\nWritten by `python -m bench.run`. Timings are on the machine named in each table.\n\n"
-    marker = f"### {args.label}"
-    if marker in existing:  # replace this label's table, keep the others (before/after)
+    replace_section(args.out, section)
+
+
+def replace_section(out: Path, section: str) -> None:
+    """Write ``section`` (a "### label" table) at the end of ``out``, replacing an older one of the same
+    label and keeping the others (before/after)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    existing = out.read_text() if out.exists() else "# Benchmarks\n\nWritten by `python -m bench.run`. Timings are on the machine named in each table.\n\n"
+    marker = section.split("\n", 1)[0]
+    if marker in existing:
         head, _, tail = existing.partition(marker)
         rest = tail.split("\n### ", 1)
         existing = head + ("### " + rest[1] if len(rest) > 1 else "")
-    args.out.write_text(existing.rstrip() + "\n\n" + section)
+    out.write_text(existing.rstrip() + "\n\n" + section)
     print(section)
 
 

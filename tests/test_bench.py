@@ -22,3 +22,13 @@ def test_bench_runs_tiny(tmp_path):
     assert data["prefill"] == {"error": "not the local model"}  # the fake model has no tokenizer
     main(["--tiny", "--fake", "--out", str(out), "--label", "smoke", "--skip-ui"])  # replaces its own table
     assert out.read_text().count("### smoke") == 1
+
+
+def test_the_dense_search_bench_runs_tiny(tmp_path):
+    """Exact search against HNSW over one small index: both timed, HNSW's recall against exact."""
+    from bench.dense import main
+
+    out = tmp_path / "bench.md"
+    main(["--sizes", "300", "--queries", "5", "--dim", "32", "--out", str(out)])
+    text = out.read_text()
+    assert "### dense search" in text and "| 300 |" in text and "HNSW recall@12" in text

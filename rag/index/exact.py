@@ -21,7 +21,8 @@ class Vectors:
 
     revision: str
     ids: tuple[str, ...]
-    keys: np.ndarray  # "doc\0version" of each row: which rows are current is one `isin`
+    keys: dict[tuple[str, str], int]  # (doc, version) → its code
+    codes: np.ndarray  # the (doc, version) code of each row: which rows are current is one integer `isin`
     matrix: np.ndarray  # float32, one unit-length row per chunk
 
     @classmethod
@@ -32,17 +33,23 @@ class Vectors:
         matrix = np.asarray([r[3] for r in rows], dtype=np.float32).reshape(len(rows), dim)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix /= np.where(norms > 0, norms, 1.0)
-        keys = np.asarray([f"{r[1]}\0{r[2]}" for r in rows], dtype=object)
-        return cls(revision, tuple(r[0] for r in rows), keys, matrix)
+        keys: dict[tuple[str, str], int] = {}
+        codes = np.fromiter((keys.setdefault((r[1], r[2]), len(keys)) for r in rows), dtype=np.int64, count=len(rows))
+        return cls(revision, tuple(r[0] for r in rows), keys, codes, matrix)
 
     def top(self, vector: list[float], k: int, versions: dict[str, str]) -> list[tuple[str, float]]:
         """The ``k`` most similar chunks (id, cosine similarity) of the documents in ``versions``, each
         at its version there; ties go to the smaller chunk id."""
-        rows = np.flatnonzero(np.isin(self.keys, [f"{d}\0{v}" for d, v in versions.items()]))
+        current = [c for key in versions.items() if (c := self.keys.get(key)) is not None]
+        rows = np.flatnonzero(np.isin(self.codes, current)) if len(current) < len(self.keys) else np.arange(len(self.ids))
         if not rows.size or k <= 0:
             return []
         q = np.asarray(vector, dtype=np.float32)
         q /= float(np.linalg.norm(q)) or 1.0
-        sims = self.matrix[rows] @ q if rows.size < len(self.ids) else self.matrix @ q
+        sims = (self.matrix @ q)[rows]
+        if rows.size > k:  # the k best and every row tied with the k-th, then in order
+            cut = np.partition(sims, rows.size - k)[rows.size - k]
+            keep = np.flatnonzero(sims >= cut)
+            rows, sims = rows[keep], sims[keep]
         order = np.lexsort((rows, -sims))[:k]  # by similarity, then by row (chunk id): no ties left to chance
         return [(self.ids[rows[i]], float(sims[i])) for i in order]
