@@ -81,6 +81,10 @@ def test_a_question_that_asks_for_a_number_is_refused_when_the_units_state_none_
     assert not asked_number("How often do they meet?") and not asked_number("他们多久开一次会？")
     assert not asked_number("比较了哪几种策略？") and not asked_number("什么是几何分布？")
     assert not asked_number("在多大程度上影响性能？") and asked_number("几何分布的期望值是多少？") == "count"
+    for named in ("What is the minimum number of reviews?", "What default learning rate does it use?",
+                  "What heartbeat interval do workers use?", "会话令牌长度的上限？", "心跳间隔？"):
+        assert asked_number(named) == "count", named  # a quantity asked by its noun
+    assert not asked_number("What values can the size prop take?") and not asked_number("Which rates apply?")
     cov = coverage("How many errata were found in 2019?", units)
     assert cov.numbers == () and decide(units, units, cov, 0.0).rule == "no-number"
     themes = (Paragraph("t", "en", 1, "The first release came out in 2019. It had 12 themes.", ("T",)),)
