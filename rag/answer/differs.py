@@ -133,6 +133,32 @@ def with_note(text: str, citations: Sequence[Citation], note: Note) -> tuple[str
     return f"{text.rstrip()}\n\n{note.line}", (*citations, *(c for c in note.citations if c.key not in have))
 
 
+def twin_says(units: Sequence[Unit], question: Sequence[float], embed: Callable[[list[str]], list[list[float]]],
+              answer_lang: str, most: int = 16) -> Note | None:
+    """The other version's sentence that says what the answer's first quoted unit says: of the sentences
+    of that unit's twins (prose, one line each; the first ``most`` the answer does not already show), the
+    one nearest the question (``question``: its vector; ``embed``: sentences to vectors, in the same
+    space: one batch). A fact only one version states is often in the
+    twin of the very sentence that answers ("unit test" / "单元测试和覆盖率测试"); a bilingual reader sees
+    both wordings. None when the first unit has no such twin or the answer already quotes it."""
+    own = doc_lang(answer_lang)
+    first = next((u for u in units if u.lang == own), None)
+    sentences = [(t, x.strip()) for t in (first.twins if first else ()) if t.kind not in ("code", "figure")
+                 for x in split_sentences(t.text) if x.strip() and "\n" not in x.strip()]
+    keys = {k for u in units for k in u.keys}
+    shown = said(" ".join(x for u in units for x in (u.shown, *(p.text for p in u.paragraphs))))
+    sentences = [(t, x) for t, x in sentences if said(x) not in shown][:most]  # not what the answer shows already
+    if not sentences or any((t.doc, t.lang, t.n) in keys for t, _ in sentences):
+        return None
+    vectors = embed([x for _, x in sentences])
+    sims = [sum(a * b for a, b in zip(v, question)) for v in vectors]
+    t, quote = sentences[max(range(len(sims)), key=lambda i: (sims[i], -i))]
+    words = prompts.load(own)
+    line = in_script(words["differs_twin"].format(version=words[f"version_name_{t.lang}"], quote=quote, label=t.label),
+                     answer_lang)
+    return Note(line, (cite(t),), SentenceCheck(line, "noted", f"{t.label}: the other version of {first.paragraphs[0].label}"))
+
+
 def _span(text: str, terms: Sequence[str], most: int = 3) -> str:
     """The sentences of ``text`` from the first to the last that writes one of ``terms``, verbatim (the
     first such sentence alone when that span is longer than ``most`` sentences or crosses a line; "" when

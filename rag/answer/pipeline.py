@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, cite, compose
-from rag.answer.differs import Differences, Note, twin_adds, with_note
+from rag.answer.differs import Differences, Note, twin_adds, twin_says, with_note
 from rag.answer.render import Renderer
 from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
@@ -215,7 +215,7 @@ class AnswerPipeline:
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
         clock.mark("first_token")
         yield from _pieces(text)
-        added = [*self.renderings(draft, asked.lang, got.versions), *self.lines(draft, cov, asked.lang, got.versions)]
+        added = [*self.renderings(draft, asked.lang, got.versions), *self.lines(draft, cov, asked, got.versions)]
         for note in (n for n in added if n.check.outcome != "dropped"):
             yield from _pieces(f"\n\n{note.line}")
             text, citations = with_note(draft.text, draft.citations, note)
@@ -233,12 +233,17 @@ class AnswerPipeline:
         return [self.renderer.render(u, lang, self.retriever.document(u.doc, versions))
                 for u in self.renderer.wanted(draft.units, lang)]
 
-    def lines(self, draft: Draft, cov: Coverage | None, lang: str, versions: Mapping[str, str]) -> list[Note]:
-        """The lines under the answer: the other version's sentences that write what the question asks
-        and no quoted paragraph writes, then the line on a discrepancy of the quoted paragraphs."""
-        adds = twin_adds(draft.units, cov.terms, lang) if cov is not None else []
+    def lines(self, draft: Draft, cov: Coverage | None, asked: Asked, versions: Mapping[str, str]) -> list[Note]:
+        """The lines under the answer: the other version's wording of the first quoted unit, its sentences
+        that write what the question asks and no quoted paragraph writes, then the line on a discrepancy
+        of the quoted paragraphs."""
+        lang = asked.lang
+        embedder = self.retriever.embedder
+        says = twin_says(draft.units, embedder.embed_query(asked.search), embedder.embed_documents, lang) if draft.units else None
+        adds = [n for n in (twin_adds(draft.units, cov.terms, lang) if cov is not None else [])
+                if says is None or n.citations != says.citations]  # one line per twin paragraph
         note = self.note(draft, lang, versions)
-        return [*adds, *([note] if note is not None else [])]
+        return [*([says] if says is not None else []), *adds, *([note] if note is not None else [])]
 
     def note(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> Note | None:
         """The line on a discrepancy of the paragraphs quoted from the asker's version or of their twins (a

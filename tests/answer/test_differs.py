@@ -76,7 +76,9 @@ def test_a_cited_answer_ends_with_the_line_and_records_it(fees):
     last = ans.text.rstrip().splitlines()[-1]
     assert last == "The Chinese version says 45 [ZH ¶5]; the English version says 30 [EN ¶6]."
     assert {"ZH ¶5", "EN ¶6"} <= {c.label for c in ans.citations}
-    assert [c.outcome for c in ans.checks].count("noted") == 1
+    # above it, the Chinese version's wording of the quoted paragraph (its twin's sentence nearest the question)
+    assert "\n\nThe Chinese version writes: “付款须在抵港后 45 天内完成；” [ZH ¶5]\n\n" in ans.text
+    assert [c.outcome for c in ans.checks].count("noted") == 2
     assert ans.to_json()["checks"][-1]["outcome"] == "noted"
 
 
@@ -86,8 +88,9 @@ def test_an_answer_from_a_row_the_other_version_lacks_says_so_and_one_that_agree
     assert "1,500 dollars" in ans.text
     assert ans.text.rstrip().endswith("The Chinese version has no counterpart of this paragraph [EN ¶5].")
     agree = app.pipeline.answer("From which date do the fees below apply to every ship?")  # 1 March 2024 = 2024 年 3 月 1 日
-    assert "1 March 2024" in agree.text and "version" not in agree.text
-    assert not [c for c in agree.checks if c.outcome == "noted"]
+    assert "1 March 2024" in agree.text and "says" not in agree.text and "counterpart" not in agree.text
+    (twin,) = [c for c in agree.checks if c.outcome == "noted"]  # the Chinese wording only, no discrepancy
+    assert twin.sentence.startswith("The Chinese version writes: “") and twin.reason == "ZH ¶2: the other version of EN ¶2"
 
 
 def _twin_pair(zh_text: str, en_text: str, en_kind: str = "prose", heading: str = "基准"):
@@ -123,3 +126,25 @@ def test_the_other_version_s_sentence_that_writes_what_the_quoted_paragraph_lack
     assert twin_adds(_twin_pair("在一块 GPU 上运行。", en, heading="PyTorch 基准"), terms, "zh") == []
     assert twin_adds(_twin_pair("运行如下：", "pip install torch  # PyTorch 2.0.1", "code"), terms, "zh") == []
     assert twin_adds(_twin_pair("运行如下。", "It used\nPyTorch 2.0.1."), terms, "zh") == []
+
+
+def test_the_other_version_s_wording_of_the_answer_is_its_twin_s_sentence_nearest_the_question():
+    """The first quoted unit's twin, the sentence nearest the question by the embedder (a fact only that
+    version states is often there: 覆盖率 below), verbatim and cited; nothing when the answer already
+    shows that text, or the twin is code."""
+    from eval.support import unsupported
+    from rag.answer.differs import twin_says
+    from rag.index.embedder import FakeEmbedder
+
+    e = FakeEmbedder()
+    zh = "我们使用 Jest 进行单元测试和覆盖率测试。快照测试也在 CI 中运行。"
+    units = _twin_pair(zh, "We use Jest for unit tests.")
+    units_en = [replace(u, lang="en", paragraphs=u.twins, twins=u.paragraphs) for u in units]
+    note = twin_says(units_en, e.embed_query("Jest 覆盖率"), e.embed_documents, "en")
+    assert note.line == "The Chinese version writes: “我们使用 Jest 进行单元测试和覆盖率测试。” [ZH ¶1]"
+    assert [c.label for c in note.citations] == ["ZH ¶1"] and note.check.outcome == "noted"
+    assert twin_says(units_en, e.embed_query("快照测试 CI"), e.embed_documents, "en").line.endswith("“快照测试也在 CI 中运行。” [ZH ¶1]")
+    assert unsupported(f"We use Jest for unit tests. [EN ¶1]\n\n{note.line}", ["We use Jest for unit tests.", zh]) == []
+    assert twin_says(_twin_pair("中文。", "print(1)", en_kind="code"), e.embed_query("x"), e.embed_documents, "zh") is None
+    same = _twin_pair("Jest 9", "Jest 9")  # an untranslated paragraph: its twin says nothing the answer does not
+    assert twin_says(same, e.embed_query("Jest"), e.embed_documents, "zh") is None

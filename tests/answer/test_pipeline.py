@@ -90,7 +90,8 @@ def test_english_question_english_answer_with_citation(app):
 def test_chinese_question_chinese_answer(app):
     ans = app.pipeline.answer("APEC和G20峰会在哪里举行？")
     assert not ans.refused and ans.answer_language == "zh"
-    assert text_language(ans.text) == "zh"
+    answer, english = ans.text.split("\n\n英文版写作：“")  # the answer, then the English version's wording
+    assert text_language(answer) == "zh" and text_language(english) == "en" and english.endswith("” [EN ¶3]")
     assert any(c.lang == "zh" and c.paragraph == 3 for c in ans.citations)
 
 
@@ -118,7 +119,7 @@ def test_json_shape(app):
     assert set(js["citations"][0]) == {"doc", "lang", "paragraph", "text", "section", "page"}
     assert set(js["retrieved"][0]) == {"doc", "lang", "paragraph", "score"}
     assert isinstance(js["citations"][0]["paragraph"], int)
-    assert {c["outcome"] for c in js["checks"]} == {"selected", "not selected"}
+    assert {c["outcome"] for c in js["checks"]} == {"selected", "not selected", "noted"}  # noted: the Chinese wording
     assert set(js["checks"][0]) == {"sentence", "outcome", "reason"}
 
 
