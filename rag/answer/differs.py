@@ -150,9 +150,11 @@ def twin_says(units: Sequence[Unit], question: Sequence[float], embed: Callable[
     sentences = [(t, x) for t, x in sentences if said(x) not in shown][:most]  # not what the answer shows already
     if not sentences or any((t.doc, t.lang, t.n) in keys for t, _ in sentences):
         return None
-    vectors = embed([x for _, x in sentences])
-    sims = [sum(a * b for a, b in zip(v, question)) for v in vectors]
-    t, quote = sentences[max(range(len(sims)), key=lambda i: (sims[i], -i))]
+    if len(sentences) > 1:  # one candidate needs no vectors
+        vectors = embed([x for _, x in sentences])
+        sims = [sum(a * b for a, b in zip(v, question)) for v in vectors]
+        sentences = [sentences[max(range(len(sims)), key=lambda i: (sims[i], -i))]]
+    t, quote = sentences[0]
     words = prompts.load(own)
     line = in_script(words["differs_twin"].format(version=words[f"version_name_{t.lang}"], quote=quote, label=t.label),
                      answer_lang)
