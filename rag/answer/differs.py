@@ -1,9 +1,10 @@
 """The answer's lines on what the other version says (issues #33, #35), composed here, never by the model.
 
-``twin_adds``: where the other version of a quoted paragraph (its aligned twin) writes words of the
-question that no quoted paragraph writes, its sentences that write them are quoted under the answer,
-verbatim ("英文版还写道：“… with PyTorch 2.0.1 and CUDA 11.4.” [EN ¶133]"): a fact only the other
-version states reaches the reader, found by what was asked.
+``twin_says``: the other version's wording of the answer's first quoted unit, its twin's sentence
+nearest the question, quoted under the answer verbatim (under "除非你特別的有錢，其實你根本沒有必要爲開源專案
+而專門搞一個法律實體來支持。 [ZH ¶57]": "英文版寫作：“You don't need a legal entity to support your open
+source project unless you're handling money.” [EN ¶57]"): a fact only one version states, or states
+otherwise, is often in that sentence.
 
 ``Differences.note``: when a paragraph an answer cites has a ``numbers`` or ``missing`` discrepancy
 (``rag.diff``), one line says so: the numbers each version states that the other does not, as the
@@ -22,7 +23,7 @@ from typing import Callable, Sequence
 from rag.answer import prompts
 from rag.answer.compose import cite
 from rag.answer.units import Unit
-from rag.answer.verdict import holds, said
+from rag.answer.verdict import said
 from rag.text.chinese import in_script
 from rag.text.sentences import split_sentences
 from rag.types import Citation, Discrepancy, Document, Paragraph, SentenceCheck, doc_lang
@@ -159,42 +160,3 @@ def twin_says(units: Sequence[Unit], question: Sequence[float], embed: Callable[
     line = in_script(words["differs_twin"].format(version=words[f"version_name_{t.lang}"], quote=quote, label=t.label),
                      answer_lang)
     return Note(line, (cite(t),), SentenceCheck(line, "noted", f"{t.label}: the other version of {first.paragraphs[0].label}"))
-
-
-def _span(text: str, terms: Sequence[str], most: int = 3) -> str:
-    """The sentences of ``text`` from the first to the last that writes one of ``terms``, verbatim (the
-    first such sentence alone when that span is longer than ``most`` sentences or crosses a line; "" when
-    that sentence does too: a quote is one line)."""
-    sentences = split_sentences(text)
-    hits = [i for i, s in enumerate(sentences) if any(holds(said(s), t) for t in terms)]
-    if not hits:
-        return ""
-    a, b = hits[0], hits[-1] if hits[-1] - hits[0] < most else hits[0]
-    start = text.find(sentences[a])
-    for span in (text[start:text.find(sentences[b], start) + len(sentences[b])].strip(), sentences[a].strip()):
-        if "\n" not in span:
-            return span
-    return ""
-
-
-def twin_adds(units: Sequence[Unit], terms: Sequence[str], answer_lang: str, most: int = 2) -> list[Note]:
-    """Lines quoting the sentences of a shown unit's twin that write question ``terms`` which no shown
-    paragraph of the asker's version writes, nor the title and headings over them (they say where the
-    question looks, not what it asks), those of the unit shown first first, at most ``most``; a code
-    twin is not quoted."""
-    words = prompts.load(doc_lang(answer_lang))
-    mine = [u for u in units if u.lang == doc_lang(answer_lang)]  # a unit only the other version has is quoted
-    shown = said(" ".join([*(p.text for u in mine for p in u.paragraphs), *(c for u in mine for c in u.context)]))
-    asked = [x for x in terms if not holds(shown, x)]  # what the quoted paragraphs and their scope do not write
-    out: list[Note] = []
-    for u, t in ((u, t) for u in mine for t in u.twins if t.kind != "code"):
-        extra = [x for x in asked if holds(said(t.text), x)]
-        quote = _span(t.text, extra) if extra else ""
-        line = quote and in_script(words["differs_adds"].format(version=words[f"version_name_{t.lang}"],
-                                                                 quote=quote, label=t.label), answer_lang)
-        if line and all(n.line != line for n in out):
-            why = f"{t.label} writes {', '.join(extra)}; no quoted {u.lang.upper()} paragraph does"
-            out.append(Note(line, (cite(t),), SentenceCheck(line, "noted", why)))
-        if len(out) >= most:
-            break
-    return out

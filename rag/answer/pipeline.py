@@ -17,12 +17,12 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from rag.answer import prompts
 from rag.answer.chat import Chat
 from rag.answer.compose import Draft, cite, compose
-from rag.answer.differs import Differences, Note, twin_adds, twin_says, with_note
+from rag.answer.differs import Differences, Note, twin_says, with_note
 from rag.answer.render import Renderer
 from rag.answer.query import is_follow_up, question_language, rewrite, search_forms, validate_question
 from rag.answer.select import Selection, Selector
 from rag.answer.units import Unit, build_units
-from rag.answer.verdict import Coverage, coverage, decide, holds, key_terms, said
+from rag.answer.verdict import coverage, decide, holds, key_terms, said
 from rag.index.retrieve import Naming, PairHit, Retriever
 from rag.llm import ChatBackend
 from rag.settings import Settings
@@ -215,7 +215,7 @@ class AnswerPipeline:
         text = draft.text or in_script(prompts.load(asked.prompt_lang)["refusal"], asked.lang)
         clock.mark("first_token")
         yield from _pieces(text)
-        added = [*self.renderings(draft, asked.lang, got.versions), *self.lines(draft, cov, asked, got.versions)]
+        added = [*self.renderings(draft, asked.lang, got.versions), *self.lines(draft, asked, got.versions)]
         for note in (n for n in added if n.check.outcome != "dropped"):
             yield from _pieces(f"\n\n{note.line}")
             text, citations = with_note(draft.text, draft.citations, note)
@@ -233,17 +233,13 @@ class AnswerPipeline:
         return [self.renderer.render(u, lang, self.retriever.document(u.doc, versions))
                 for u in self.renderer.wanted(draft.units, lang)]
 
-    def lines(self, draft: Draft, cov: Coverage | None, asked: Asked, versions: Mapping[str, str]) -> list[Note]:
-        """The lines under the answer: the other version's wording of the first quoted unit, its sentences
-        that write what the question asks and no quoted paragraph writes, then the line on a discrepancy
-        of the quoted paragraphs."""
-        lang = asked.lang
+    def lines(self, draft: Draft, asked: Asked, versions: Mapping[str, str]) -> list[Note]:
+        """The lines under the answer: the other version's wording of the first quoted unit, then the line
+        on a discrepancy of the quoted paragraphs."""
         embedder = self.retriever.embedder
-        says = twin_says(draft.units, embedder.embed_query(asked.search), embedder.embed_documents, lang) if draft.units else None
-        adds = [n for n in (twin_adds(draft.units, cov.terms, lang) if cov is not None else [])
-                if says is None or n.citations != says.citations]  # one line per twin paragraph
-        note = self.note(draft, lang, versions)
-        return [*([says] if says is not None else []), *adds, *([note] if note is not None else [])]
+        says = twin_says(draft.units, embedder.embed_query(asked.search), embedder.embed_documents, asked.lang) if draft.units else None
+        note = self.note(draft, asked.lang, versions)
+        return [n for n in (says, note) if n is not None]
 
     def note(self, draft: Draft, lang: str, versions: Mapping[str, str]) -> Note | None:
         """The line on a discrepancy of the paragraphs quoted from the asker's version or of their twins (a
