@@ -32,8 +32,10 @@ def test_a_question_is_answered_with_a_verbatim_cited_unit_in_its_language(real_
     _quoted_and_cited(ans)
     assert ans.answer_language == lang and paragraph in {(c.lang, c.paragraph) for c in ans.citations}
     assert all(k in ans.text for k in keywords), ans.text
-    assert text_language(re.sub(r"\[(EN|ZH) ¶\d+\]", "", ans.text)) == lang
-    assert is_traditional(ans.text) is (lang == "zh-Hant")
+    answer, *notes = ans.text.split("\n\n")  # the quoted unit, then the lines on the other version (its wording…)
+    assert text_language(re.sub(r"\[(EN|ZH) ¶\d+\]", "", answer)) == lang
+    assert is_traditional(answer) is (lang == "zh-Hant")
+    assert notes and all(re.search(r"\[(EN|ZH) ¶\d+\]", line) for line in notes), notes
 
 
 def test_a_question_the_article_does_not_answer_is_refused(real_app):

@@ -450,15 +450,22 @@ class ChromaStore:
                 return self._vectors[1]
             vectors = None
             if self.chunk_coll.count() <= self.exact_max_chunks:
-                rows: list[tuple[str, str, str, list[float]]] = []
-                for offset in range(0, self.exact_max_chunks + page, page):
-                    got = self.chunk_coll.get(include=["metadatas", "embeddings"], limit=page, offset=offset)
-                    rows += [(i, m["doc"], m.get("version", ""), e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
-                    if len(got["ids"]) < page:
-                        break
-                vectors = Vectors.of(revision, rows)
+                try:
+                    vectors = Vectors.of(revision, self._vector_rows(page))
+                except Exception as e:  # chromadb: "Error finding id" after an ingest killed mid-write
+                    log.warning("the stored vectors cannot be read (%s); searching Chroma's HNSW index instead", e)
             self._vectors = (revision, vectors)
             return vectors
+
+    def _vector_rows(self, page: int) -> list[tuple[str, str, str, list[float]]]:
+        """(chunk id, doc, version, vector) of every stored chunk, paged."""
+        rows: list[tuple[str, str, str, list[float]]] = []
+        for offset in range(0, self.exact_max_chunks + page, page):
+            got = self.chunk_coll.get(include=["metadatas", "embeddings"], limit=page, offset=offset)
+            rows += [(i, m["doc"], m.get("version", ""), e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+            if len(got["ids"]) < page:
+                break
+        return rows
 
     def _hits(self, top: list[tuple[str, float]]) -> list[ChunkHit]:
         """The chunks of ``top`` (id, similarity), read from the index in that order."""
