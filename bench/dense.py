@@ -87,6 +87,10 @@ def render(rows: list[dict], queries: int) -> str:
     for r in rows:
         lines.append(f"| {r['chunks']:,} | {r['exact_p50_ms']:.1f} ms | {r['hnsw_p50_ms']:.1f} ms | {r['hnsw_recall']:.3f} | "
                      f"{r['load_ms']:.0f} ms | {r['matrix_mb']:.0f} MB |")
+    lines += ["", "Within one process HNSW finds these synthetic neighbours; the exact search is there because over the "
+              "corpus libraries HNSW gave different top chunks for the same query vector in different processes (6 of 209 "
+              "dev and 7 of 105 test questions over six processes, docs/eval.md, tenth session). A library over "
+              "`RAG_EXACT_SEARCH_MAX_CHUNKS` (20,000) is searched through HNSW."]
     return "\n".join(lines) + "\n"
 
 
