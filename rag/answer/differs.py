@@ -1,6 +1,6 @@
 """The answer's lines on what the other version says (issues #33, #35), composed here, never by the model.
 
-``twin_says``: the other version's wording of the answer's first quoted unit, its twin's sentence
+``twin_says``: the other version's wording of what the answer quotes, the quoted units' twin sentence
 nearest the question, quoted under the answer verbatim (under "除非你特別的有錢，其實你根本沒有必要爲開源專案
 而專門搞一個法律實體來支持。 [ZH ¶57]": "英文版寫作：“You don't need a legal entity to support your open
 source project unless you're handling money.” [EN ¶57]"): a fact only one version states, or states
@@ -136,27 +136,27 @@ def with_note(text: str, citations: Sequence[Citation], note: Note) -> tuple[str
 
 def twin_says(units: Sequence[Unit], question: Sequence[float], embed: Callable[[list[str]], list[list[float]]],
               answer_lang: str, most: int = 16) -> Note | None:
-    """The other version's sentence that says what the answer's first quoted unit says: of the sentences
-    of that unit's twins (prose, one line each; the first ``most`` the answer does not already show), the
-    one nearest the question (``question``: its vector; ``embed``: sentences to vectors, in the same
-    space: one batch). A fact only one version states is often in the
-    twin of the very sentence that answers ("unit test" / "单元测试和覆盖率测试"); a bilingual reader sees
-    both wordings. None when the first unit has no such twin or the answer already quotes it."""
+    """The other version's wording of what the answer quotes: of the sentences of the quoted units'
+    twins (prose, one line each, not already shown; the first unit's first, at most ``most``), the one
+    nearest the question (``question``: its vector; ``embed``: sentences to vectors, in the same space:
+    one batch). A fact only one version states is often in the twin of the very sentence that answers
+    ("unit test" / "单元测试和覆盖率测试"); a bilingual reader sees both wordings. None when no quoted
+    unit has such a twin."""
     own = doc_lang(answer_lang)
-    first = next((u for u in units if u.lang == own), None)
-    sentences = [(t, x.strip()) for t in (first.twins if first else ()) if t.kind not in ("code", "figure")
-                 for x in split_sentences(t.text) if x.strip() and "\n" not in x.strip()]
     keys = {k for u in units for k in u.keys}
     shown = said(" ".join(x for u in units for x in (u.shown, *(p.text for p in u.paragraphs))))
-    sentences = [(t, x) for t, x in sentences if said(x) not in shown][:most]  # not what the answer shows already
-    if not sentences or any((t.doc, t.lang, t.n) in keys for t, _ in sentences):
+    sentences = [(u, t, x.strip()) for u in units if u.lang == own for t in u.twins
+                 if t.kind not in ("code", "figure") and (t.doc, t.lang, t.n) not in keys
+                 for x in split_sentences(t.text) if x.strip() and "\n" not in x.strip()]
+    sentences = [(u, t, x) for u, t, x in sentences if said(x) not in shown][:most]  # not what the answer shows already
+    if not sentences:
         return None
     if len(sentences) > 1:  # one candidate needs no vectors
-        vectors = embed([x for _, x in sentences])
+        vectors = embed([x for _, _, x in sentences])
         sims = [sum(a * b for a, b in zip(v, question)) for v in vectors]
         sentences = [sentences[max(range(len(sims)), key=lambda i: (sims[i], -i))]]
-    t, quote = sentences[0]
+    u, t, quote = sentences[0]
     words = prompts.load(own)
     line = in_script(words["differs_twin"].format(version=words[f"version_name_{t.lang}"], quote=quote, label=t.label),
                      answer_lang)
-    return Note(line, (cite(t),), SentenceCheck(line, "noted", f"{t.label}: the other version of {first.paragraphs[0].label}"))
+    return Note(line, (cite(t),), SentenceCheck(line, "noted", f"{t.label}: the other version of {u.paragraphs[0].label}"))

@@ -124,3 +124,8 @@ def test_the_other_version_s_wording_of_the_answer_is_its_twin_s_sentence_neares
     assert twin_says(_twin_pair("中文。", "print(1)", en_kind="code"), e.embed_query("x"), e.embed_documents, "zh") is None
     same = _twin_pair("Jest 9", "Jest 9")  # an untranslated paragraph: its twin says nothing the answer does not
     assert twin_says(same, e.embed_query("Jest"), e.embed_documents, "zh") is None
+    # a later quoted unit's twin, when its sentence is the nearest
+    other = [replace(u, id=2, paragraphs=(replace(u.paragraphs[0], n=2, text="GPU 很多。"),),
+                     twins=(replace(u.twins[0], n=2, text="There are eight GPUs on the benchmark machine."),)) for u in same]
+    note = twin_says([*units, *other], e.embed_query("benchmark GPUs machine"), e.embed_documents, "zh")
+    assert note.line == "英文版写作：“There are eight GPUs on the benchmark machine.” [EN ¶2]" and note.check.reason == "EN ¶2: the other version of ZH ¶2"
