@@ -414,8 +414,9 @@ class ChromaStore:
         chunks in every process); a larger one through Chroma's HNSW index. Its fast path: search
         without a version filter (a large ``$in`` filter makes HNSW slow) and drop chunks of other
         versions; if that leaves too few (an ingest in flight), search again filtered."""
-        revision = getattr(versions, "revision", None) or self.revision()
-        versions = self._current(docs, versions)
+        snapshot = self.versions() if versions is None else versions
+        revision = getattr(snapshot, "revision", None) or self.revision()  # a plain mapping has none
+        versions = self._current(docs, snapshot)
         if not versions:
             return []
         exact = self._exact(revision)
