@@ -49,7 +49,8 @@ else
   echo "setup: installing Python packages"
   if [ "$want_test" = 1 ]; then extra=".[test]"; else extra="."; fi
   # one resolve for everything (torch is pinned in pyproject.toml); the venv's own pip is recent enough,
-  # and nothing is byte-compiled ahead: Python compiles what it imports, on first import
+  # and nothing is byte-compiled ahead: Python compiles what it imports, on first import (and keeps it
+  # unless PYTHONDONTWRITEBYTECODE is set: scripts/test.sh unsets it)
   $VPY -m pip install -q --disable-pip-version-check --no-compile -e "$extra" 2>&1 | grep -v "^WARNING: Location" || true
   # installed and importable, without loading torch and the rest here (the first run loads them)
   $VPY -c "import importlib.util as u, rag, ingest, ui, eval

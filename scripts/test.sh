@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+# every test process and every `rag` the tests start imports the same ~1,300 modules: with
+# PYTHONDONTWRITEBYTECODE set (as on this project's machines) each would compile them all again
+# (about 4 s of CPU a process); the first import writes the bytecode and the rest read it
+unset PYTHONDONTWRITEBYTECODE
 set +e
 .venv/bin/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder "$@"
 rc=$?
