@@ -84,6 +84,24 @@ def _ask(page, question: str):
     page.wait_for_function(f"() => document.querySelectorAll('{FINAL}').length > {before}", timeout=180_000)
 
 
+def _click_chip(chip):
+    """A click on the chip itself: the chat scrolls itself to the newest message while the answer
+    settles, and a mouse click aimed at the chip's place a moment earlier can land beside it."""
+    chip.scroll_into_view_if_needed()
+    chip.dispatch_event("click")
+
+
+def _wait_highlight(page):
+    """The reader's highlighted row after a chip click; on a timeout, what the page held instead."""
+    try:
+        page.wait_for_selector("#reader tr.pair.hl", timeout=30_000)
+    except Exception as e:
+        key = page.eval_on_selector("#cite-target textarea, #cite-target input", "e => e.value")
+        rows = page.locator("#reader tr.pair").count()
+        raise AssertionError(f"no highlighted row: cite target {key!r}, {rows} rows in the reader, "
+                             f"document {page.input_value('#doc-select input')!r}") from e
+
+
 def test_ask_click_chip_highlights_both_languages(browser, ui_url, artifacts):
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     page.goto(ui_url)
@@ -97,8 +115,8 @@ def test_ask_click_chip_highlights_both_languages(browser, ui_url, artifacts):
     labels = chips.all_inner_texts()
     assert any("¶1" in t for t in labels), labels
     chip = page.locator("#chat .cite-chip", has_text="¶1").first
-    chip.click()
-    page.wait_for_selector("#reader tr.pair.hl", timeout=30_000)
+    _click_chip(chip)
+    _wait_highlight(page)
     row = page.locator("#reader tr.pair.hl")
     text = row.inner_text()
     assert "5月13日至15日" in text and "Since last autumn" in text  # both languages side by side
@@ -192,8 +210,8 @@ def test_the_evidence_marks_the_unit_the_answer_quotes(browser, ui_url, artifact
     assert "APEC and G20 summits" in quote.inner_text() and "in the answer" in quote.inner_text()
     assert "APEC and G20 summits" in page.locator("#chat .answer").last.inner_text()  # quoted verbatim
     assert quote.locator(".cite-chip").count() == 1  # the unit's own chip opens its paragraph
-    quote.locator(".cite-chip").click()
-    page.wait_for_selector("#reader tr.pair.hl", timeout=30_000)
+    _click_chip(quote.locator(".cite-chip"))
+    _wait_highlight(page)
     assert "APEC" in page.locator("#reader tr.pair.hl").inner_text()
     page.screenshot(path=str(artifacts / "ui-quote.png"), full_page=True)
     page.close()
@@ -262,7 +280,7 @@ def test_pdf_citation_opens_the_highlighted_page(browser, settings, tmp_path, ar
         page.goto(url)
         page.wait_for_selector("#question textarea")
         _ask(page, "What dividend per share did the board approve?")
-        page.locator("#chat .cite-chip", has_text="EN ¶3").first.click()
+        _click_chip(page.locator("#chat .cite-chip", has_text="EN ¶3").first)
         img = page.wait_for_selector("#page-view img", timeout=30_000)
         assert img.get_attribute("src").startswith("data:image/png;base64,")
         assert page.locator("#page-view figcaption").inner_text().endswith("page 1")
