@@ -32,6 +32,8 @@ class Coverage:
     weights: tuple[float, ...] = ()  # one per term; () = every term weighs 1
     numbers: tuple[str, ...] | None = None  # a question that asks for a number: those of its kind the units add
     asked: str = ""  # the kind of number asked (``asked_number``)
+    measure: str = ""  # the measure it is asked in (``asked_measure``: time, size, share), if any
+    measured: bool = True  # do the units state a number in a unit of that measure?
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -112,6 +114,32 @@ def asked_number(question: str) -> str | None:
     return next((kind for kind, pats in _number_patterns() if any(p.search(question) for p in pats)), None)
 
 
+_NUMBER = r"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*|[〇零一二两兩三四五六七八九十百千万萬亿億]+)"
+
+
+@lru_cache(maxsize=1)
+def _measure_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]], ...]:
+    """Per measure, what a question asking in its units says and what a stated quantity in them looks
+    like (data: ``prompts/asks_number.toml``, ``[measure.*]``)."""
+    text = resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)["measure"]
+    return tuple((name, tuple(re.compile(p, re.I) for p in m["asks"]),
+                  tuple(re.compile(p.replace("{n}", _NUMBER), re.I) for p in m["states"])) for name, m in data.items())
+
+
+def asked_measure(question: str) -> str | None:
+    """The measure a question that asks for a number asks it in (time, size, share), or None."""
+    if asked_number(question) is None:
+        return None
+    return next((name for name, asks, _ in _measure_patterns() if any(p.search(question) for p in asks)), None)
+
+
+def states_measure(measure: str, texts: Sequence[str]) -> bool:
+    """Does one of the texts state a number in a unit of the measure ("300 ms", "16 GB", 百分之三十)?"""
+    states = next(s for name, _, s in _measure_patterns() if name == measure)
+    return any(p.search(folded(t)) for t in texts for p in states)
+
+
 def _is_year(value: str) -> bool:
     return value.isdigit() and 1900 <= int(value) <= 2099
 
@@ -167,11 +195,13 @@ def coverage(
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
     kind = asked_number(question)
     numbers = added_numbers(question, quoted, kind) if kind else None
-    return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers, kind or "")
+    measure = asked_measure(question) or ""
+    measured = not measure or states_measure(measure, quoted)
+    return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers, kind or "", measure, measured)
 
 
 def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, min_coverage: float) -> Verdict:
-    """no-sources → none-selected → terms-missing → no-number → selected."""
+    """no-sources → none-selected → terms-missing → no-number → no-measure → selected."""
     if not units:
         return Verdict(True, "no-sources", "nothing in the library matches the question")
     if not chosen:
@@ -184,4 +214,7 @@ def decide(units: Sequence[Unit], chosen: Sequence[Unit], cov: Coverage | None, 
     if cov.numbers == ():
         return Verdict(True, "no-number", f"the question asks for a number ({cov.asked}); units {ids} state none "
                        f"of that kind it does not (they hold {cov.share:.2f} of its key terms)")
+    if not cov.measured:
+        return Verdict(True, "no-measure", f"the question asks for a quantity in units of {cov.measure}; units {ids} "
+                       f"state no number in such units (they hold {cov.share:.2f} of its key terms)")
     return Verdict(False, "selected", f"units {ids} selected; they hold {cov.share:.2f} of the question's key terms")

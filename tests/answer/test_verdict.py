@@ -6,7 +6,7 @@ import pytest
 
 from rag.answer.units import build_units
 from rag.answer.query import search_forms
-from rag.answer.verdict import Coverage, asked_number, coverage, decide, key_terms, question_words
+from rag.answer.verdict import Coverage, asked_measure, asked_number, coverage, decide, key_terms, question_words, states_measure
 from rag.index.retrieve import PairHit
 from rag.types import Document, DocumentMeta, Hit, Paragraph
 from tests.answer.conftest import pair, small_doc
@@ -122,6 +122,36 @@ def test_a_question_that_asks_for_a_kind_of_number_needs_a_number_of_that_kind()
     yunits = build_units([PairHit("t", Hit("t", "en", 1, "It was created in 2014.", 0.9), None, 0.9)], lambda _: year_only, "en")
     verdict = decide(yunits, yunits, coverage("How many full-time members does it have?", yunits), 0.0)
     assert verdict.rule == "no-number" and "(count)" in verdict.reason
+
+
+def _units_of(text: str):
+    doc = Document("t", "t.md", DocumentMeta(), (Paragraph("t", "en", 1, text, ("T",)),))
+    return build_units([PairHit("t", Hit("t", "en", 1, text, 0.9), None, 0.9)], lambda _: doc, "en")
+
+
+def test_a_quantity_asked_in_a_unit_needs_a_number_in_a_unit_of_that_measure():
+    """"How many milliseconds", "in KB", "how much GPU memory", 多少秒: the chosen units must state a
+    number in a unit of that measure, not only some number (a date, a version, a count of things)."""
+    asked = {"How many milliseconds did the first render take?": "time", "How large, in KB, is style.css?": "size",
+             "How much GPU memory does the 8-bit model need?": "size", "启动超时时间的默认值是多少秒？": "time",
+             "What percentage of the budget went to repairs?": "share", "顯存需要多少？": "size"}
+    for question, measure in asked.items():
+        assert asked_measure(question) == measure, question
+    for question in ("Why does memory use grow?", "How many rows does a page show?", "Which seconds count?"):
+        assert asked_measure(question) is None, question  # no number asked, or asked in no unit
+    for measure, text in (("time", "takes 300ms"), ("time", "after 2 minutes"), ("time", "需要三天"),
+                          ("size", "needs 16GB"), ("size", "3.4 KB"), ("share", "百分之三十"), ("share", "三成"),
+                          ("share", "30 %")):
+        assert states_measure(measure, [text]), (measure, text)
+    for measure, text in (("size", "the Qwen-7B model"), ("size", "float16"), ("time", "version 3.2"),
+                          ("time", "released on November 18, 2022"), ("time", "2022 年 11 月 18 日发布")):
+        assert not states_measure(measure, [text]), (measure, text)
+    dated = _units_of("Ant Design 5.0 was released on November 18, 2022 with a faster first render.")
+    verdict = decide(dated, dated, coverage("How many milliseconds did the first render of Ant Design take?", dated), 0.0)
+    assert verdict.rule == "no-measure" and "time" in verdict.reason  # numbers, none of them a time
+    timed = _units_of("The first render of Ant Design took 38 ms on the benchmark page.")
+    verdict = decide(timed, timed, coverage("How many milliseconds did the first render of Ant Design take?", timed), 0.0)
+    assert verdict.rule == "selected"
 
 
 def test_a_chinese_word_and_its_parts_count_once():
