@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 from rag.answer.units import Unit
 from rag.text.chinese import folded, jieba_lib
-from rag.text.numerals import stated
+from rag.text.numerals import stated, words as numeral_words
 from rag.text.script import HAN_RE
 from rag.text.tokens import tokenize
 from rag.types import Verdict
@@ -102,10 +102,15 @@ NUMBER_KINDS = ("date", "version", "duration", "count")  # the order they are tr
 
 
 @lru_cache(maxsize=1)
+def _asks_number() -> dict:
+    """``prompts/asks_number.toml``, read once: the number kinds' patterns and the ``[measure.*]`` tables."""
+    return tomllib.loads(resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _number_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     """What a question that asks for a number says, by kind (data: ``prompts/asks_number.toml``)."""
-    text = resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    data = _asks_number()
     return tuple((kind, tuple(re.compile(p, re.I) for p in data[kind])) for kind in NUMBER_KINDS)
 
 
@@ -114,30 +119,33 @@ def asked_number(question: str) -> str | None:
     return next((kind for kind, pats in _number_patterns() if any(p.search(question) for p in pats)), None)
 
 
-_NUMBER = r"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*|[〇零一二两兩三四五六七八九十百千万萬亿億]+)"
-
-
 @lru_cache(maxsize=1)
 def _measure_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]], ...]:
     """Per measure, what a question asking in its units says and what a stated quantity in them looks
-    like (data: ``prompts/asks_number.toml``, ``[measure.*]``)."""
-    text = resources.files("rag.answer.prompts").joinpath("asks_number.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)["measure"]
+    like (data: ``prompts/asks_number.toml``, ``[measure.*]``; ``{n}``: a number in digits or in the
+    Chinese numerals of ``rag/text/data/numerals.toml``)."""
+    w = numeral_words()
+    zh = "".join(sorted({*w.zh_digits, *w.zh_places, *w.zh_sections}))
+    number = rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*|[{zh}]+)"
     return tuple((name, tuple(re.compile(p, re.I) for p in m["asks"]),
-                  tuple(re.compile(p.replace("{n}", _NUMBER), re.I) for p in m["states"])) for name, m in data.items())
+                  tuple(re.compile(p.replace("{n}", number), re.I) for p in m["states"]))
+                 for name, m in _asks_number()["measure"].items())
+
+
+def _named_measure(question: str) -> str | None:
+    """The measure whose units (or what they measure) the question names, if any."""
+    return next((name for name, asks, _ in _measure_patterns() if any(p.search(question) for p in asks)), None)
 
 
 def asked_measure(question: str) -> str | None:
     """The measure a question that asks for a number asks it in (time, size, share), or None."""
-    if asked_number(question) is None:
-        return None
-    return next((name for name, asks, _ in _measure_patterns() if any(p.search(question) for p in asks)), None)
+    return _named_measure(question) if asked_number(question) else None
 
 
 def states_measure(measure: str, texts: Sequence[str]) -> bool:
     """Does one of the texts state a number in a unit of the measure ("300 ms", "16 GB", 百分之三十)?"""
     states = next(s for name, _, s in _measure_patterns() if name == measure)
-    return any(p.search(folded(t)) for t in texts for p in states)
+    return any(p.search(t) for t in map(folded, texts) for p in states)
 
 
 def _is_year(value: str) -> bool:
@@ -195,7 +203,7 @@ def coverage(
     weights = tuple(idf.get(t, 1.0) for t in terms) if idf is not None else ()
     kind = asked_number(question)
     numbers = added_numbers(question, quoted, kind) if kind else None
-    measure = asked_measure(question) or ""
+    measure = (_named_measure(question) or "") if kind else ""  # (asked_measure, the kind already known)
     measured = not measure or states_measure(measure, quoted)
     return Coverage(terms, tuple(t for t in terms if holds(text, t)), weights, numbers, kind or "", measure, measured)
 
