@@ -43,7 +43,8 @@ class App:
             return FakeEmbedder()
         path = resolve(name, self.settings.models_path, "embedding")
         return SentenceTransformerEmbedder(
-            path, name=name, device=self.settings.embedding_device, batch_size=self.settings.embedding_batch_size
+            path, name=name, device=self.settings.embedding_device, batch_size=self.settings.embedding_batch_size,
+            batch_tokens=self.settings.embedding_batch_tokens,
         )
 
     @cached_property

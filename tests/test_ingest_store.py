@@ -333,6 +333,28 @@ def test_the_embedder_batches_texts_of_about_one_length_and_keeps_their_order():
 
     e = Recording()
     e.batch_size = 2
-    texts = ["a", "a much longer text than the others", "bb", "a text of middling size", "ccc"]
+    texts = ["a", "a much longer text than the others", "bbbb", "a text of middling size", "ccccccc"]
     assert e.embed_documents(texts) == FakeEmbedder().embed_documents(texts)  # each vector in its place
     assert [len(t) for b in e.batches for t in b] == sorted(map(len, texts), reverse=True)
+
+
+def test_a_batch_holds_at_most_its_token_budget_padded():
+    """A long paragraph goes alone rather than padding fifteen short list items to its length."""
+    from rag.index.embedder import FakeEmbedder
+
+    class Recording(FakeEmbedder):
+        batches: list[list[str]] = []
+
+        def _encode_documents(self, texts):
+            self.batches.append(list(texts))
+            return super()._encode_documents(texts)
+
+    e = Recording()
+    e.batch_tokens = 100  # FakeEmbedder counts a token per three characters
+    texts = ["x" * 270] + [f"item {i:02d}" for i in range(15)]  # 91 tokens, then fifteen of 3
+    assert e.embed_documents(texts) == FakeEmbedder().embed_documents(texts)
+    assert [len(b) for b in e.batches] == [1, 15]
+    e.batches.clear()
+    e.batch_size = 4
+    e.embed_documents([f"other {i:02d}" for i in range(10)])
+    assert [len(b) for b in e.batches] == [4, 4, 2]

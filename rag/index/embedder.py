@@ -68,10 +68,15 @@ class _LRU:
 
 
 class CachingEmbedder(Embeddings):
-    """Shared logic: an LRU cache per (mode, text) and batched, progress-reporting document encoding."""
+    """Shared logic: an LRU cache per (mode, text) and batched, progress-reporting document encoding.
+
+    A batch is padded to its longest input, so texts go longest first in batches of at most
+    ``batch_size`` texts and ``batch_tokens`` padded tokens: a 400-token paragraph beside fifteen
+    30-token list items would otherwise make the model read 6,400 tokens for 850 (docs/benchmarks.md)."""
 
     name: str = "base"
     batch_size: int = 16
+    batch_tokens: int = 512
 
     def __init__(self, cache_size: int = 4096) -> None:
         self._cache = _LRU(cache_size)
@@ -88,6 +93,10 @@ class CachingEmbedder(Embeddings):
         """Vectors of model inputs that already carry their prompt."""
         raise NotImplementedError
 
+    def _lengths(self, texts: list[str]) -> list[int]:
+        """Each text's length in the model's tokens (here an estimate; a real model counts them)."""
+        return [len(t) // 3 + 1 for t in texts]
+
     def titled_input(self, text: str, title: str) -> str:
         """The model input of a document under a title."""
         return f"{title}\n{text}" if title else text
@@ -95,13 +104,23 @@ class CachingEmbedder(Embeddings):
     def warm_up(self) -> None:
         pass
 
+    def _batches(self, texts: list[str], todo: list[int]) -> list[list[int]]:
+        """``todo`` (indices into texts) longest first, cut where the next text would pass either limit."""
+        length = dict(zip(todo, self._lengths([texts[i] for i in todo])))
+        batches: list[list[int]] = []
+        for i in sorted(todo, key=lambda i: -length[i]):
+            b = batches[-1] if batches else None
+            if b and len(b) < self.batch_size and (len(b) + 1) * length[b[0]] <= self.batch_tokens:
+                b.append(i)
+            else:
+                batches.append([i])
+        return batches
+
     def _embed(self, texts: list[str], mode: str) -> list[list[float]]:
         out: list[list[float] | None] = [self._cache.get((mode, t)) for t in texts]
-        # longest first, so each batch holds texts of about one length (a batch is padded to its longest)
-        todo = sorted((i for i, v in enumerate(out) if v is None), key=lambda i: -len(texts[i]))
+        todo = [i for i, v in enumerate(out) if v is None]
         enc = {"doc": self._encode_documents, "query": self._encode_queries, "input": self._encode_inputs}[mode]
-        for start in range(0, len(todo), self.batch_size):
-            idx = todo[start : start + self.batch_size]
+        for idx in self._batches(texts, todo) if todo else ():
             vecs = enc([texts[i] for i in idx])
             for i, v in zip(idx, vecs):
                 out[i] = v
@@ -134,12 +153,14 @@ class SentenceTransformerEmbedder(CachingEmbedder):
 
     Uses the model's own query/document prompts where it has them (EmbeddingGemma does)."""
 
-    def __init__(self, model: str | Path, name: str, device: str = "cpu", batch_size: int = 16) -> None:
+    def __init__(self, model: str | Path, name: str, device: str = "cpu", batch_size: int = 16,
+                 batch_tokens: int = 512) -> None:
         super().__init__()
         self.model_ref = str(model)
         self.name = name
         self.device = device
         self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
         self._model = None
         self._lock = threading.Lock()
 
@@ -167,6 +188,11 @@ class SentenceTransformerEmbedder(CachingEmbedder):
         kwargs = {"prompt_name": prompt_name} if prompt_name in (m.prompts or {}) else {}
         vecs = m.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, **kwargs)
         return vecs.tolist()
+
+    def _lengths(self, texts: list[str]) -> list[int]:
+        m = self.model
+        cap = m.max_seq_length or 1 << 30
+        return [min(len(ids), cap) for ids in m.tokenizer(texts)["input_ids"]]
 
     def _document_prompt(self) -> str:
         prompts = self.model.prompts or {}
