@@ -1,11 +1,13 @@
 """Ingest time of a ~30-page PDF pair against embedding its text alone (issue #34's target: ≤ 1.2×).
 
-    .venv/bin/python -m bench.pdf_ingest [--pages 30] [--fake] [--corpus DIR]
+    .venv/bin/python -m bench.pdf_ingest [--pages 30] [--fake] [--corpus DIR] [--markdown PAIR]
 
 Dev Markdown pairs of the real corpus are typeset (``eval.pdf_samples.typeset``: two columns on page
 1, fake-bold headings, running headers) into an English and a Chinese PDF of at least ``--pages``
 pages each; then, with the model loaded, the pair is ingested into a fresh index (parse, embed,
 align, store) and, apart, the same chunks' texts are encoded by the bare model. Prints one JSON line.
+``--markdown antd/build-ghost``: that corpus pair as it is (its paragraphs of very different lengths:
+list items, code, long prose), not typeset.
 """
 
 from __future__ import annotations
@@ -52,7 +54,15 @@ def make_pair(corpus: Path, pages: int, folder: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-def run(pages: int, fake: bool, corpus: Path) -> dict:
+def markdown_pair(corpus: Path, pair: str) -> tuple[Path, Path]:
+    folder, stem = (corpus / pair).parent, (corpus / pair).name
+    found = [sorted(folder.glob(pattern)) for pattern in (f"{stem}.en.md", f"{stem}.zh*.md")]
+    if not all(found):
+        raise SystemExit(f"{corpus} has no Markdown pair {pair} (NAME.en.md + NAME.zh.md)")
+    return found[0][0], found[1][0]
+
+
+def run(pages: int, fake: bool, corpus: Path, markdown: str | None = None) -> dict:
     import pymupdf
 
     from ingest.chunk import chunk_document
@@ -61,14 +71,14 @@ def run(pages: int, fake: bool, corpus: Path) -> dict:
     from rag.index.embedder import SentenceTransformerEmbedder
 
     folder = Path(tempfile.mkdtemp())
-    en, zh = make_pair(corpus, pages, folder)
+    en, zh = markdown_pair(corpus, markdown) if markdown else make_pair(corpus, pages, folder)
     app = make_app(folder / "home", fake)
     app.embedder.warm_up()  # loading the model is start-up, not ingest
     t0 = time.perf_counter()
     parse_path(en), parse_path(zh)
     parse = time.perf_counter() - t0
     t0 = time.perf_counter()
-    doc = indexer_for(app).prepare_pair(en, zh, "bench-pdf")
+    doc = indexer_for(app).prepare_pair(en, zh, "bench-pair")
     indexer_for(app).write([doc], progress=False)
     ingest = time.perf_counter() - t0
     texts = [c.text for c in chunk_document(doc, app.settings.chunk_chars)]
@@ -79,7 +89,8 @@ def run(pages: int, fake: bool, corpus: Path) -> dict:
         m.encode(texts, batch_size=app.settings.embedding_batch_size,
                  prompt_name="document" if "document" in (m.prompts or {}) else None)
         bare = time.perf_counter() - t0
-    return {"pages": {lang: pymupdf.open(p).page_count for lang, p in (("en", en), ("zh", zh))},
+    pages_of = {lang: pymupdf.open(p).page_count for lang, p in (("en", en), ("zh", zh))} if not markdown else None
+    return {"pages": pages_of,
             "paragraphs": len(doc.paragraphs), "chunks": len(texts), "parse_s": round(parse, 2),
             "ingest_s": round(ingest, 2), "bare_encode_s": bare and round(bare, 2),
             "ratio": bare and round(ingest / bare, 2)}
@@ -90,10 +101,11 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--pages", type=int, default=30)
     ap.add_argument("--fake", action="store_true", help="the hashing embedder (a smoke run, no timing)")
     ap.add_argument("--corpus", default=str(CORPUS))
+    ap.add_argument("--markdown", metavar="PAIR", help="a Markdown pair of the corpus as it is (FOLDER/NAME), not typeset PDFs")
     args = ap.parse_args(argv)
     if not Path(args.corpus).is_dir():
         raise SystemExit(f"{args.corpus}: no such folder; give the real corpus with --corpus")
-    print(json.dumps(run(args.pages, args.fake, Path(args.corpus))))
+    print(json.dumps(run(args.pages, args.fake, Path(args.corpus), args.markdown)))
 
 
 if __name__ == "__main__":

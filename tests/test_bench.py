@@ -32,3 +32,15 @@ def test_the_dense_search_bench_runs_tiny(tmp_path):
     main(["--sizes", "300", "--queries", "5", "--dim", "32", "--out", str(out)])
     text = out.read_text()
     assert "### dense search" in text and "| 300 |" in text and "HNSW recall@12" in text
+
+
+def test_the_pair_ingest_bench_runs_on_a_markdown_pair(capsys):
+    """`python -m bench.pdf_ingest --markdown PAIR`: a pair as it is, ingested and counted (fake model:
+    no bare-encode timing)."""
+    from pathlib import Path
+
+    from bench.pdf_ingest import main
+
+    main(["--fake", "--corpus", str(Path(__file__).parent / "data"), "--markdown", "fees"])
+    row = json.loads(capsys.readouterr().out)
+    assert row["pages"] is None and row["paragraphs"] > 4 and row["chunks"] > 2 and row["bare_encode_s"] is None
