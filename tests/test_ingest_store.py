@@ -319,19 +319,28 @@ def test_reading_a_document_opens_the_index_without_the_vector_store_wrapper(see
     assert seeded_fake_app.store.vs.get(limit=1)["ids"]  # the wrapper, made at its first use, reads the chunks
 
 
-def test_the_embedder_batches_texts_of_about_one_length_and_keeps_their_order():
-    """A batch is padded to its longest text, so texts go to the model longest first (a 30-page PDF
-    pair embedded in document order took 1.7× as long as the same texts sorted by length)."""
+def _recording_embedder():
+    """The fake embedder, keeping the batches it is given."""
     from rag.index.embedder import FakeEmbedder
 
     class Recording(FakeEmbedder):
-        batches: list[list[str]] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.batches: list[list[str]] = []
 
         def _encode_documents(self, texts):
             self.batches.append(list(texts))
             return super()._encode_documents(texts)
 
-    e = Recording()
+    return Recording()
+
+
+def test_the_embedder_batches_texts_of_about_one_length_and_keeps_their_order():
+    """A batch is padded to its longest text, so texts go to the model longest first (a 30-page PDF
+    pair embedded in document order took 1.7× as long as the same texts sorted by length)."""
+    from rag.index.embedder import FakeEmbedder
+
+    e = _recording_embedder()
     e.batch_size = 2
     texts = ["a", "a much longer text than the others", "bbbb", "a text of middling size", "ccccccc"]
     assert e.embed_documents(texts) == FakeEmbedder().embed_documents(texts)  # each vector in its place
@@ -342,14 +351,7 @@ def test_a_batch_holds_at_most_its_token_budget_padded():
     """A long paragraph goes alone rather than padding fifteen short list items to its length."""
     from rag.index.embedder import FakeEmbedder
 
-    class Recording(FakeEmbedder):
-        batches: list[list[str]] = []
-
-        def _encode_documents(self, texts):
-            self.batches.append(list(texts))
-            return super()._encode_documents(texts)
-
-    e = Recording()
+    e = _recording_embedder()
     e.batch_tokens = 100  # FakeEmbedder counts a token per three characters
     texts = ["x" * 270] + [f"item {i:02d}" for i in range(15)]  # 91 tokens, then fifteen of 3
     assert e.embed_documents(texts) == FakeEmbedder().embed_documents(texts)
