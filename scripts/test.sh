@@ -12,8 +12,8 @@ scripts/setup.sh --test
 unset PYTHONDONTWRITEBYTECODE
 # the two workers share the cores: each gives its models its share of them. Both models run their
 # matrix work on OpenMP threads that wait for each other at every step; with two threads each on two
-# cores, a descheduled thread stalls the other process's step too (the real-embedder tests took 2.7×
-# as long, the whole suite 505 s against 392 s; docs/benchmarks.md)
+# cores, a descheduled thread stalls the other process's step too (the real-embedder tests took 1.7×
+# as long; docs/benchmarks.md)
 share=$(( $(nproc) / 2 )); [ "$share" -ge 1 ] || share=1
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$share}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-$share}"
 export RAG_LLM_THREADS="${RAG_LLM_THREADS:-$share}"

@@ -18,7 +18,7 @@ def test_each_test_runs_in_the_xdist_group_conftest_gives_it(request):
 def test_the_workers_models_together_use_no_more_threads_than_there_are_cores():
     """Each xdist worker runs a model (the chat model on one, the embedder on the other): with more
     threads than cores between them, their OpenMP threads stall each other at every step (the
-    real-embedder tests took 2.7× as long). scripts/test.sh gives each worker its share."""
+    real-embedder tests took 1.7× as long). scripts/test.sh gives each worker its share."""
     import os
 
     import torch
