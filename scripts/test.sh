@@ -15,6 +15,7 @@ unset PYTHONDONTWRITEBYTECODE
 # cores, a descheduled thread stalls the other process's step too (the real-embedder tests took 1.7×
 # as long; docs/benchmarks.md)
 share=$(( $(nproc) / 2 )); [ "$share" -ge 1 ] || share=1
+case " $* " in *" -n 0 "* | *" -n0 "* | *" -p no:xdist "*) share=$(nproc) ;; esac  # one process: every core
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$share}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-$share}"
 export RAG_LLM_THREADS="${RAG_LLM_THREADS:-$share}"
 set +e
