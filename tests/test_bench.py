@@ -6,7 +6,7 @@ import json
 
 
 def test_bench_runs_tiny(tmp_path):
-    from bench.run import main
+    from bench.run import main, render, replace_section
 
     out = tmp_path / "bench.md"
     raw = tmp_path / "bench.json"
@@ -20,8 +20,11 @@ def test_bench_runs_tiny(tmp_path):
     assert [r["docs"] for r in data["retrieval"]] == [10, 20] and "the named document over 20 documents" in text
     assert data["naive_answers"]["questions"] == data["answers"]["questions"] == 2
     assert data["prefill"] == {"error": "not the local model"}  # the fake model has no tokenizer
-    main(["--tiny", "--fake", "--out", str(out), "--label", "smoke", "--skip-ui"])  # replaces its own table
-    assert out.read_text().count("### smoke") == 1
+    # a later run of the same label (here without the browser) replaces its own table, keeps the others
+    out.write_text("### earlier\n\nits table\n\n" + out.read_text())
+    replace_section(out, render({k: v for k, v in data.items() if k not in ("ui", "evidence_browser")}, "smoke"))
+    text = out.read_text()
+    assert text.count("### smoke") == 1 and "### earlier" in text and "peak RSS" not in text
 
 
 def test_the_dense_search_bench_runs_tiny(tmp_path):
