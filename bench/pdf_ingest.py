@@ -1,12 +1,12 @@
 """Ingest time of a ~30-page PDF pair against embedding its text alone (issue #34's target: ≤ 1.2×).
 
-    .venv/bin/python -m bench.pdf_ingest [--pages 30] [--fake] [--corpus DIR] [--markdown PAIR]
+    .venv/bin/python -m bench.pdf_ingest [--pages 30] [--fake] [--corpus DIR] [--pair FOLDER/NAME]
 
 Dev Markdown pairs of the real corpus are typeset (``eval.pdf_samples.typeset``: two columns on page
 1, fake-bold headings, running headers) into an English and a Chinese PDF of at least ``--pages``
 pages each; then, with the model loaded, the pair is ingested into a fresh index (parse, embed,
 align, store) and, apart, the same chunks' texts are encoded by the bare model. Prints one JSON line.
-``--markdown antd/build-ghost``: that corpus pair as it is (its paragraphs of very different lengths:
+``--pair antd/build-ghost``: that corpus pair as it is (its paragraphs of very different lengths:
 list items, code, long prose), not typeset.
 """
 
@@ -33,6 +33,17 @@ def _blocks(path: Path) -> list[tuple[str, str]]:
     return [(kinds.get(b.kind, "prose"), " ".join(b.text.split())) for b in parse_path(path).blocks if b.text.strip()]
 
 
+def corpus_pairs(corpus: Path, names) -> list:
+    """The corpus pairs named FOLDER/NAME (``eval.real_corpus.pairs``), in the order named."""
+    from eval.real_corpus import pairs
+
+    by_name = {p.pair: p for p in pairs(corpus)}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise SystemExit(f"{corpus} has no pair {', '.join(missing)} (NAME.en.* + NAME.zh[-Hant].*)")
+    return [by_name[n] for n in names]
+
+
 def make_pair(corpus: Path, pages: int, folder: Path) -> tuple[Path, Path]:
     """The dev pairs, one after another, typeset until both PDFs have ``pages`` pages."""
     import pymupdf
@@ -40,10 +51,9 @@ def make_pair(corpus: Path, pages: int, folder: Path) -> tuple[Path, Path]:
     from eval.pdf_samples import typeset
 
     blocks: dict[str, list] = {"en": [], "zh": []}
-    for name in SOURCES:
-        folder_, stem = (corpus / name).parent, (corpus / name).name
-        for lang, pattern in (("en", f"{stem}.en.md"), ("zh", f"{stem}.zh*.md")):
-            blocks[lang] += _blocks(sorted(folder_.glob(pattern))[0])
+    for pair in corpus_pairs(corpus, SOURCES):
+        blocks["en"] += _blocks(pair.en)
+        blocks["zh"] += _blocks(pair.zh)
         out = {lang: typeset(lang, blocks[lang]) for lang in ("en", "zh")}
         if all(pymupdf.open(stream=data).page_count >= pages for data in out.values()):
             break
@@ -54,15 +64,7 @@ def make_pair(corpus: Path, pages: int, folder: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-def markdown_pair(corpus: Path, pair: str) -> tuple[Path, Path]:
-    folder, stem = (corpus / pair).parent, (corpus / pair).name
-    found = [sorted(folder.glob(pattern)) for pattern in (f"{stem}.en.md", f"{stem}.zh*.md")]
-    if not all(found):
-        raise SystemExit(f"{corpus} has no Markdown pair {pair} (NAME.en.md + NAME.zh.md)")
-    return found[0][0], found[1][0]
-
-
-def run(pages: int, fake: bool, corpus: Path, markdown: str | None = None) -> dict:
+def run(pages: int, fake: bool, corpus: Path, pair: str | None = None) -> dict:
     import pymupdf
 
     from ingest.chunk import chunk_document
@@ -71,7 +73,11 @@ def run(pages: int, fake: bool, corpus: Path, markdown: str | None = None) -> di
     from rag.index.embedder import SentenceTransformerEmbedder
 
     folder = Path(tempfile.mkdtemp())
-    en, zh = markdown_pair(corpus, markdown) if markdown else make_pair(corpus, pages, folder)
+    if pair:
+        [found] = corpus_pairs(corpus, [pair])
+        en, zh = found.en, found.zh
+    else:
+        en, zh = make_pair(corpus, pages, folder)
     app = make_app(folder / "home", fake)
     app.embedder.warm_up()  # loading the model is start-up, not ingest
     t0 = time.perf_counter()
@@ -89,7 +95,7 @@ def run(pages: int, fake: bool, corpus: Path, markdown: str | None = None) -> di
         m.encode(texts, batch_size=app.settings.embedding_batch_size,
                  prompt_name="document" if "document" in (m.prompts or {}) else None)
         bare = time.perf_counter() - t0
-    pages_of = {lang: pymupdf.open(p).page_count for lang, p in (("en", en), ("zh", zh))} if not markdown else None
+    pages_of = None if pair else {lang: pymupdf.open(p).page_count for lang, p in (("en", en), ("zh", zh))}
     return {"pages": pages_of,
             "paragraphs": len(doc.paragraphs), "chunks": len(texts), "parse_s": round(parse, 2),
             "ingest_s": round(ingest, 2), "bare_encode_s": bare and round(bare, 2),
@@ -101,11 +107,11 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--pages", type=int, default=30)
     ap.add_argument("--fake", action="store_true", help="the hashing embedder (a smoke run, no timing)")
     ap.add_argument("--corpus", default=str(CORPUS))
-    ap.add_argument("--markdown", metavar="PAIR", help="a Markdown pair of the corpus as it is (FOLDER/NAME), not typeset PDFs")
+    ap.add_argument("--pair", metavar="FOLDER/NAME", help="a pair of the corpus as it is (any format), not typeset PDFs")
     args = ap.parse_args(argv)
     if not Path(args.corpus).is_dir():
         raise SystemExit(f"{args.corpus}: no such folder; give the real corpus with --corpus")
-    print(json.dumps(run(args.pages, args.fake, Path(args.corpus), args.markdown)))
+    print(json.dumps(run(args.pages, args.fake, Path(args.corpus), args.pair)))
 
 
 if __name__ == "__main__":

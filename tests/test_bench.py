@@ -37,13 +37,21 @@ def test_the_dense_search_bench_runs_tiny(tmp_path):
     assert "### dense search" in text and "| 300 |" in text and "HNSW recall@12" in text
 
 
-def test_the_pair_ingest_bench_runs_on_a_markdown_pair(capsys):
-    """`python -m bench.pdf_ingest --markdown PAIR`: a pair as it is, ingested and counted (fake model:
-    no bare-encode timing)."""
+def test_the_pair_ingest_bench_runs_on_a_corpus_pair(tmp_path, capsys):
+    """`python -m bench.pdf_ingest --pair FOLDER/NAME`: a pair as it is, ingested and counted (fake model:
+    no bare-encode timing); a pair the corpus lacks is named."""
+    import shutil
     from pathlib import Path
+
+    import pytest
 
     from bench.pdf_ingest import main
 
-    main(["--fake", "--corpus", str(Path(__file__).parent / "data"), "--markdown", "fees"])
+    (tmp_path / "notes").mkdir()
+    for lang in ("en", "zh"):
+        shutil.copy(Path(__file__).parent / "data" / f"fees.{lang}.md", tmp_path / "notes")
+    main(["--fake", "--corpus", str(tmp_path), "--pair", "notes/fees"])
     row = json.loads(capsys.readouterr().out)
     assert row["pages"] is None and row["paragraphs"] > 4 and row["chunks"] > 2 and row["bare_encode_s"] is None
+    with pytest.raises(SystemExit, match="has no pair notes/nope"):
+        main(["--fake", "--corpus", str(tmp_path), "--pair", "notes/nope"])
