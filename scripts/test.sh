@@ -14,12 +14,13 @@ unset PYTHONDONTWRITEBYTECODE
 # matrix work on OpenMP threads that wait for each other at every step; with two threads each on two
 # cores, a descheduled thread stalls the other process's step too (the real-embedder tests took 1.7×
 # as long; docs/benchmarks.md)
-share=$(( $(nproc) / 2 )); [ "$share" -ge 1 ] || share=1
+workers=2
+share=$(( $(nproc) / workers )); [ "$share" -ge 1 ] || share=1
 case " $* " in *" -n 0 "* | *" -n0 "* | *" -p no:xdist "*) share=$(nproc) ;; esac  # one process: every core
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$share}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-$share}"
 export RAG_LLM_THREADS="${RAG_LLM_THREADS:-$share}"
 set +e
-.venv/bin/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder "$@"
+.venv/bin/python -m pytest -n "$workers" --dist loadgroup --no-loadscope-reorder "$@"
 rc=$?
 set -e
 if [ "$rc" = 5 ]; then echo "pytest: no tests collected"; exit 0; fi

@@ -105,7 +105,10 @@ class CachingEmbedder(Embeddings):
         pass
 
     def _batches(self, texts: list[str], todo: list[int]) -> list[list[int]]:
-        """``todo`` (indices into texts) longest first, cut where the next text would pass either limit."""
+        """``todo`` (indices into texts) longest first, cut where the next text would pass either limit
+        (nothing to do asks the model nothing: a text found in the cache needs no tokenizer)."""
+        if not todo:
+            return []
         length = dict(zip(todo, self._lengths([texts[i] for i in todo])))
         batches: list[list[int]] = []
         for i in sorted(todo, key=lambda i: -length[i]):
@@ -120,7 +123,7 @@ class CachingEmbedder(Embeddings):
         out: list[list[float] | None] = [self._cache.get((mode, t)) for t in texts]
         todo = [i for i, v in enumerate(out) if v is None]
         enc = {"doc": self._encode_documents, "query": self._encode_queries, "input": self._encode_inputs}[mode]
-        for idx in self._batches(texts, todo) if todo else ():
+        for idx in self._batches(texts, todo):
             vecs = enc([texts[i] for i in idx])
             for i, v in zip(idx, vecs):
                 out[i] = v
