@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     embedding_model: str = "embeddinggemma-300m"
     embedding_device: str = "cpu"
     embedding_batch_size: int = 16  # texts per batch at most
-    embedding_batch_tokens: int = 512  # padded tokens per batch at most (CPU; a GPU takes more)
+    embedding_batch_tokens: int = Field(512, ge=1)  # padded tokens per batch at most (CPU; a GPU takes more)
 
     # chat model: a registry name or a path to a GGUF file, or a remote OpenAI-compatible server
     llm_model: str = "qwen2.5-coder-1.5b-instruct-q4km"

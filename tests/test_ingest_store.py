@@ -360,3 +360,12 @@ def test_a_batch_holds_at_most_its_token_budget_padded():
     e.batch_size = 4
     e.embed_documents([f"other {i:02d}" for i in range(10)])
     assert [len(b) for b in e.batches] == [4, 4, 2]
+
+
+def test_a_batch_budget_below_one_token_is_a_bad_setting():
+    from pydantic import ValidationError
+
+    from rag.settings import Settings
+
+    with pytest.raises(ValidationError, match="greater than or equal to 1"):
+        Settings(embedding_batch_tokens=0)
