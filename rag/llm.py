@@ -72,6 +72,33 @@ class RemoteBackend:
         pass
 
 
+SLOTS = 2  # one per prompt language: each keeps its instructions' tokens cached (see server_params)
+
+
+def server_params(gguf_path: str, s: Settings):
+    """The in-process llama.cpp server's parameters. Two slots over one shared KV cache of twice
+    ``llm_ctx`` tokens (each request can still use all of ``llm_ctx``): llama.cpp gives a request the
+    slot whose last prompt shares most of its beginning, so an English and a Chinese question, each
+    with its own language's select instructions, keep both instructions read (about 75 prompt tokens,
+    2 s on two cores) instead of evicting each other; a slot keeps its prompt while idle. Two
+    requests at once (the UI and the API) are decoded together instead of queued."""
+    import xllamacpp
+
+    threads = s.llm_threads or os.cpu_count() or 2
+    p = xllamacpp.CommonParams()
+    p.model.path = gguf_path
+    p.n_ctx = s.llm_ctx * SLOTS
+    p.n_batch = 512
+    p.n_parallel = SLOTS
+    p.kv_unified = True
+    p.cache_idle_slots = False
+    p.cpuparams.n_threads = threads
+    p.cpuparams_batch.n_threads = threads
+    p.cache_prompt = True
+    p.verbosity = -1
+    return p
+
+
 class LocalLlamaBackend:
     """The GGUF model in-process (xllamacpp), reached through its loopback OpenAI-compatible API."""
 
@@ -91,24 +118,14 @@ class LocalLlamaBackend:
                 return
             import xllamacpp
 
-            s = self.settings
-            threads = s.llm_threads or os.cpu_count() or 2
-            p = xllamacpp.CommonParams()
-            p.model.path = self.path
-            p.n_ctx = s.llm_ctx
-            p.n_batch = 512
-            p.n_parallel = 1
-            p.cpuparams.n_threads = threads
-            p.cpuparams_batch.n_threads = threads
-            p.cache_prompt = True
-            p.verbosity = -1
+            p = server_params(self.path, self.settings)
             try:
                 self._server = xllamacpp.Server(p)
             except Exception as e:
                 raise LLMError(f"cannot load the local model {self.path}: {e}") from None
             address = self._server.listening_address
             log.info("local LLM %s serving on %s", self.name, address)
-            self._llm = _openai_chat(f"{address}/v1", "local", "local", s, extra_body={"cache_prompt": True})
+            self._llm = _openai_chat(f"{address}/v1", "local", "local", self.settings, extra_body={"cache_prompt": True})
 
     @property
     def llm(self) -> BaseChatModel:

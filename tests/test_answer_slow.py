@@ -107,3 +107,31 @@ def test_a_unit_only_the_other_version_has_is_written_in_the_askers_language_and
     assert note.check.outcome == "rendered", note.check.reason
     assert note.line.startswith("中文大意：") and "7" in note.line and note.line.endswith("[EN ¶3]")
     assert unsupported(f"只有英文版写明：\n{para.text} [EN ¶3]\n\n{note.line}", [para.text]) == []
+
+
+def test_the_local_server_keeps_each_languages_select_instructions_read(real_chat_backend):
+    """An English question, a Chinese one, an English one: the English select instructions stay in the KV
+    cache through the Chinese question (``rag.llm.server_params``: a slot per prompt language), so the
+    second English question reads only its own passages. The first is as long as a real select prompt:
+    llama.cpp's RAM cache would bring a short one back whole (it restores a prompt a quarter of which
+    is reused)."""
+    import httpx
+
+    from rag.answer import prompts
+
+    url = real_chat_backend.base_url
+
+    def ask(lang: str, passage: str) -> dict:
+        p = prompts.load(lang)
+        body = {"model": "local", "temperature": 0, "max_tokens": 1, "messages": [
+            {"role": "system", "content": p["select_system"]},
+            {"role": "user", "content": p["select_user"].format(units=f"[1] {passage}", question="which?")}]}
+        return httpx.post(f"{url}/chat/completions", json=body, timeout=120).json()["timings"]
+
+    tokenize = f"{url.rsplit('/v1', 1)[0]}/tokenize"
+    instructions = len(httpx.post(tokenize, json={"content": prompts.load("en")["select_system"]}).json()["tokens"])
+    first = ask("en", " ".join(["river"] * 4 * instructions))
+    assert first["prompt_n"] > 4 * instructions, first
+    ask("zh", "河流")
+    again = ask("en", "lake")
+    assert again["cache_n"] >= instructions, again
