@@ -107,6 +107,7 @@ def test_chinese_text_names_every_latin_word_but_plain_lower_case():
     ("K8s", "code", "在 Kubernetes 集群中"),  # a numeronym and its word
     ("Kubernetes", "word", "K8s 集群"),
     ("i18n", "code", "internationalization"),
+    ("C.17", "code", "#: C.17 | 说明: 验证是否启用了芯片制造商提供的知识产权保护技术。"),  # a short name with a dot: one word
 ])
 def test_a_name_written_another_way(name, kind, text):
     assert written(Name(name, kind), text)
@@ -118,6 +119,7 @@ def test_a_name_written_another_way(name, kind, text):
     ("internlm2_5-1_8b-chat", "code", "ModelScope(HF): internlm2_5-1_8b"),
     ("TS", "word", "tests and tools"),
     ("K8s", "code", "Kubelets"),
+    ("C.17", "code", "#: C.18 | C 17"),
 ])
 def test_a_name_not_written(name, kind, text):
     assert not written(Name(name, kind), text)
@@ -135,3 +137,9 @@ def test_a_sentence_end_glued_to_the_next_sentence_is_no_name():
     assert names_of("Think about letter-case.By convention, primary language subtags are lowercase.", "en") == {}
     assert names_of("The release expands the field.PaddlePaddle 3.0 brings parallelism.", "en") == {"PaddlePaddle": "word"}
     assert names_of("client = openai.Client()", "en", "code") == {"openai.Client": "code"}
+
+
+def test_an_address_ends_where_chinese_text_begins():
+    """Qwen's README: "https://github.com/QwenLM/Qwen中的源代码采用Apache 2.0协议授权" (no space after the URL)."""
+    assert names_of("https://github.com/QwenLM/Qwen中的源代码采用Apache 2.0协议授权。", "zh")["https://github.com/QwenLM/Qwen"] == "code"
+    assert names_of("见 https://a.example/c，以及 www.example.org。", "zh") == {"https://a.example/c": "code", "www.example.org": "code"}

@@ -27,7 +27,8 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "names.toml"
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s)）\]>\"'，。、；]+")
+# an address ends at a space, a closing bracket or quote, or Chinese text (…/Qwen中的源代码: no Han in a URL)
+_URL = re.compile(r"(?:https?://|www\.)[^\s)）\]>\"'\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 _TOKEN = re.compile(r"(?:[@#$]|(?<![\w.])/)?[A-Za-z0-9_][A-Za-z0-9_$.\-/:+#@]*[A-Za-z0-9_$]|[A-Za-z]")
 _CODE_MARK = re.compile(r"[_@#$]|::|[A-Za-z0-9]{2}\.[A-Za-z]{2}|[A-Za-z]\.[A-Za-z0-9]{2}|[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]")
 _BOUNDARY = re.compile(r"[.!?:;|\n。！？：；]")  # where a sentence (or a table cell, a label's value) starts
@@ -86,7 +87,21 @@ def _word_name(token: str, text: str, start: int, lang: str) -> bool:
         return True
     if lang == "zh":
         return True
-    return not _opens(text, start)
+    return not _opens(text, start) and not any(a <= start < b for a, b in _title_cased(text))
+
+
+def _title_cased(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` (sentences, cells) written in Title Case ("V5 Validation, Sanitization and
+    Encoding"): at least three words of four letters or more, all of them capitalised. There a
+    capital says nothing of a name."""
+    spans, begin = [], 0
+    for cut in [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]:
+        words = re.findall(r"(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])", text[begin:cut])
+        capital = sum(w[0].isupper() for w in words)
+        if capital >= 3 and capital == len(words):
+            spans.append((begin, cut))
+        begin = cut
+    return spans
 
 
 def _opens(text: str, start: int) -> bool:
@@ -207,8 +222,10 @@ def written(name: Name, text: str, flat_text: str | None = None) -> bool:
     if not fn:
         return True
     forms = {fn, fn[:-1] if fn.endswith("s") and len(fn) > 3 else fn, fn + "s"}
-    if len(fn) <= 3:  # a short name must stand as a word of its own
-        words = set(re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", text).lower()))
+    if len(fn) <= 3:  # a short name must stand as a word of its own (C.17, s2: letters and digits
+        # joined by punctuation are one word, as the name is)
+        low = unicodedata.normalize("NFKC", text).lower()
+        words = set(re.findall(r"[0-9a-z]+", low)) | {flat(w) for w in re.findall(r"[0-9a-z]+(?:[._/-][0-9a-z]+)+", low)}
         if forms & words:
             return True
     elif any(f in ft for f in forms):
