@@ -55,3 +55,32 @@ def test_the_pair_ingest_bench_runs_on_a_corpus_pair(tmp_path, capsys):
     assert row["pages"] is None and row["paragraphs"] > 4 and row["chunks"] > 2 and row["bare_encode_s"] is None
     with pytest.raises(SystemExit, match="has no pair notes/nope"):
         main(["--fake", "--corpus", str(tmp_path), "--pair", "notes/nope"])
+
+
+def test_the_answer_time_bench_asks_each_question_of_both_pipelines(tmp_path, capsys):
+    """`python -m bench.answer_time`: both pipelines per question over a pair's library (fake models), a
+    section written beside the others; a pair the corpus lacks is named."""
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    from bench.answer_time import main
+
+    corpus = tmp_path / "corpus"
+    (corpus / "notes").mkdir(parents=True)
+    for lang in ("en", "zh"):
+        shutil.copy(Path(__file__).parent / "data" / f"fees.{lang}.md", corpus / "notes")
+    questions = tmp_path / "set.jsonl"
+    asked = [{"id": f"q{i}", "pair": "notes/fees", "question": q} for i, q in enumerate(
+        ["How much is the late fee?", "滞纳金是多少？", "When is the fee due?"])]
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in asked) + "\n")
+    out = tmp_path / "bench.md"
+    out.write_text("# Benchmarks\n\n### another section\n\nkept\n")
+    main(["--fake", "--corpus", str(corpus), "--pair", "notes/fees", "--set", str(questions), "--limit", "2", "--out", str(out)])
+    r = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert r["questions"] == 2 and r["select_s"]["p50"] > 0 and r["naive_s"]["p50"] > 0 and r["ratio_p50"] > 0
+    text = out.read_text()
+    assert "### another section" in text and "### answer time, dev split, question by question (current)" in text
+    with pytest.raises(SystemExit, match="has no pair notes/nope"):
+        main(["--fake", "--corpus", str(corpus), "--pair", "notes/nope", "--out", str(out)])
