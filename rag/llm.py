@@ -73,6 +73,9 @@ class RemoteBackend:
 
 
 SLOTS = 2  # one per prompt language: each keeps its instructions' tokens cached (see server_params)
+# llama.cpp keeps earlier prompts' KV in RAM to restore a prompt asked again (about 10 MB each for a
+# select prompt); its default bound, 8 GiB, let a long-running `rag serve` grow by 10 MB a question
+CACHE_RAM_MIB = 256
 
 
 def server_params(gguf_path: str, s: Settings):
@@ -92,6 +95,7 @@ def server_params(gguf_path: str, s: Settings):
     p.n_parallel = SLOTS
     p.kv_unified = True
     p.cache_idle_slots = False
+    p.cache_ram_mib = CACHE_RAM_MIB
     p.cpuparams.n_threads = threads
     p.cpuparams_batch.n_threads = threads
     p.cache_prompt = True

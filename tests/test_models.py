@@ -108,3 +108,15 @@ def test_real_models_are_installed_and_verified():
         assert models.is_installed(REAL_MODELS_DIR, spec), f"{spec.name} missing: run `rag models pull`"
     gguf = models.REGISTRY["qwen2.5-coder-1.5b-instruct-q4km"]
     assert models.verify(gguf, REAL_MODELS_DIR)
+
+
+def test_the_local_servers_memory_is_bounded():
+    """The in-process llama.cpp server: two slots over one KV cache that still gives a request the whole
+    context, and a RAM prompt cache of at most 256 MiB (its default, 8 GiB, grew a long-running
+    `rag serve` by about 10 MB a question: measured in docs/eval.md, thirteenth session)."""
+    from rag.llm import server_params
+    from rag.settings import Settings
+
+    p = server_params("model.gguf", Settings(llm_ctx=2048, llm_threads=1))
+    assert (p.n_parallel, p.kv_unified, p.n_ctx) == (2, True, 4096)
+    assert 0 < p.cache_ram_mib <= 256 and p.cpuparams.n_threads == 1
