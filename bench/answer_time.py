@@ -24,15 +24,13 @@ from bench.run import ROOT, _pct, machine, make_app, replace_section
 
 def _items(app, split: str, set_path: Path | None, only: list[str], limit: int):
     """(pairs of the library, questions about them): the split's pairs (or only the pairs named)."""
-    from eval.real_corpus import pairs, split_pairs
+    from bench.pdf_ingest import corpus_pairs
+    from eval.real_corpus import split_pairs
     from eval.runner import for_library, load_set
     from eval.split_run import default_set
 
     corpus = app.settings.eval_corpus
-    found = [p for p in pairs(corpus) if p.pair in only] if only else split_pairs(split, corpus)
-    missing = sorted(set(only) - {p.pair for p in found})
-    if missing:
-        raise SystemExit(f"the corpus {corpus} has no pair {', '.join(missing)}")
+    found = corpus_pairs(corpus, only) if only else split_pairs(split, corpus)
     items = [it for it in load_set(set_path or default_set(split)) if not only or it.get("pair") in only]
     return found, for_library(items, found)[:limit]
 

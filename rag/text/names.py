@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag.text.script import HAN_RE
+
 DATA = Path(__file__).resolve().parent / "data" / "names.toml"
 
 # an address ends at a space, a closing bracket or quote, or Chinese text (…/Qwen中的源代码: no Han in a URL)
-_URL = re.compile(r"(?:https?://|www\.)[^\s)）\]>\"'\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+_URL = re.compile(rf"(?:https?://|www\.)[^\s)）\]>\"'\u3000-\u303f\uff00-\uffef{HAN_RE.pattern[1:-1]}]+")
 _TOKEN = re.compile(r"(?:[@#$]|(?<![\w.])/)?[A-Za-z0-9_][A-Za-z0-9_$.\-/:+#@]*[A-Za-z0-9_$]|[A-Za-z]")
 _CODE_MARK = re.compile(r"[_@#$]|::|[A-Za-z0-9]{2}\.[A-Za-z]{2}|[A-Za-z]\.[A-Za-z0-9]{2}|[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]")
 _BOUNDARY = re.compile(r"[.!?:;|\n。！？：；]")  # where a sentence (or a table cell, a label's value) starts
@@ -87,21 +89,18 @@ def _word_name(token: str, text: str, start: int, lang: str) -> bool:
         return True
     if lang == "zh":
         return True
-    return not _opens(text, start) and not any(a <= start < b for a, b in _title_cased(text))
+    return not _opens(text, start) and not _title_cased(text, start)
 
 
-def _title_cased(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` (sentences, cells) written in Title Case ("V5 Validation, Sanitization and
-    Encoding"): at least three words of four letters or more, all of them capitalised. There a
-    capital says nothing of a name."""
-    spans, begin = [], 0
-    for cut in [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]:
-        words = re.findall(r"(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])", text[begin:cut])
-        capital = sum(w[0].isupper() for w in words)
-        if capital >= 3 and capital == len(words):
-            spans.append((begin, cut))
-        begin = cut
-    return spans
+def _title_cased(text: str, start: int) -> bool:
+    """Is the sentence or cell of the word at ``start`` written in Title Case ("V5 Validation,
+    Sanitization and Encoding"): at least three words of four letters or more, all of them capitalised?
+    There a capital says nothing of a name."""
+    begin = max((m.end() for m in _BOUNDARY.finditer(text, 0, start)), default=0)
+    after = _BOUNDARY.search(text, start)
+    words = re.findall(r"(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])", text[begin : after.end() if after else len(text)])
+    capital = sum(w[0].isupper() for w in words)
+    return capital >= 3 and capital == len(words)
 
 
 def _opens(text: str, start: int) -> bool:
