@@ -124,21 +124,28 @@ def test_unknown_pipeline(seeded_fake_app):
 REAL = Settings().eval_corpus
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/corpus/real is not here")
-@pytest.mark.parametrize("name, least", [("real.jsonl", 40), ("real2.jsonl", 20), ("versions.jsonl", 12), ("glosses.jsonl", 12), ("leadins.jsonl", 18), ("quantities.jsonl", 15)])
-def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords(name, least):
-    """eval/sets/real*.jsonl: each gold text is in the named document, in the gold language when one is
-    named, and every keyword group is found in a paragraph holding gold text (or the front matter)."""
+@pytest.fixture(scope="module")
+def real_paragraphs():
+    """Every paragraph of every real corpus pair, parsed once for the module (parsing them all takes
+    about 7 s)."""
     from eval.real_corpus import pairs
     from ingest.loaders import parse_path
     from ingest.parse import build_document
+
+    return {pair.doc_id: [p for path, lang in ((pair.en, "en"), (pair.zh, "zh"))
+                          for p in build_document(parse_path(path), pair.doc_id, str(path), lang).paragraphs]
+            for pair in pairs(REAL)}
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/corpus/real is not here")
+@pytest.mark.parametrize("name, least", [("real.jsonl", 40), ("real2.jsonl", 20), ("versions.jsonl", 12), ("glosses.jsonl", 12), ("leadins.jsonl", 18), ("quantities.jsonl", 15)])
+def test_real_set_gold_text_is_in_its_document_and_holds_the_keywords(real_paragraphs, name, least):
+    """eval/sets/real*.jsonl: each gold text is in the named document, in the gold language when one is
+    named, and every keyword group is found in a paragraph holding gold text (or the front matter)."""
     from rag.text.chinese import to_simplified
 
     flat = lambda s: re.sub(r"\s+", "", to_simplified(s).lower())  # noqa: E731
-    docs = {}
-    for pair in pairs(REAL):
-        docs[pair.doc_id] = [p for path, lang in ((pair.en, "en"), (pair.zh, "zh"))
-                             for p in build_document(parse_path(path), pair.doc_id, str(path), lang).paragraphs]
+    docs = real_paragraphs
     items = load_set(SET.parent / name)
     assert len(items) >= least and len({d for it in items for d in it["docs"]}) >= 4
     for it in items:

@@ -161,11 +161,19 @@ def answers(kind: str, value: str) -> bool:
             "count": not dated and not value.startswith("v:")}[kind]
 
 
+@lru_cache(maxsize=1)
+def _vague_durations() -> tuple[re.Pattern[str], ...]:
+    """Spans of time stated without a number (data: ``prompts/asks_number.toml``, ``vague_duration``)."""
+    return tuple(re.compile(p, re.I) for p in _asks_number()["vague_duration"])
+
+
 def added_numbers(question: str, texts: Sequence[str], kind: str) -> tuple[str, ...]:
     """The numbers of the kind asked that the texts state and the question does not (canonical:
-    一千三百五十 = 1,350)."""
+    一千三百五十 = 1,350); for "how long", a span stated without one too (数周, "a few hours")."""
     asked = {n.value for n in stated(question)}
-    found = (n.value for t in texts for n in stated(t))
+    found = [n.value for t in texts for n in stated(t)]
+    if kind == "duration":
+        found += [m.group(0) for t in map(folded, texts) for p in _vague_durations() for m in p.finditer(t)]
     return tuple(dict.fromkeys(v for v in found if v not in asked and answers(kind, v)))
 
 
@@ -187,7 +195,19 @@ def key_terms(question: str) -> tuple[str, ...]:
     (kept for the last questions: ``analyze`` and the chooser's best sentence read the same question)."""
     skip = question_words() | function_words(question)
     words = (t[:-2] if t.endswith("'s") else t for t in tokenize(question))
-    return tuple(dict.fromkeys(t for t in words if t and t not in skip))
+    return tuple(dict.fromkeys(t for t in words if t and t not in skip and not _made_of(t, skip)))
+
+
+def _made_of(word: str, parts: frozenset[str]) -> bool:
+    """Is a Chinese word a run of the given words? The search tokenizer may join two words that the
+    part-of-speech tagger keeps apart (法律篇里: 篇里 for classifier 篇 and locative 里)."""
+    if not HAN_RE.search(word):
+        return False
+    ends = {0}  # the prefixes of ``word`` that are runs of ``parts``
+    for i in range(1, len(word) + 1):
+        if any(word[j:i] in parts for j in ends if j < i):
+            ends.add(i)
+    return len(word) in ends
 
 
 def coverage(

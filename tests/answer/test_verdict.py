@@ -63,6 +63,15 @@ def test_chinese_words_that_name_nothing_are_not_key_terms():
     assert {"cncf", "租户", "部署", "软件"} <= set(terms), terms
 
 
+def test_a_word_the_search_tokenizer_joins_from_words_that_name_nothing_is_not_a_key_term():
+    """jieba's search mode may join a classifier and a locative (手册第三章里: 章里) that the part-of-speech
+    tagger keeps apart. Words that ask for examples name nothing the document must say (it lists them
+    unnamed)."""
+    terms = key_terms("安装手册第三章里提到的镜像站点有哪些例子？")
+    assert "章里" not in terms and "例子" not in terms and {"安装", "镜像"} <= set(terms), terms
+    assert "examples" not in key_terms("Which examples of mirror sites does the manual give?")
+
+
 def test_a_question_in_taiwan_words_is_also_read_in_mainland_words():
     paras = (Paragraph("m", "zh", 1, "多租户软件通过网络接口连接到在服务器上运行的软件。", ("多租户",)),)
     doc = Document("m", "m.md", DocumentMeta(), paras)
@@ -122,6 +131,19 @@ def test_a_question_that_asks_for_a_kind_of_number_needs_a_number_of_that_kind()
     yunits = build_units([PairHit("t", Hit("t", "en", 1, "It was created in 2014.", 0.9), None, 0.9)], lambda _: year_only, "en")
     verdict = decide(yunits, yunits, coverage("How many full-time members does it have?", yunits), 0.0)
     assert verdict.rule == "no-number" and "(count)" in verdict.reason
+
+
+def test_a_span_of_time_stated_without_a_number_answers_how_long():
+    """数周, 几小时, "a few hours" answer "how long"; a vague word without a unit of time, or 几 inside
+    a number (三十几天 states 30), does not add a span."""
+    table = _units_of("Release cycle | Old process: 数周 | New process: 几小时")
+    assert decide(table, table, coverage("发布周期分别是多久？", table), 0.0).rule == "selected"
+    hours = _units_of("Rebuilding the index takes a few hours on a laptop.")
+    assert decide(hours, hours, coverage("How long does rebuilding the index take?", hours), 0.0).rule == "selected"
+    vague = _units_of("Rebuilding the index takes a while, several times a year.")
+    assert decide(vague, vague, coverage("How long does rebuilding the index take?", vague), 0.0).rule == "no-number"
+    assert coverage("需要多久？", _units_of("大约三十几天。")).numbers == ("30",)
+    assert coverage("How many rebuilds?", hours).numbers == ()  # a vague span is no count
 
 
 def _units_of(text: str):
