@@ -143,3 +143,13 @@ def test_an_address_ends_where_chinese_text_begins():
     """Qwen's README: "https://github.com/QwenLM/Qwen中的源代码采用Apache 2.0协议授权" (no space after the URL)."""
     assert names_of("https://github.com/QwenLM/Qwen中的源代码采用Apache 2.0协议授权。", "zh")["https://github.com/QwenLM/Qwen"] == "code"
     assert names_of("见 https://a.example/c，以及 www.example.org。", "zh") == {"https://a.example/c": "code", "www.example.org": "code"}
+
+
+def test_an_everyday_english_word_on_its_own_is_no_name():
+    """A capitalised everyday word (frequent in pyspellchecker's English list) is one a translation
+    writes in its own language; a rarer word, or everyday words in a capitalised row, may be a name."""
+    text = "Menus list languages in Japanese and French, served over the Internet by Docker on Hugging Face."
+    found = [n.text for n in names(text, "en")]
+    assert "Japanese" not in found and "French" not in found and "Internet" not in found, found
+    assert "Docker" in found and {"Hugging", "Face"} <= set(found), found
+    assert [n.text for n in names("网页以 Japanese 显示。", "zh")] == ["Japanese"]  # Latin in Chinese text

@@ -7,8 +7,9 @@ Two kinds of name, told apart by their spelling:
   ``package.json``), and words mixing letters and digits (``Qwen-7B``, ``x86_64``, ``internlm2_5-1_8b``);
 - ``word`` names a translation may write in its own language: acronyms (MDN, CLA), words with an
   inner capital (DashScope, GitHub, WeChat) and, in the English version, capitalised words that do not
-  open a sentence or a cell (Docker). In a Chinese paragraph every Latin word that is not plain lower
-  case is one (Web, APP, LLM).
+  open a sentence or a cell (Docker) and are not everyday English words (Internet, Japanese, Note:
+  frequent in pyspellchecker's English word list). In a Chinese paragraph every Latin word that is not
+  plain lower case is one (Web, APP, LLM).
 
 A name is written by another text when its letters and digits appear there whatever the case,
 spacing, hyphens or a plural "s" (x86-64 = x86_64, Long Context = LongContext, annotations =
@@ -49,10 +50,9 @@ class Name:
 
 
 @lru_cache(maxsize=1)
-def _data() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+def _renderings() -> dict[str, tuple[str, ...]]:
     d = tomllib.loads(DATA.read_text(encoding="utf-8"))
-    renderings = {k.lower(): tuple(v) for k, v in d["renderings"].items()}
-    return renderings, frozenset(d["common"]["words"])
+    return {k.lower(): tuple(v) for k, v in d["renderings"].items()}
 
 
 def flat(text: str) -> str:
@@ -79,8 +79,7 @@ def _is_code(token: str) -> bool:
 def _word_name(token: str, text: str, start: int, lang: str) -> bool:
     """An acronym, a word with an inner capital, or a capitalised word that does not open a sentence
     (English); in Chinese text any Latin word that is not plain lower case."""
-    common = _data()[1]
-    if token in common or len(token) < 2:
+    if len(token) < 2:
         return False
     letters = re.sub(r"[^A-Za-z]", "", token)
     if not letters or letters.islower():
@@ -89,7 +88,34 @@ def _word_name(token: str, text: str, start: int, lang: str) -> bool:
         return True
     if lang == "zh":
         return True
-    return not _opens(text, start) and not _title_cased(text, start)
+    if _opens(text, start) or _title_cased(text, start):
+        return False
+    return not _everyday(token) or _in_run(text, start, start + len(token))
+
+
+def _in_run(text: str, start: int, end: int) -> bool:
+    """Is the word at ``start:end`` one of capitalised words in a row ("Hugging Face": a name of
+    everyday words)?"""
+    before = re.search(r"(?<![A-Za-z])[A-Z][\w-]* $", text[max(0, start - 40) : start])
+    after = re.match(r" [A-Z]", text[end : end + 2])
+    return bool(before or after)
+
+
+COMMON_FREQUENCY = 1000  # how often a word must occur in the English word list to be an everyday word
+
+
+@lru_cache(maxsize=1)
+def _english_frequencies():
+    """pyspellchecker's English word list with each word's frequency (loaded once, ~0.3 s)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency
+
+
+def _everyday(token: str) -> bool:
+    """A capitalised everyday English word (Internet, Japanese, Foundation, License): on its own, a
+    translation writes it in its own language. A rarer one (Docker, Wikipedia) may be a name it keeps."""
+    return bool(re.fullmatch(r"[A-Z][a-z]+", token)) and _english_frequencies()[token.lower()] >= COMMON_FREQUENCY
 
 
 def _title_cased(text: str, start: int) -> bool:
@@ -231,7 +257,7 @@ def written(name: Name, text: str, flat_text: str | None = None) -> bool:
         return True
     if _abbreviated(name, text) or _glued(name, text) or _numeronym(name.text, text):
         return True
-    if any(flat(r) in ft for r in _data()[0].get(name.text.lower(), ())):
+    if any(flat(r) in ft for r in _renderings().get(name.text.lower(), ())):
         return True
     if name.kind == "word" and re.search(r"[\u4e00-\u9fff]", text):
         from rag.text.chinese import romanises
