@@ -153,3 +153,13 @@ def test_an_everyday_english_word_on_its_own_is_no_name():
     assert "Japanese" not in found and "French" not in found and "Internet" not in found, found
     assert "Docker" in found and {"Hugging", "Face"} <= set(found), found
     assert [n.text for n in names("网页以 Japanese 显示。", "zh")] == ["Japanese"]  # Latin in Chinese text
+
+
+def test_a_numeral_that_opens_a_word_states_no_number():
+    """三元组 ("triple"), 十六进制 ("hexadecimal"), 二次开发 ("further development"): jieba's dictionary
+    has the longer word, tagged no numeral; 三个月, 十年, 第三代 still state theirs. "Both", "a pair" and
+    "a decade" read as the numbers they mean."""
+    for text in ("颜色用一个三元组表示", "用十六进制数表示", "可以进行二次开发"):
+        assert stated(text) == [], text
+    assert [n.value for n in stated("三个月后，过去十年，第三代")] == ["3", "10", "3"]
+    assert {"2", "10"} <= readable("Both scripts, over the last decade")

@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "numerals.toml"
@@ -251,10 +252,20 @@ def _zh_stated(text: str) -> tuple[str, list[Number]]:
         counted = any(after.startswith(c) for c in w.counters) and run != "一"
         compound = (len(run) > 1 and any(ch in w.zh_places or ch in w.zh_sections for ch in run)
                     and (run[0] in w.zh_digits or run[0] == "十" or run[0].isdigit()))  # not 万一, 千万
-        if arabic or marked or counted or compound:
+        if (arabic or marked or counted or compound) and (arabic or not _opens_word(text, m.start(), len(run))):
             found.append(Number(m.group(0).strip(), canonical(value)))
             text = _blank(text, m)
     return text, found[::-1]
+
+
+def _opens_word(text: str, start: int, length: int) -> bool:
+    """Does the Han numeral at ``start`` open a longer dictionary word that is no number (三元组 "triple",
+    十六进制 "hexadecimal"): jieba's dictionary tags it other than a numeral or a time (三个月, 十年)?"""
+    from rag.text.chinese import jieba_lib
+
+    jieba_lib()  # quiet
+    tags = import_module("jieba.posseg").dt.word_tag_tab
+    return any(tags.get(text[start : start + n], "m")[0] not in "mt" for n in range(length + 2, length + 5))
 
 
 def stated(text: str) -> list[Number]:
