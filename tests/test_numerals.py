@@ -163,3 +163,12 @@ def test_a_numeral_that_opens_a_word_states_no_number():
         assert stated(text) == [], text
     assert [n.value for n in stated("三个月后，过去十年，第三代")] == ["3", "10", "3"]
     assert {"2", "10"} <= readable("Both scripts, over the last decade")
+
+
+def test_a_vague_chinese_amount_states_no_number_and_over_n_keeps_its_scale():
+    """数十亿 "billions", 每天数十次 "dozens of times", 十几个 "a dozen or so" state no number; 50多亿
+    "over 5 billion" is 5 billion, as the English says it."""
+    for text in ("数十亿用户名", "每天数十次", "十几个版本", "几百个"):
+        assert stated(text) == [], text
+    assert [n.value for n in stated("50多亿用户名和五十多万人")] == ["5000000000", "500000"]
+    assert "5000000000" in readable("over 5 billion usernames")

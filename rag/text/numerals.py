@@ -56,6 +56,7 @@ class _Words:
     ordinal: str
     percent: str
     half: str
+    vague: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +65,7 @@ def words() -> _Words:
     zh = d["chinese"]
     return _Words(d["english"], d["scales"], d["suffixes"], frozenset(d["units"]["words"]), d["months"],
                   zh["digits"], zh["places"], zh["sections"], tuple(sorted(zh["counters"], key=len, reverse=True)),
-                  zh["ordinal"], zh["percent"], zh["half"])
+                  zh["ordinal"], zh["percent"], zh["half"], tuple(zh["vague"]))
 
 
 def canonical(value: float | Decimal | str) -> str:
@@ -113,7 +114,8 @@ def _patterns() -> _Patterns:
         version=re.compile(r"(?<![A-Za-z0-9_.])v?(\d+(?:\.\d+){2,}|\d+\.x)(?![A-Za-z0-9_]|\.\w)", re.I),
         number=re.compile(rf"(?<![A-Za-z0-9_#@$.\\/])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?"
                           rf"(?:[\s-]?({scales})\b|\s?({suffix})(?![A-Za-z0-9]))?(?![A-Za-z0-9_])", re.I),
-        zh_numeral=re.compile(rf"(\d+(?:\.\d+)?\s*[{sections}]+|[{zh_chars}]+)"),
+        # (多 or 余 before the section: 50多亿 "over 5 billion")
+        zh_numeral=re.compile(rf"(\d+(?:\.\d+)?\s*[多余餘]?[{sections}]+|[{zh_chars}]+(?:[多余餘][{sections}]+)?)"),
         english_word=re.compile(r"\b(" + "|".join(sorted(w.english, key=len, reverse=True)) + r")\b", re.I),
         month_word=re.compile(rf"\b({months})\b", re.I),
     )
@@ -239,12 +241,12 @@ def _zh_stated(text: str) -> tuple[str, list[Number]]:
     w = words()
     found: list[Number] = []
     for m in reversed(list(_patterns().zh_numeral.finditer(text))):
-        run = m.group(1).replace(" ", "")
+        run = re.sub(r"[\s多余餘]", "", m.group(1))
         value = zh_numeral_value(run)
-        if value is None:
-            continue
         before = text[max(0, m.start() - 3) : m.start()]
         after = text[m.end() : m.end() + 2]
+        if value is None or before.endswith(w.vague) or after.startswith(w.vague):
+            continue  # 数十亿 "billions", 十几个 "a dozen or so": no number stated
         arabic = run[0].isdigit()
         if arabic and run == re.sub(r"\D.*", "", run):
             continue  # plain digits: read as an Arabic number
