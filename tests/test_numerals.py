@@ -166,9 +166,10 @@ def test_a_numeral_that_opens_a_word_states_no_number():
 
 
 def test_a_vague_chinese_amount_states_no_number_and_over_n_keeps_its_scale():
-    """数十亿 "billions", 每天数十次 "dozens of times", 十几个 "a dozen or so" state no number; 50多亿
-    "over 5 billion" is 5 billion, as the English says it."""
+    """数十亿 "billions", 每天数十次 "dozens of times", 十几个 "a dozen or so" state no number (the 数 of
+    参数 is no such word); 50多亿 "over 5 billion" is 5 billion, as the English says it."""
     for text in ("数十亿用户名", "每天数十次", "十几个版本", "几百个"):
         assert stated(text) == [], text
     assert [n.value for n in stated("50多亿用户名和五十多万人")] == ["5000000000", "500000"]
+    assert [n.value for n in stated("函数的参数三个")] == ["3"]  # 数 ends the word 参数: no vague 数
     assert "5000000000" in readable("over 5 billion usernames")

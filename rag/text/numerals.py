@@ -245,7 +245,7 @@ def _zh_stated(text: str) -> tuple[str, list[Number]]:
         value = zh_numeral_value(run)
         before = text[max(0, m.start() - 3) : m.start()]
         after = text[m.end() : m.end() + 2]
-        if value is None or before.endswith(w.vague) or after.startswith(w.vague):
+        if value is None or _vague(before, m.group(1), after):
             continue  # 数十亿 "billions", 十几个 "a dozen or so": no number stated
         arabic = run[0].isdigit()
         if arabic and run == re.sub(r"\D.*", "", run):
@@ -260,14 +260,37 @@ def _zh_stated(text: str) -> tuple[str, list[Number]]:
     return text, found[::-1]
 
 
-def _opens_word(text: str, start: int, length: int) -> bool:
-    """Does the Han numeral at ``start`` open a longer dictionary word that is no number (三元组 "triple",
-    十六进制 "hexadecimal"): jieba's dictionary tags it other than a numeral or a time (三个月, 十年)?"""
+def _tags() -> dict[str, str]:
+    """jieba's dictionary: each word's part-of-speech tag."""
     from rag.text.chinese import jieba_lib
 
     jieba_lib()  # quiet
-    tags = import_module("jieba.posseg").dt.word_tag_tab
+    return import_module("jieba.posseg").dt.word_tag_tab
+
+
+def _opens_word(text: str, start: int, length: int) -> bool:
+    """Does the Han numeral at ``start`` open a longer dictionary word that is no number (三元组 "triple",
+    十六进制 "hexadecimal"): jieba's dictionary tags it other than a numeral or a time (三个月, 十年)?"""
+    tags = _tags()
     return any(tags.get(text[start : start + n], "m")[0] not in "mt" for n in range(length + 2, length + 5))
+
+
+def _vague(before: str, run: str, after: str) -> bool:
+    """Is the numeral ``run`` made vague: 几 right after it (十几个), or 数 or 几 right before it that is
+    no part of the word before (数十亿, 每天数十次; but 参数三个: jieba's words of the text say which)?"""
+    from rag.text.chinese import jieba_lib
+
+    w = words()
+    if after.startswith(w.vague):
+        return True
+    if not before.endswith(w.vague):
+        return False
+    at = len(before) - 1  # where the 数 or 几 is
+    for word in jieba_lib().cut(before + run):
+        if at < len(word):
+            return at == 0  # it opens a word (数十亿, 数) rather than ending one (参数)
+        at -= len(word)
+    return False
 
 
 def stated(text: str) -> list[Number]:
