@@ -266,7 +266,8 @@ def _numeral_words() -> dict[str, str]:
     from rag.text.chinese import jieba_lib
 
     w = words()
-    data = jieba_lib().dt.get_dict_file().read().decode("utf-8")
+    with jieba_lib().dt.get_dict_file() as f:
+        data = f.read().decode("utf-8")
     chars = "".join(sorted({*w.zh_digits, *w.zh_places, *w.zh_sections}))
     return dict(re.findall(rf"^([{chars}]\S*) \d+ (\S+)$", data, re.M))
 
