@@ -125,8 +125,7 @@ def _measure_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...], tuple[r
     like (data: ``prompts/asks_number.toml``, ``[measure.*]``; ``{n}``: a number in digits or in the
     Chinese numerals of ``rag/text/data/numerals.toml``)."""
     w = numeral_words()
-    zh = "".join(sorted({*w.zh_digits, *w.zh_places, *w.zh_sections}))
-    number = rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*|[{zh}]+)"
+    number = rf"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)*|[{w.zh_chars}]+)"
     return tuple((name, tuple(re.compile(p, re.I) for p in m["asks"]),
                   tuple(re.compile(p.replace("{n}", number), re.I) for p in m["states"]))
                  for name, m in _asks_number()["measure"].items())

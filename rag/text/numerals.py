@@ -57,6 +57,11 @@ class _Words:
     half: str
     vague: tuple[str, ...]
 
+    @property
+    def zh_chars(self) -> str:
+        """Every character of a Chinese numeral (digits, places, sections), for a regex class."""
+        return "".join(sorted({*self.zh_digits, *self.zh_places, *self.zh_sections}))
+
 
 @lru_cache(maxsize=1)
 def words() -> _Words:
@@ -98,7 +103,6 @@ def _patterns() -> _Patterns:
     months = "|".join(sorted(w.months, key=len, reverse=True))
     suffix = "|".join(sorted((re.escape(s) for s in {*w.suffixes, *w.units}), key=len, reverse=True))
     scales = "|".join(w.scales)
-    zh_chars = "".join(sorted({*w.zh_digits, *w.zh_places, *w.zh_sections}))
     sections = "".join(sorted(w.zh_sections))
     return _Patterns(
         # "1. ", "2) ", "(3)", "（4）", "一、", "（二）", "1）" opening an item or a clause (not the version "3.x")
@@ -114,7 +118,7 @@ def _patterns() -> _Patterns:
         number=re.compile(rf"(?<![A-Za-z0-9_#@$.\\/])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?"
                           rf"(?:[\s-]?({scales})\b|\s?({suffix})(?![A-Za-z0-9]))?(?![A-Za-z0-9_])", re.I),
         # (多 or 余 before the section: 50多亿 "over 5 billion")
-        zh_numeral=re.compile(rf"(\d+(?:\.\d+)?\s*[多余餘]?[{sections}]+|[{zh_chars}]+(?:[多余餘][{sections}]+)?)"),
+        zh_numeral=re.compile(rf"(\d+(?:\.\d+)?\s*[多余餘]?[{sections}]+|[{w.zh_chars}]+(?:[多余餘][{sections}]+)?)"),
         english_word=re.compile(r"\b(" + "|".join(sorted(w.english, key=len, reverse=True)) + r")\b", re.I),
         month_word=re.compile(rf"\b({months})\b", re.I),
     )
@@ -268,8 +272,7 @@ def _numeral_words() -> dict[str, str]:
     w = words()
     with jieba_lib().dt.get_dict_file() as f:
         data = f.read().decode("utf-8")
-    chars = "".join(sorted({*w.zh_digits, *w.zh_places, *w.zh_sections}))
-    return dict(re.findall(rf"^([{chars}]\S*) \d+ (\S+)$", data, re.M))
+    return dict(re.findall(rf"^([{w.zh_chars}]\S*) \d+ (\S+)$", data, re.M))
 
 
 def _opens_word(text: str, start: int, length: int) -> bool:
