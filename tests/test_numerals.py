@@ -155,6 +155,15 @@ def test_an_everyday_english_word_on_its_own_is_no_name():
     assert [n.text for n in names("网页以 Japanese 显示。", "zh")] == ["Japanese"]  # Latin in Chinese text
 
 
+def test_the_shipped_everyday_words_are_the_word_lists():
+    """rag/text/data/everyday_en.txt is pyspellchecker's list cut at COMMON_FREQUENCY, written out so
+    that no command reads the whole list (a quarter of a second)."""
+    from rag.text.names import EVERYDAY, everyday_words
+
+    shipped = [w for w in EVERYDAY.read_text(encoding="utf-8").splitlines() if not w.startswith("#")]
+    assert shipped == everyday_words() and "internet" in shipped and "docker" not in shipped
+
+
 def test_a_numeral_that_opens_a_word_states_no_number():
     """三元组 ("triple"), 十六进制 ("hexadecimal"), 二次开发 ("further development"): jieba's dictionary
     has the longer word, tagged no numeral; 三个月, 十年, 第三代 still state theirs. "Both", "a pair" and

@@ -102,20 +102,30 @@ def _in_run(text: str, start: int, end: int) -> bool:
 
 
 COMMON_FREQUENCY = 1000  # how often a word must occur in the English word list to be an everyday word
+EVERYDAY = DATA.parent / "everyday_en.txt"  # those words, written out once (``everyday_words``)
+
+
+def everyday_words(min_frequency: int = COMMON_FREQUENCY) -> list[str]:
+    """The English words of pyspellchecker's list (MIT; word counts of OpenSubtitles) that occur at
+    least ``min_frequency`` times, in the list's order: what ``EVERYDAY`` holds. Reading the list itself
+    takes a quarter of a second, so it is read only to write the file again:
+    ``python -m rag.text.names > rag/text/data/everyday_en.txt``."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return [w for w, n in counts.items() if n >= min_frequency]
 
 
 @lru_cache(maxsize=1)
-def _english_frequencies():
-    """pyspellchecker's English word list with each word's frequency (loaded once, ~0.3 s)."""
-    from spellchecker import SpellChecker
-
-    return SpellChecker(language="en", distance=1).word_frequency
+def _everyday_words() -> frozenset[str]:
+    lines = EVERYDAY.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 def _everyday(token: str) -> bool:
     """A capitalised everyday English word (Internet, Japanese, Foundation, License): on its own, a
     translation writes it in its own language. A rarer one (Docker, Wikipedia) may be a name it keeps."""
-    return bool(re.fullmatch(r"[A-Z][a-z]+", token)) and _english_frequencies()[token.lower()] >= COMMON_FREQUENCY
+    return bool(re.fullmatch(r"[A-Z][a-z]+", token)) and token.lower() in _everyday_words()
 
 
 def _title_cased(text: str, start: int) -> bool:
@@ -264,3 +274,9 @@ def written(name: Name, text: str, flat_text: str | None = None) -> bool:
 
         return romanises(name.text, text)
     return False
+
+
+if __name__ == "__main__":
+    print(f"# English words of frequency >= {COMMON_FREQUENCY} in pyspellchecker's list (MIT), one per line;")
+    print("# written by `python -m rag.text.names` (rag.text.names.everyday_words). Read by rag.text.names.")
+    print("\n".join(everyday_words()))
