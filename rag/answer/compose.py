@@ -41,7 +41,7 @@ def _block(paras: Sequence[Paragraph]) -> list[str]:
     for p in paras:
         if p.kind == "code":
             lines.append(f"```\n{p.text}\n```\n[{p.label}]")
-        elif p.kind in ("list", "table"):
+        elif p.kind in ("list", "table", "heading"):
             lines.append(f"- {p.text} [{p.label}]")
         else:
             lines.append(f"{p.text} [{p.label}]")

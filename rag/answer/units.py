@@ -1,8 +1,9 @@
 """Candidate units: what a reader would quote, built from the retrieved aligned pairs.
 
 A unit is a sentence of a long prose paragraph, a whole short paragraph, or a block with its lead-in
-(a sentence ending in a colon and the list items, table rows or code it announces; a retrieved item
-brings its lead-in and siblings). Units are taken from the asker's version of each pair; a paragraph
+(a sentence ending in a colon and the list items, table rows or code it announces, or the headings
+of the subsections it announces; a retrieved item brings its lead-in and siblings; a numbered list keeps
+the code between its items). Units are taken from the asker's version of each pair; a paragraph
 the other version alone has (no aligned twin) is a unit in its own language. Every unit keeps the
 stored paragraphs it comes from and their aligned twins, so code can quote and cite them verbatim.
 """
@@ -21,6 +22,7 @@ from rag.types import Document, Paragraph
 Lookup = Callable[[str], Document | None]
 BLOCK_KINDS = ("list", "table", "code")
 _COLON_END = re.compile(r"[:：]\s*$")
+_NUMBERED = re.compile(r"\s*\(?(\d{1,3})[.)、）]")
 
 
 @dataclass(frozen=True)
@@ -52,32 +54,76 @@ def tokens_estimate(text: str) -> int:
     return han + (len(text) - han) // 4 + 1
 
 
+def _member(same: Sequence[Paragraph], j: int, kind: str, step: int) -> int | None:
+    """The next paragraph of a block of ``kind`` from ``j`` in direction ``step`` (1 or -1): the next
+    paragraph if it is of the kind, or, in a numbered list, the next item past the code between two
+    items whose numbers follow on ("2. …", code, "3. …": the second item's example); None where the
+    block ends."""
+    k = j + step
+    if kind == "list":
+        while 0 <= k < len(same) and same[k].kind == "code":
+            k += step
+    if not (0 <= k < len(same) and same[k].kind == kind):
+        return None
+    if abs(k - j) > 1 and not _follows(*sorted((same[j], same[k]), key=lambda q: q.n)):
+        return None
+    return k
+
+
+def _follows(item: Paragraph, later: Paragraph) -> bool:
+    """Is ``later`` the list item numbered right after ``item`` ("2." then "3.")?"""
+    a, b = _NUMBERED.match(item.text), _NUMBERED.match(later.text)
+    return bool(a and b) and int(b.group(1)) == int(a.group(1)) + 1
+
+
+def _run(same: Sequence[Paragraph], i: int, kind: str, max_items: int, back: bool) -> tuple[int, int]:
+    """The first and last index of the block of ``kind`` around index ``i``: ``back``, from its first
+    item; at most ``max_items`` paragraphs, around ``i`` where the block is longer."""
+    start = i
+    while back and (k := _member(same, start, kind, -1)) is not None:
+        start = k
+    if i - start >= max_items:  # a long table or list: the items around the retrieved one, under the lead-in
+        start = i - max_items // 2
+    end = i
+    while (k := _member(same, end, kind, 1)) is not None and k - start < max_items:
+        end = k
+    return start, end
+
+
+def _subsections(same: Sequence[Paragraph], i: int, max_items: int) -> list[Paragraph]:
+    """The headings of the subsections a lead-in announces (a paragraph ending in a colon right before
+    a heading): the headings of that heading's level until the first of a higher level."""
+    level = len(same[i + 1].section)
+    heads = []
+    for q in same[i + 1:]:
+        if q.kind == "heading" and len(q.section) < level:
+            break
+        if q.kind == "heading" and len(q.section) == level:
+            heads.append(q)
+    return heads[:max_items] if len(heads) > 1 else []
+
+
 def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragraph, ...]:
-    """A lead-in and its block: from a retrieved item (its lead-in and siblings) or from a lead-in;
-    ``max_items`` 0: the paragraph alone."""
+    """A lead-in and its block: from a retrieved item (its lead-in and siblings) or from a lead-in (its
+    items, or the headings of the subsections it announces); ``max_items`` 0: the paragraph alone."""
     if max_items <= 0:
         return (p,)
     same = [q for q in doc.by_lang(p.lang) if q.n > 0]
-    index = {q.n: i for i, q in enumerate(same)}
-    i = index.get(p.n)
+    i = {q.n: j for j, q in enumerate(same)}.get(p.n)
     if i is None:
         return (p,)
     if p.kind in BLOCK_KINDS:
-        start = i
-        while start > 0 and same[start - 1].kind == p.kind:
-            start -= 1
-        lead = [same[start - 1]] if start > 0 and _COLON_END.search(same[start - 1].text) else []
-        if i - start >= max_items:  # a long table or list: the items around the retrieved one, under the lead-in
-            start = i - max_items // 2
-        end = i
-        while end + 1 < len(same) and same[end + 1].kind == p.kind and end + 1 - start < max_items:
-            end += 1
+        first, _ = _run(same, i, p.kind, len(same), back=True)
+        lead = [same[first - 1]] if first > 0 and _COLON_END.search(same[first - 1].text) else []
+        start, end = _run(same, i, p.kind, max_items, back=True)
         return tuple(lead + same[start:end + 1])
-    if _COLON_END.search(p.text) and i + 1 < len(same) and same[i + 1].kind in BLOCK_KINDS:
-        kind, end = same[i + 1].kind, i + 1
-        while end + 1 < len(same) and same[end + 1].kind == kind and end - i < max_items:
-            end += 1
+    if not _COLON_END.search(p.text) or i + 1 >= len(same):
+        return (p,)
+    if same[i + 1].kind in BLOCK_KINDS:
+        _, end = _run(same, i + 1, same[i + 1].kind, max_items, back=False)
         return tuple(same[i:end + 1])
+    if same[i + 1].kind == "heading":
+        return (p, *_subsections(same, i, max_items))
     return (p,)
 
 

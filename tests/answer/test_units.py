@@ -66,3 +66,40 @@ def test_a_long_list_offers_the_items_around_the_retrieved_one_under_its_lead_in
     ns = [p.n for p in unit.paragraphs]
     assert ns[0] == 22 and item in ns and len(ns) == 1 + 6, ns
     assert ns[1:] == list(range(item - 3, item + 3))
+
+
+def _en_doc(shape):
+    """An English-only document of (kind, text, section) paragraphs, numbered from 1."""
+    from rag.types import Document, DocumentMeta, Paragraph
+
+    paras = tuple(Paragraph("s", "en", n, text, section, kind=kind) for n, (kind, text, section) in enumerate(shape, 1))
+    return Document("s", "s.md", DocumentMeta(), paras)
+
+
+def test_a_numbered_list_keeps_the_code_between_its_items_from_the_lead_in_and_from_an_item():
+    doc = _en_doc([("prose", "The API has three limits:", ("A",)), ("list", "1. Types only.", ("A",)),
+                   ("list", "2. No replace:", ("A",)), ("code", "x = f()", ("A",)), ("list", "3. No split:", ("A",)),
+                   ("code", "y = g()", ("A",)), ("prose", "So use the other one.", ("A",))])
+    for retrieved in (1, 5):
+        (unit,) = build_units([pair(doc, retrieved, None)], lambda _: doc, "en")
+        assert [p.n for p in unit.paragraphs] == [1, 2, 3, 4, 5], retrieved
+    (code,) = build_units([pair(doc, 6, None)], lambda _: doc, "en")
+    assert [p.n for p in code.paragraphs] == [5, 6]  # code after the last item: the item that leads it in
+    bullets = _en_doc([("list", "Vector: x, written:", ("A",)), ("code", "x = (1, 2)", ("A",)),
+                       ("list", "Matrix: A, written:", ("A",)), ("code", "A = [[1]]", ("A",))])
+    (unit,) = build_units([pair(bullets, 1, None)], lambda _: bullets, "en")
+    assert [p.n for p in unit.paragraphs] == [1]  # unnumbered items around code: each item on its own
+
+
+def test_a_lead_in_before_subsections_brings_their_headings_and_not_deeper_ones():
+    doc = _en_doc([("prose", "Leaders follow these levels:", ("G",)), ("heading", "1. Correction", ("G", "1. Correction")),
+                   ("prose", "Impact: small.", ("G", "1. Correction")),
+                   ("heading", "Note", ("G", "1. Correction", "Note")),
+                   ("heading", "2. Warning", ("G", "2. Warning")), ("prose", "Impact: more.", ("G", "2. Warning")),
+                   ("heading", "3. Ban", ("G", "3. Ban")), ("heading", "Other rules", ("Other rules",)),
+                   ("heading", "4. Not a level", ("Other rules", "4. Not a level"))])
+    (unit,) = build_units([pair(doc, 1, None)], lambda _: doc, "en")
+    assert [p.text for p in unit.paragraphs] == ["Leaders follow these levels:", "1. Correction", "2. Warning", "3. Ban"]
+    from rag.answer.compose import compose
+
+    assert compose([unit], "en").text.splitlines()[1] == "- 1. Correction [EN ¶2]"
