@@ -76,14 +76,17 @@ def _follows(item: Paragraph, later: Paragraph) -> bool:
     return bool(a and b) and int(b.group(1)) == int(a.group(1)) + 1
 
 
-def _run(same: Sequence[Paragraph], i: int, kind: str, max_items: int, back: bool) -> tuple[int, int]:
-    """The first and last index of the block of ``kind`` around index ``i``: ``back``, from its first
-    item; at most ``max_items`` paragraphs, around ``i`` where the block is longer."""
-    start = i
-    while back and (k := _member(same, start, kind, -1)) is not None:
-        start = k
-    if i - start >= max_items:  # a long table or list: the items around the retrieved one, under the lead-in
-        start = i - max_items // 2
+def _first(same: Sequence[Paragraph], i: int, kind: str) -> int:
+    """The index of the first paragraph of the block of ``kind`` that index ``i`` is in."""
+    while (k := _member(same, i, kind, -1)) is not None:
+        i = k
+    return i
+
+
+def _span(same: Sequence[Paragraph], first: int, i: int, kind: str, max_items: int) -> tuple[int, int]:
+    """The first and last index of the block from ``first`` that index ``i`` is in, at most ``max_items``
+    paragraphs: those around ``i`` where the block is longer."""
+    start = first if i - first < max_items else i - max_items // 2  # a long table or list: around the retrieved item
     end = i
     while (k := _member(same, end, kind, 1)) is not None and k - start < max_items:
         end = k
@@ -113,14 +116,14 @@ def _block_around(doc: Document, p: Paragraph, max_items: int) -> tuple[Paragrap
     if i is None:
         return (p,)
     if p.kind in BLOCK_KINDS:
-        first, _ = _run(same, i, p.kind, len(same), back=True)
+        first = _first(same, i, p.kind)
         lead = [same[first - 1]] if first > 0 and _COLON_END.search(same[first - 1].text) else []
-        start, end = _run(same, i, p.kind, max_items, back=True)
+        start, end = _span(same, first, i, p.kind, max_items)
         return tuple(lead + same[start:end + 1])
     if not _COLON_END.search(p.text) or i + 1 >= len(same):
         return (p,)
     if same[i + 1].kind in BLOCK_KINDS:
-        _, end = _run(same, i + 1, same[i + 1].kind, max_items, back=False)
+        _, end = _span(same, i + 1, i + 1, same[i + 1].kind, max_items)
         return tuple(same[i:end + 1])
     if same[i + 1].kind == "heading":
         return (p, *_subsections(same, i, max_items))
