@@ -158,9 +158,10 @@ def test_an_everyday_english_word_on_its_own_is_no_name():
 def test_the_shipped_everyday_words_are_the_word_lists():
     """rag/text/data/everyday_en.txt is pyspellchecker's list cut at COMMON_FREQUENCY, written out so
     that no command reads the whole list (a quarter of a second)."""
+    from rag.text import data_lines
     from rag.text.names import EVERYDAY, everyday_words
 
-    shipped = [w for w in EVERYDAY.read_text(encoding="utf-8").splitlines() if not w.startswith("#")]
+    shipped = list(data_lines("rag.text", EVERYDAY))
     assert shipped == everyday_words() and "internet" in shipped and "docker" not in shipped
 
 

@@ -15,6 +15,7 @@ from importlib import import_module, resources
 from typing import Mapping, Sequence
 
 from rag.answer.units import Unit
+from rag.text import data_lines
 from rag.text.chinese import folded, jieba_lib
 from rag.text.numerals import stated, words as numeral_words
 from rag.text.script import HAN_RE
@@ -68,8 +69,7 @@ def _part(term: str, others: Sequence[str]) -> bool:
 
 def _data_lines(name: str) -> tuple[str, ...]:
     """The lines of a data file under ``rag/answer/prompts``, comments (#) and blank lines out."""
-    text = resources.files("rag.answer.prompts").joinpath(name).read_text(encoding="utf-8")
-    return tuple(t.strip() for t in text.splitlines() if t.strip() and not t.startswith("#"))
+    return data_lines("rag.answer.prompts", name)
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag.text import data_lines
 from rag.text.script import HAN_RE
 
 DATA = Path(__file__).resolve().parent / "data" / "names.toml"
@@ -102,7 +103,7 @@ def _in_run(text: str, start: int, end: int) -> bool:
 
 
 COMMON_FREQUENCY = 1000  # how often a word must occur in the English word list to be an everyday word
-EVERYDAY = DATA.parent / "everyday_en.txt"  # those words, written out once (``everyday_words``)
+EVERYDAY = "data/everyday_en.txt"  # those words, written out once (``everyday_words``), under rag/text
 
 
 def everyday_words(min_frequency: int = COMMON_FREQUENCY) -> list[str]:
@@ -118,8 +119,7 @@ def everyday_words(min_frequency: int = COMMON_FREQUENCY) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _everyday_words() -> frozenset[str]:
-    lines = EVERYDAY.read_text(encoding="utf-8").splitlines()
-    return frozenset(w for w in lines if w and not w.startswith("#"))
+    return frozenset(data_lines("rag.text", EVERYDAY))
 
 
 def _everyday(token: str) -> bool:
